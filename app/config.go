@@ -1,0 +1,100 @@
+package app
+
+import (
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is everything the service reads from its environment (GONGJIAN_*), with defaults.
+type Config struct {
+	Addr           string        // GONGJIAN_ADDR, default :8080
+	DatabaseURL    string        // GONGJIAN_DATABASE_URL: postgres://… or a SQLite file, default gongjian.db
+	BootstrapAdmin string        // GONGJIAN_BOOTSTRAP_ADMIN=username:password
+	JWTSecret      []byte        // GONGJIAN_JWT_SECRET (base64, ≥ 32 bytes); stored keys are used when empty
+	AccessTTL      time.Duration // GONGJIAN_ACCESS_TOKEN_TTL, default 15m
+	RefreshTTL     time.Duration // GONGJIAN_REFRESH_TOKEN_TTL, default 720h
+	ClaimHold      time.Duration // GONGJIAN_CLAIM_HOLD, default 72h
+	BcryptCost     int           // GONGJIAN_BCRYPT_COST, default 12
+	LogLevel       string        // GONGJIAN_LOG_LEVEL: debug, info (default), warn, error
+	LogFormat      string        // GONGJIAN_LOG_FORMAT: json (default) or text
+}
+
+// String hides secrets so a logged config leaks nothing.
+func (c Config) String() string {
+	db := c.DatabaseURL
+	if i := strings.Index(db, "@"); i >= 0 {
+		if j := strings.Index(db, "://"); j >= 0 && j < i {
+			db = db[:j+3] + "***" + db[i:]
+		}
+	}
+	return fmt.Sprintf("addr=%s database=%s access_ttl=%s refresh_ttl=%s claim_hold=%s", c.Addr, db, c.AccessTTL, c.RefreshTTL, c.ClaimHold)
+}
+
+// LoadConfig reads the configuration; it fails on any malformed value rather than guessing.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	c := Config{
+		Addr:           or(getenv("GONGJIAN_ADDR"), ":8080"),
+		DatabaseURL:    or(getenv("GONGJIAN_DATABASE_URL"), "gongjian.db"),
+		BootstrapAdmin: getenv("GONGJIAN_BOOTSTRAP_ADMIN"),
+		LogLevel:       or(getenv("GONGJIAN_LOG_LEVEL"), "info"),
+		LogFormat:      or(getenv("GONGJIAN_LOG_FORMAT"), "json"),
+	}
+	var errs []error
+	dur := func(name string, def time.Duration) time.Duration {
+		s := getenv(name)
+		if s == "" {
+			return def
+		}
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s: want a positive duration such as 72h, got %q", name, s))
+			return def
+		}
+		return d
+	}
+	c.AccessTTL = dur("GONGJIAN_ACCESS_TOKEN_TTL", 15*time.Minute)
+	c.RefreshTTL = dur("GONGJIAN_REFRESH_TOKEN_TTL", 30*24*time.Hour)
+	c.ClaimHold = dur("GONGJIAN_CLAIM_HOLD", 72*time.Hour)
+	c.BcryptCost = 12
+	if s := getenv("GONGJIAN_BCRYPT_COST"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 4 || n > 31 {
+			errs = append(errs, fmt.Errorf("GONGJIAN_BCRYPT_COST: want 4–31, got %q", s))
+		}
+		c.BcryptCost = n
+	}
+	if s := getenv("GONGJIAN_JWT_SECRET"); s != "" {
+		b, err := base64.StdEncoding.DecodeString(s)
+		if err != nil || len(b) < 32 {
+			errs = append(errs, errors.New("GONGJIAN_JWT_SECRET: want base64 of at least 32 random bytes"))
+		}
+		c.JWTSecret = b
+	}
+	if c.BootstrapAdmin != "" {
+		if u, p, ok := strings.Cut(c.BootstrapAdmin, ":"); !ok || u == "" || len(p) < 8 {
+			errs = append(errs, errors.New("GONGJIAN_BOOTSTRAP_ADMIN: want username:password with a password of at least 8 characters"))
+		}
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("GONGJIAN_LOG_LEVEL: want debug, info, warn or error, got %q", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		errs = append(errs, fmt.Errorf("GONGJIAN_LOG_FORMAT: want json or text, got %q", c.LogFormat))
+	}
+	return c, errors.Join(errs...)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}

@@ -1,0 +1,160 @@
+package domain
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Session is one login: the family of refresh tokens issued from one password check. Revoking it
+// ends every access and refresh token of that login.
+type Session struct {
+	ID        string
+	UserID    string
+	CreatedAt time.Time
+	RevokedAt *time.Time
+}
+
+// AccessClaims is what an access token asserts.
+type AccessClaims struct {
+	Subject   string // user id, or client id for apps
+	SessionID string // empty for apps
+	ClientID  string // set for apps
+	Scopes    []string
+}
+
+// TokenIssuer mints signed access tokens; implemented with JWTs in package api.
+type TokenIssuer interface {
+	Issue(c AccessClaims) (token string, ttl time.Duration, err error)
+}
+
+// AuthStore persists sessions and refresh tokens. Token values are never stored, only their
+// SHA-256 hashes.
+type AuthStore interface {
+	// CreateSession stores s and its first refresh token.
+	CreateSession(ctx context.Context, s Session, tokenHash string, expiresAt time.Time) error
+	// RotateRefreshToken spends the token with hash old and stores next in the same session, in
+	// one transaction. A token that was already spent revokes its session and yields
+	// ErrRefreshReused; an unknown, expired or revoked one yields ErrUnauthenticated.
+	RotateRefreshToken(ctx context.Context, old, next string, now, nextExpires time.Time) (Session, error)
+	// RevokeSessionByToken revokes the session of a refresh token (logout); unknown tokens are ignored.
+	RevokeSessionByToken(ctx context.Context, tokenHash string, now time.Time) error
+	// LoadPrincipal resolves an access token's subject: the active user, their org context, and
+	// whether the session is still valid. Returns ErrUnauthenticated otherwise.
+	LoadPrincipal(ctx context.Context, userID, sessionID string) (Principal, error)
+}
+
+// ErrRefreshReused marks a refresh token presented twice; the API answers 401 all the same.
+var ErrRefreshReused = fmt.Errorf("%w: refresh token reused", ErrUnauthenticated)
+
+// Tokens is the answer of a login or refresh.
+type Tokens struct {
+	AccessToken  string
+	ExpiresIn    time.Duration
+	RefreshToken string
+}
+
+// AuthService logs users in and out and resolves access tokens to principals.
+type AuthService struct {
+	users      UserStore
+	store      AuthStore
+	issuer     TokenIssuer
+	hasher     PasswordHasher
+	refreshTTL time.Duration
+	now        func() time.Time
+	dummyHash  string
+}
+
+// NewAuthService wires the service; none of the dependencies may be nil.
+func NewAuthService(users UserStore, store AuthStore, issuer TokenIssuer, hasher PasswordHasher, refreshTTL time.Duration, now func() time.Time) (*AuthService, error) {
+	if users == nil || store == nil || issuer == nil || now == nil {
+		return nil, errors.New("auth service: nil dependency")
+	}
+	// A hash to compare against when the user does not exist, so that unknown usernames take as
+	// long as wrong passwords and cannot be probed by timing.
+	dummy, err := hasher.Hash("not-a-real-password")
+	if err != nil {
+		return nil, err
+	}
+	return &AuthService{users: users, store: store, issuer: issuer, hasher: hasher, refreshTTL: refreshTTL, now: now, dummyHash: dummy}, nil
+}
+
+// Login checks the password and starts a session.
+func (s *AuthService) Login(ctx context.Context, username, password string) (Tokens, error) {
+	u, err := s.users.GetUserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
+	if errors.Is(err, ErrNotFound) {
+		s.hasher.Check(s.dummyHash, password)
+		return Tokens{}, ErrUnauthenticated
+	}
+	if err != nil {
+		return Tokens{}, err
+	}
+	if !s.hasher.Check(u.PasswordHash, password) || !u.Active {
+		return Tokens{}, ErrUnauthenticated
+	}
+	now := s.now()
+	sess := Session{ID: NewID(), UserID: u.ID, CreatedAt: now}
+	refresh, hash := NewOpaqueToken()
+	if err := s.store.CreateSession(ctx, sess, hash, now.Add(s.refreshTTL)); err != nil {
+		return Tokens{}, err
+	}
+	return s.tokens(u.ID, sess.ID, refresh)
+}
+
+// Refresh spends a refresh token and issues a new pair (rotation).
+func (s *AuthService) Refresh(ctx context.Context, refresh string) (Tokens, error) {
+	if refresh == "" {
+		return Tokens{}, ErrUnauthenticated
+	}
+	now := s.now()
+	next, nextHash := NewOpaqueToken()
+	sess, err := s.store.RotateRefreshToken(ctx, HashToken(refresh), nextHash, now, now.Add(s.refreshTTL))
+	if err != nil {
+		return Tokens{}, err
+	}
+	return s.tokens(sess.UserID, sess.ID, next)
+}
+
+// Logout revokes the session of a refresh token. Logging out twice is not an error.
+func (s *AuthService) Logout(ctx context.Context, refresh string) error {
+	return s.store.RevokeSessionByToken(ctx, HashToken(refresh), s.now())
+}
+
+// Principal resolves verified access-token claims.
+func (s *AuthService) Principal(ctx context.Context, c AccessClaims) (Principal, error) {
+	if c.ClientID != "" || c.SessionID == "" {
+		// Apps (client credentials) come with a later issue; until then no such token is valid.
+		return Principal{}, ErrUnauthenticated
+	}
+	return s.store.LoadPrincipal(ctx, c.Subject, c.SessionID)
+}
+
+func (s *AuthService) tokens(userID, sessionID, refresh string) (Tokens, error) {
+	access, ttl, err := s.issuer.Issue(AccessClaims{Subject: userID, SessionID: sessionID})
+	if err != nil {
+		return Tokens{}, err
+	}
+	return Tokens{AccessToken: access, ExpiresIn: ttl, RefreshToken: refresh}, nil
+}
+
+// NewOpaqueToken returns a random 256-bit token and the hash to store for it.
+func NewOpaqueToken() (token, hash string) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	token = base64.RawURLEncoding.EncodeToString(b)
+	return token, HashToken(token)
+}
+
+// HashToken is the stored form of an opaque token.
+func HashToken(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

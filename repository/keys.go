@@ -1,0 +1,71 @@
+package repository
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"time"
+
+	"gorm.io/gorm/clause"
+)
+
+type signingKeyRow struct {
+	Kid       string `gorm:"primaryKey"`
+	Secret    string
+	CreatedAt time.Time
+}
+
+func (signingKeyRow) TableName() string { return "signing_keys" }
+
+// SigningKey is one HMAC key for access tokens.
+type SigningKey struct {
+	Kid       string
+	Secret    []byte
+	CreatedAt time.Time
+}
+
+// Keys stores the access-token signing keys shared by every replica.
+type Keys struct{ db *DB }
+
+// NewKeys returns the key store of db.
+func NewKeys(db *DB) *Keys { return &Keys{db: db} }
+
+// EnsureKey creates a random 256-bit key when none exists. Replicas racing here may each add one;
+// every stored key verifies, and the newest signs.
+func (s *Keys) EnsureKey(ctx context.Context, now time.Time) error {
+	var n int64
+	if err := s.db.conn(ctx).Model(&signingKeyRow{}).Count(&n).Error; err != nil || n > 0 {
+		return translate(err)
+	}
+	secret := make([]byte, 32)
+	if _, err := rand.Read(secret); err != nil {
+		return err
+	}
+	kidBytes := make([]byte, 9)
+	if _, err := rand.Read(kidBytes); err != nil {
+		return err
+	}
+	row := signingKeyRow{
+		Kid:       base64.RawURLEncoding.EncodeToString(kidBytes),
+		Secret:    base64.StdEncoding.EncodeToString(secret),
+		CreatedAt: now.UTC(),
+	}
+	return translate(s.db.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error)
+}
+
+// ListKeys returns every key, newest first.
+func (s *Keys) ListKeys(ctx context.Context) ([]SigningKey, error) {
+	var rows []signingKeyRow
+	if err := s.db.conn(ctx).Order("created_at DESC, kid").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]SigningKey, 0, len(rows))
+	for _, r := range rows {
+		b, err := base64.StdEncoding.DecodeString(r.Secret)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, SigningKey{Kid: r.Kid, Secret: b, CreatedAt: r.CreatedAt})
+	}
+	return out, nil
+}

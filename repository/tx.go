@@ -1,0 +1,61 @@
+package repository
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/gongjian/gongjian/domain"
+)
+
+var lockingClause = clause.Locking{Strength: "UPDATE"}
+
+const maxTxAttempts = 5
+
+// inTx runs fn in one transaction, retrying a bounded number of times when the database reports a
+// serialization failure or deadlock (PostgreSQL 40001, 40P01) or a busy SQLite file.
+func (db *DB) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	var err error
+	for attempt := 1; ; attempt++ {
+		err = db.conn(ctx).Transaction(fn)
+		if err == nil || attempt == maxTxAttempts || !retryable(err) {
+			return translate(err)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	var coded interface{ Code() int }
+	if errors.As(err, &coded) {
+		// SQLITE_BUSY (5) and SQLITE_LOCKED (6), including their extended codes.
+		c := coded.Code() & 0xff
+		return c == 5 || c == 6
+	}
+	return false
+}
+
+// translate maps driver errors to domain sentinels; other errors pass through unchanged.
+func translate(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, gorm.ErrRecordNotFound):
+		return domain.ErrNotFound
+	case errors.Is(err, gorm.ErrDuplicatedKey):
+		return domain.ErrConflict
+	}
+	return err
+}
