@@ -33,6 +33,9 @@ type Deps struct {
 	Tokens    *JWTs
 	Auth      *domain.AuthService
 	Directory *domain.Directory
+	Market    *domain.Marketplace
+	Catalog   *domain.Catalog
+	Idem      IdempotencyStore
 	// Ready reports whether the database answers (GET /readyz).
 	Ready   func(ctx context.Context) error
 	OpenAPI []byte
@@ -40,7 +43,8 @@ type Deps struct {
 
 // New builds the echo server with every route.
 func New(d Deps) (*echo.Echo, error) {
-	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil {
+	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil ||
+		d.Market == nil || d.Catalog == nil || d.Idem == nil {
 		return nil, errors.New("api: nil dependency")
 	}
 	e := echo.New()
@@ -62,18 +66,52 @@ func New(d Deps) (*echo.Echo, error) {
 	p.POST("/auth/logout", auth.logout)
 	p.GET("/me", auth.me)
 
+	once := idempotent(d.Idem, d.Log)
 	orgs := orgHandlers{dir: d.Directory}
-	p.POST("/orgs", orgs.create)
+	p.POST("/orgs", orgs.create, once)
 	p.GET("/orgs", orgs.list)
 	p.GET("/orgs/:id", orgs.get)
 	p.PATCH("/orgs/:id", orgs.update)
 
 	users := userHandlers{dir: d.Directory}
-	p.POST("/users", users.create)
+	p.POST("/users", users.create, once)
 	p.GET("/users", users.list)
 	p.GET("/users/:id", users.get)
 	p.PATCH("/users/:id", users.update)
 	p.DELETE("/users/:id", users.deactivate)
+
+	cats := categoryHandlers{catalog: d.Catalog, m: d.Market}
+	p.GET("/categories", cats.list)
+	p.POST("/categories", cats.create, once)
+
+	ls := listingHandlers{m: d.Market}
+	p.POST("/offers", ls.createOffer, once)
+	p.GET("/offers", ls.listOffers)
+	p.GET("/offers/:id", ls.getOffer)
+	p.PATCH("/offers/:id", ls.updateOffer)
+	p.GET("/offers/:id/availability", ls.availabilityOffer)
+	p.POST("/needs", ls.createNeed, once)
+	p.GET("/needs", ls.listNeeds)
+	p.GET("/needs/:id", ls.getNeed)
+	p.PATCH("/needs/:id", ls.updateNeed)
+	p.GET("/needs/:id/availability", ls.availabilityNeed)
+
+	ags := agreementHandlers{m: d.Market}
+	p.POST("/agreements", ags.create, once)
+	p.GET("/agreements", ags.list)
+	p.GET("/agreements/:id", ags.get)
+	p.POST("/agreements/:id/sign", ags.sign)
+	p.POST("/agreements/:id/terminate", ags.terminate)
+
+	cls := claimHandlers{m: d.Market}
+	p.POST("/claims", cls.create, once)
+	p.GET("/claims", cls.list)
+	p.GET("/claims/:id", cls.get)
+	p.POST("/claims/:id/approve", cls.approve)
+	p.POST("/claims/:id/reject", cls.reject)
+	p.POST("/claims/:id/cancel", cls.cancel)
+	p.POST("/claims/:id/confirm", cls.confirm)
+	p.POST("/claims/:id/feedback", cls.feedback)
 	return e, nil
 }
 

@@ -24,6 +24,8 @@ type App struct {
 	DB        *repository.DB
 	Handler   *echo.Echo
 	Directory *domain.Directory
+	Market    *domain.Marketplace
+	Idem      *repository.Idempotency
 	Log       *slog.Logger
 }
 
@@ -79,14 +81,20 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 			log.Info("created bootstrap admin", "username", strings.ToLower(name))
 		}
 	}
+	market, err := domain.NewMarketplace(domain.MarketplaceStores{
+		Orgs: repository.NewOrgs(db), Categories: repository.NewCategories(db), Listings: repository.NewListings(db),
+		Agreements: repository.NewAgreements(db), Claims: repository.NewClaims(db),
+	}, cfg.ClaimHold, now)
+	if err != nil {
+		return nil, err
+	}
+	idem := repository.NewIdempotency(db)
 	e, err := api.New(api.Deps{
-		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Ready: db.Ping, OpenAPI: docs.OpenAPI,
+		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
+		Catalog: domain.NewCatalog(repository.NewCategories(db)), Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Log: log}, nil
+	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Log: log}, nil
 }
-
-// StartBackground starts the periodic jobs (claim hold expiry); they stop with ctx.
-func (a *App) StartBackground(ctx context.Context) {}

@@ -6,7 +6,7 @@ import "net/http"
 // user for each role.
 type World struct {
 	DistrictID, StreetID, Street2ID, CommunityID, UnitID, Unit2ID string
-	Admin, Coordinator, Coordinator2, Staff, Liaison, Liaison2  *Client
+	Admin, Coordinator, Coordinator2, Staff, Liaison, Liaison2    *Client
 }
 
 // Password is the password of every fixture user.

@@ -1,0 +1,153 @@
+package domain
+
+import (
+	"slices"
+	"time"
+
+	"github.com/gongjian/gongjian/domain/schedule"
+)
+
+// Hold is the capacity one live (pending or approved) claim takes on its listing during one
+// occurrence of its window.
+type Hold struct {
+	ClaimID       string
+	ClaimantOrgID string
+	Start, End    time.Time
+	Quantity      int64
+}
+
+type step struct {
+	at    time.Time
+	delta int64
+}
+
+// steps turns holds into +q/−q steps sorted by time, ends before starts at the same instant
+// (intervals are half-open: a hold ending at t and one starting at t never coexist).
+func steps(holds []Hold, keep func(Hold) bool) []step {
+	out := make([]step, 0, 2*len(holds))
+	for _, h := range holds {
+		if keep == nil || keep(h) {
+			out = append(out, step{h.Start, h.Quantity}, step{h.End, -h.Quantity})
+		}
+	}
+	slices.SortFunc(out, func(a, b step) int {
+		if c := a.at.Compare(b.at); c != 0 {
+			return c
+		}
+		return endsFirst(a.delta) - endsFirst(b.delta)
+	})
+	return out
+}
+
+func endsFirst(delta int64) int {
+	if delta < 0 {
+		return 0
+	}
+	return 1
+}
+
+// peaks returns, for each of the sorted, disjoint intervals, the largest total held at any
+// instant inside it. One sweep over steps and intervals: O((n + m) log n).
+func peaks(st []step, ivs []schedule.Interval) []int64 {
+	out := make([]int64, len(ivs))
+	var level int64
+	i := 0
+	for k, iv := range ivs {
+		for i < len(st) && !st[i].at.After(iv.Start) {
+			level += st[i].delta
+			i++
+		}
+		peak, lv := level, level
+		for j := i; j < len(st) && st[j].at.Before(iv.End); j++ {
+			lv += st[j].delta
+			peak = max(peak, lv)
+		}
+		out[k] = peak
+	}
+	return out
+}
+
+// CheckCapacity verifies that adding qty during every occurrence in occs keeps the listing within
+// its quantity at every instant, and within max_per_claimant for claimant. holds are the live
+// holds overlapping occs. It names the first occurrence that would overflow.
+func CheckCapacity(l Listing, holds []Hold, claimant string, occs []schedule.Interval, qty int64) error {
+	all := peaks(steps(holds, nil), occs)
+	for k, held := range all {
+		if held+qty > l.Quantity {
+			return Detailed(ErrCapacityExceeded, occurrenceData(occs[k], l.Quantity, held),
+				"occurrence %s–%s has %d of %d left; %d requested",
+				occs[k].Start.Format(time.RFC3339), occs[k].End.Format(time.RFC3339), max(l.Quantity-held, 0), l.Quantity, qty)
+		}
+	}
+	if l.MaxPerClaimant > 0 {
+		mine := peaks(steps(holds, func(h Hold) bool { return h.ClaimantOrgID == claimant }), occs)
+		for k, held := range mine {
+			if held+qty > l.MaxPerClaimant {
+				return Detailed(ErrClaimantLimit, occurrenceData(occs[k], l.MaxPerClaimant, held),
+					"one claimant may hold at most %d at any instant; you hold %d during %s–%s",
+					l.MaxPerClaimant, held, occs[k].Start.Format(time.RFC3339), occs[k].End.Format(time.RFC3339))
+			}
+		}
+	}
+	return nil
+}
+
+func occurrenceData(iv schedule.Interval, limit, held int64) map[string]any {
+	return map[string]any{
+		"occurrence": map[string]any{"start": iv.Start, "end": iv.End},
+		"limit":      limit, "held": held, "remaining": max(limit-held, 0),
+	}
+}
+
+// CheckShrink verifies that live holds still fit a changed listing: every hold inside one of its
+// occurrences, and the held total within its quantity. Otherwise it is ErrConflict.
+func CheckShrink(l Listing, holds []Hold) error {
+	if len(holds) == 0 {
+		return nil
+	}
+	ivs := make([]schedule.Interval, 0, len(holds))
+	for _, h := range holds {
+		ivs = append(ivs, schedule.Interval{Start: h.Start, End: h.End})
+	}
+	slices.SortFunc(ivs, func(a, b schedule.Interval) int {
+		if c := a.Start.Compare(b.Start); c != 0 {
+			return c
+		}
+		return a.End.Compare(b.End)
+	})
+	ivs = slices.Compact(ivs)
+	occs := l.Occurrences(ivs[0].Start, ivs[len(ivs)-1].End)
+	if out := schedule.Within(occs, ivs); out != nil {
+		return Detailed(ErrConflict, map[string]any{"occurrence": map[string]any{"start": out.Start, "end": out.End}},
+			"a live claim holds %s–%s, which the new windows no longer cover", out.Start.Format(time.RFC3339), out.End.Format(time.RFC3339))
+	}
+	whole := []schedule.Interval{{Start: ivs[0].Start, End: ivs[len(ivs)-1].End}}
+	for _, h := range holds {
+		if h.End.After(whole[0].End) {
+			whole[0].End = h.End
+		}
+	}
+	if peak := peaks(steps(holds, nil), whole)[0]; peak > l.Quantity {
+		return Detailed(ErrConflict, map[string]any{"held": peak},
+			"live claims hold %d at once; quantity cannot drop below that", peak)
+	}
+	return nil
+}
+
+// Availability is the capacity of one occurrence of a listing.
+type Availability struct {
+	Start, End time.Time
+	Quantity   int64
+	Held       int64
+	Remaining  int64
+}
+
+// AvailabilityOf computes, for each occurrence, the peak held during it and what remains.
+func AvailabilityOf(l Listing, occs []schedule.Interval, holds []Hold) []Availability {
+	held := peaks(steps(holds, nil), occs)
+	out := make([]Availability, len(occs))
+	for i, o := range occs {
+		out[i] = Availability{Start: o.Start, End: o.End, Quantity: l.Quantity, Held: held[i], Remaining: max(l.Quantity-held[i], 0)}
+	}
+	return out
+}

@@ -1,0 +1,206 @@
+package domain
+
+import (
+	"context"
+	"errors"
+	"strings"
+)
+
+// ClaimInput is a new claim as the API receives it.
+type ClaimInput struct {
+	ListingID            string
+	Quantity             int64
+	Window               WindowInput
+	CounterpartListingID string
+	AgreementID          string
+	Note                 string
+}
+
+// CreateClaim claims (part of) a listing for the caller's org. Checks run in the order of
+// API.md §6; the capacity check runs again under the listing's lock in the store.
+func (m *Marketplace) CreateClaim(ctx context.Context, p Principal, in ClaimInput) (Claim, error) {
+	if !CanClaim(p) {
+		return Claim{}, ErrForbidden
+	}
+	v := &ValidationError{}
+	if in.ListingID == "" {
+		v.Add("listing_id", "required", "listing_id is required")
+	}
+	if in.Quantity < 1 || in.Quantity > MaxQuantity {
+		v.Add("quantity", "out_of_range", "quantity must be a positive integer")
+	}
+	in.Note = strings.TrimSpace(in.Note)
+	checkLen(v, "note", in.Note, 2000)
+	if err := v.Err(); err != nil {
+		return Claim{}, err
+	}
+	l, err := m.listings.GetListing(ctx, in.ListingID)
+	if errors.Is(err, ErrNotFound) || (err == nil && !CanReadListing(p, l)) {
+		return Claim{}, Invalid("listing_id", "not_found", "listing_id names no listing you can see")
+	}
+	if err != nil {
+		return Claim{}, err
+	}
+	if l.OrgID == p.OrgID {
+		return Claim{}, Detailed(ErrOwnListing, nil, "an organisation cannot claim its own listing")
+	}
+	now := m.now()
+	if st := l.EffectiveStatus(now); st != ListingOpen {
+		return Claim{}, Detailed(ErrListingNotOpen, map[string]any{"status": string(st)}, "the listing is %s", st)
+	}
+	win, occs, err := claimOccurrences(l, in.Window)
+	if err != nil {
+		return Claim{}, err
+	}
+	if in.CounterpartListingID != "" {
+		cp, err := m.listings.GetListing(ctx, in.CounterpartListingID)
+		if err != nil || cp.OrgID != p.OrgID || cp.Side == l.Side {
+			return Claim{}, Invalid("counterpart_listing_id", "invalid", "counterpart_listing_id must name one of your own listings of the other side")
+		}
+	}
+	if err := CheckAvailability(l, occs); err != nil {
+		return Claim{}, err
+	}
+	owner, err := m.orgs.GetOrg(ctx, l.OrgID)
+	if err != nil {
+		return Claim{}, err
+	}
+	claimant, err := m.orgs.GetOrg(ctx, p.OrgID)
+	if err != nil {
+		return Claim{}, err
+	}
+	ag, err := m.findAgreement(ctx, owner, claimant, l, occs, in.AgreementID)
+	if err != nil {
+		return Claim{}, err
+	}
+	c := Claim{
+		ID: NewID(), ListingID: l.ID, ListingSide: l.Side, OwnerOrgID: l.OrgID, ClaimantOrgID: p.OrgID,
+		AgreementID: ag.ID, StreetID: l.StreetID, CounterpartListingID: in.CounterpartListingID,
+		Quantity: in.Quantity, Window: win, TimeZone: l.TimeZone, Note: in.Note, Status: ClaimPending,
+		ExpiresAt: now.Add(m.claimHold), Version: 0, CreatedAt: now, UpdatedAt: now,
+	}
+	c.record("created", p.ActorID(), "", ClaimPending, in.Note, now)
+	if ag.AutoApprove {
+		if err := c.Approve("system", "auto-approved under agreement "+ag.ID, now); err != nil {
+			return Claim{}, err
+		}
+	}
+	err = m.claims.CreateClaim(ctx, NewClaimTx{
+		Claim: c, Occurrences: occs,
+		Check: func(locked Listing, holds []Hold) error {
+			if st := locked.EffectiveStatus(now); st != ListingOpen {
+				return Detailed(ErrListingNotOpen, map[string]any{"status": string(st)}, "the listing is %s", st)
+			}
+			if err := CheckAvailability(locked, occs); err != nil {
+				return err
+			}
+			return CheckCapacity(locked, holds, c.ClaimantOrgID, occs, c.Quantity)
+		},
+	}, now)
+	if err != nil {
+		return Claim{}, err
+	}
+	c.recorded = nil
+	return c, nil
+}
+
+// GetClaim returns a claim p may read, with its history.
+func (m *Marketplace) GetClaim(ctx context.Context, p Principal, id string) (Claim, error) {
+	c, err := m.claims.GetClaim(ctx, id)
+	if err != nil {
+		return Claim{}, err
+	}
+	if !CanReadClaim(p, c) {
+		return Claim{}, ErrNotFound
+	}
+	return c, nil
+}
+
+// ListClaims lists the claims p may read.
+func (m *Marketplace) ListClaims(ctx context.Context, p Principal, f ClaimFilter) ([]Claim, error) {
+	switch {
+	case p.IsAdmin():
+	case p.Role == RoleCoordinator:
+		f.OnlyStreet = p.StreetID
+	case p.Role == RoleApp && !p.HasScope(ScopeClaimsRead):
+		return nil, ErrForbidden
+	case p.OrgID != "":
+		f.OnlyOrg = p.OrgID
+	default:
+		return nil, ErrForbidden
+	}
+	f.Now = m.now()
+	return m.claims.ListClaims(ctx, f)
+}
+
+// ClaimAction is a decision or step on a claim.
+type ClaimAction string
+
+// Claim actions.
+const (
+	ActionApprove  ClaimAction = "approve"
+	ActionReject   ClaimAction = "reject"
+	ActionCancel   ClaimAction = "cancel"
+	ActionConfirm  ClaimAction = "confirm"
+	ActionFeedback ClaimAction = "feedback"
+)
+
+// ActOnClaim applies an action; text is the note or reason, rating only for feedback.
+func (m *Marketplace) ActOnClaim(ctx context.Context, p Principal, id string, action ClaimAction, text string, rating int) (Claim, error) {
+	if _, err := m.GetClaim(ctx, p, id); err != nil {
+		return Claim{}, err
+	}
+	now := m.now()
+	actor := p.ActorID()
+	return m.claims.UpdateClaim(ctx, id, func(c *Claim) error {
+		switch action {
+		case ActionApprove, ActionReject:
+			if !CanDecideClaim(p, *c) {
+				return ErrForbidden
+			}
+			if action == ActionApprove {
+				return c.Approve(actor, text, now)
+			}
+			return c.Reject(actor, text, now)
+		case ActionCancel:
+			if !CanActOnClaim(p, *c) {
+				return ErrForbidden
+			}
+			return c.Cancel(actor, text, now)
+		case ActionConfirm:
+			if !CanActOnClaim(p, *c) {
+				return ErrForbidden
+			}
+			return c.Confirm(p.OrgID, actor, now)
+		case ActionFeedback:
+			if !actsFor(p, c.ClaimantOrgID, ScopeClaimsWrite) {
+				return ErrForbidden
+			}
+			return c.Feedback(actor, rating, text, now)
+		}
+		return ErrInvalidTransition
+	})
+}
+
+// ExpireOverdue records the expiry of pending claims whose hold has passed, up to limit of them,
+// and returns how many it expired. Their capacity was already free: holds of overdue claims do
+// not count.
+func (m *Marketplace) ExpireOverdue(ctx context.Context, limit int) (int, error) {
+	now := m.now()
+	ids, err := m.claims.OverdueClaims(ctx, now, limit)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, id := range ids {
+		_, err := m.claims.UpdateClaim(ctx, id, func(c *Claim) error { return c.Expire(now) })
+		switch {
+		case err == nil:
+			n++
+		case errors.Is(err, ErrInvalidTransition): // decided meanwhile
+		default:
+			return n, err
+		}
+	}
+	return n, nil
+}

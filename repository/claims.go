@@ -1,0 +1,323 @@
+package repository
+
+import (
+	"context"
+	"database/sql"
+	"math"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/schedule"
+)
+
+const (
+	minUnix = int64(math.MinInt64)
+	maxUnix = int64(math.MaxInt64)
+)
+
+type holdRow struct {
+	ClaimID       string
+	ListingID     string
+	ClaimantOrgID string
+	StartsAt      int64
+	EndsAt        int64
+	Quantity      int64
+	ExpiresAt     sql.NullInt64
+}
+
+func (holdRow) TableName() string { return "claim_holds" }
+
+// liveHolds reads the holds on listing overlapping [from, to) that count at now: approved ones,
+// and pending ones whose hold has not expired (an overdue claim's capacity is free at once, even
+// before the sweeper records its expiry).
+func liveHolds(q *gorm.DB, listing string, from, to int64, now time.Time) ([]domain.Hold, error) {
+	var rows []holdRow
+	err := q.Where("listing_id = ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)",
+		listing, to, from, now.Unix()).Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	out := make([]domain.Hold, len(rows))
+	for i, r := range rows {
+		out[i] = domain.Hold{ClaimID: r.ClaimID, ClaimantOrgID: r.ClaimantOrgID,
+			Start: time.Unix(r.StartsAt, 0).UTC(), End: time.Unix(r.EndsAt, 0).UTC(), Quantity: r.Quantity}
+	}
+	return out, nil
+}
+
+type claimRow struct {
+	ID                   string
+	ListingID            string
+	ListingSide          string
+	OwnerOrgID           string
+	ClaimantOrgID        string
+	AgreementID          string
+	StreetID             string
+	CounterpartListingID sql.NullString
+	Quantity             int64
+	WindowStart          time.Time
+	WindowEnd            time.Time
+	WindowRrule          string
+	Timezone             string
+	Note                 string
+	Status               string
+	ExpiresAt            time.Time
+	OwnerConfirmedAt     sql.NullTime
+	ClaimantConfirmedAt  sql.NullTime
+	Rating               sql.NullInt64
+	FeedbackComment      string
+	FeedbackAt           sql.NullTime
+	Version              int64
+	CreatedAt            time.Time
+	UpdatedAt            time.Time
+}
+
+func (claimRow) TableName() string { return "claims" }
+
+type historyRow struct {
+	Seq        int64 `gorm:"primaryKey;autoIncrement"`
+	ClaimID    string
+	At         time.Time
+	ActorID    string
+	Action     string
+	FromStatus string
+	ToStatus   string
+	Note       string
+}
+
+func (historyRow) TableName() string { return "claim_history" }
+
+func nullTime(t *time.Time) sql.NullTime {
+	if t == nil {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: t.UTC(), Valid: true}
+}
+
+func timePtr(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+func toClaimRow(c domain.Claim) claimRow {
+	r := claimRow{
+		ID: c.ID, ListingID: c.ListingID, ListingSide: string(c.ListingSide), OwnerOrgID: c.OwnerOrgID,
+		ClaimantOrgID: c.ClaimantOrgID, AgreementID: c.AgreementID, StreetID: c.StreetID,
+		CounterpartListingID: nullString(c.CounterpartListingID), Quantity: c.Quantity,
+		WindowStart: c.Window.Start.UTC(), WindowEnd: c.Window.End.UTC(), WindowRrule: c.Window.RRule,
+		Timezone: c.TimeZone, Note: c.Note, Status: string(c.Status), ExpiresAt: c.ExpiresAt.UTC(),
+		OwnerConfirmedAt: nullTime(c.OwnerConfirmedAt), ClaimantConfirmedAt: nullTime(c.ClaimantConfirmedAt),
+		FeedbackComment: c.FeedbackComment, FeedbackAt: nullTime(c.FeedbackAt), Version: c.Version,
+		CreatedAt: c.CreatedAt.UTC(), UpdatedAt: c.UpdatedAt.UTC(),
+	}
+	if c.Rating > 0 {
+		r.Rating = sql.NullInt64{Int64: int64(c.Rating), Valid: true}
+	}
+	return r
+}
+
+func (r claimRow) toDomain() domain.Claim {
+	c := domain.Claim{
+		ID: r.ID, ListingID: r.ListingID, ListingSide: domain.Side(r.ListingSide), OwnerOrgID: r.OwnerOrgID,
+		ClaimantOrgID: r.ClaimantOrgID, AgreementID: r.AgreementID, StreetID: r.StreetID,
+		CounterpartListingID: r.CounterpartListingID.String, Quantity: r.Quantity, TimeZone: r.Timezone,
+		Window: schedule.Window{Start: r.WindowStart.UTC(), End: r.WindowEnd.UTC(), RRule: r.WindowRrule},
+		Note: r.Note, Status: domain.ClaimStatus(r.Status), ExpiresAt: r.ExpiresAt.UTC(),
+		OwnerConfirmedAt: timePtr(r.OwnerConfirmedAt), ClaimantConfirmedAt: timePtr(r.ClaimantConfirmedAt),
+		Rating: int(r.Rating.Int64), FeedbackComment: r.FeedbackComment, FeedbackAt: timePtr(r.FeedbackAt),
+		Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+	}
+	if loc, err := time.LoadLocation(r.Timezone); err == nil {
+		c.Window.Start, c.Window.End = c.Window.Start.In(loc), c.Window.End.In(loc)
+	}
+	return c
+}
+
+// Claims is the domain.ClaimStore.
+type Claims struct{ db *DB }
+
+// NewClaims returns the claim store of db.
+func NewClaims(db *DB) *Claims { return &Claims{db: db} }
+
+// CreateClaim is where the capacity invariant is kept: the listing row is locked (SELECT … FOR
+// UPDATE on PostgreSQL; SQLite's IMMEDIATE transactions exclude each other), the live holds
+// overlapping the claim are read, the check runs, and the claim and its holds are inserted before
+// the lock is released. Claims on one listing therefore serialise, and claims on different
+// listings never wait for each other. Only one row is locked, so there is no lock order to break.
+func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time.Time) error {
+	occs := nc.Occurrences
+	return s.db.inTx(ctx, func(tx *gorm.DB) error {
+		var lr listingRow
+		if err := s.db.forUpdate(tx).Take(&lr, "id = ?", nc.Claim.ListingID).Error; err != nil {
+			return err
+		}
+		l, err := lr.toDomain()
+		if err != nil {
+			return err
+		}
+		holds, err := liveHolds(tx, l.ID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), now)
+		if err != nil {
+			return err
+		}
+		if err := nc.Check(l, holds); err != nil {
+			return err
+		}
+		return s.insertClaim(tx, nc.Claim, occs)
+	})
+}
+
+func (s *Claims) insertClaim(tx *gorm.DB, c domain.Claim, occs []schedule.Interval) error {
+	r := toClaimRow(c)
+	if err := tx.Create(&r).Error; err != nil {
+		return err
+	}
+	rows := make([]holdRow, len(occs))
+	for i, o := range occs {
+		rows[i] = holdRow{ClaimID: c.ID, ListingID: c.ListingID, ClaimantOrgID: c.ClaimantOrgID,
+			StartsAt: o.Start.Unix(), EndsAt: o.End.Unix(), Quantity: c.Quantity, ExpiresAt: holdExpiry(c)}
+	}
+	if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+		return err
+	}
+	return saveHistory(tx, &c)
+}
+
+// holdExpiry: a pending claim's hold lapses at its expiry; an approved one's does not.
+func holdExpiry(c domain.Claim) sql.NullInt64 {
+	if c.Status == domain.ClaimPending {
+		return sql.NullInt64{Int64: c.ExpiresAt.Unix(), Valid: true}
+	}
+	return sql.NullInt64{}
+}
+
+// saveHistory appends the claim's new history entries and their events.
+func saveHistory(tx *gorm.DB, c *domain.Claim) error {
+	for _, e := range c.Recorded() {
+		h := historyRow{ClaimID: c.ID, At: e.At.UTC(), ActorID: e.ActorID, Action: e.Action,
+			FromStatus: string(e.From), ToStatus: string(e.To), Note: e.Note}
+		if err := tx.Create(&h).Error; err != nil {
+			return err
+		}
+		if typ := domain.EventType(e.Action); typ != "" {
+			ev := domain.NewEvent(typ, c.ID, e.At, map[string]any{
+				"listing_id": c.ListingID, "owner_org_id": c.OwnerOrgID, "claimant_org_id": c.ClaimantOrgID,
+				"street_id": c.StreetID, "quantity": c.Quantity, "status": string(e.To),
+			})
+			if err := insertEvent(tx, ev); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// GetClaim loads a claim with its history.
+func (s *Claims) GetClaim(ctx context.Context, id string) (domain.Claim, error) {
+	return s.load(s.db.conn(ctx), id, false)
+}
+
+func (s *Claims) load(q *gorm.DB, id string, lock bool) (domain.Claim, error) {
+	var r claimRow
+	sel := q
+	if lock {
+		sel = s.db.forUpdate(q)
+	}
+	if err := sel.Take(&r, "id = ?", id).Error; err != nil {
+		return domain.Claim{}, translate(err)
+	}
+	c := r.toDomain()
+	var hs []historyRow
+	if err := q.Where("claim_id = ?", id).Order("seq").Find(&hs).Error; err != nil {
+		return domain.Claim{}, translate(err)
+	}
+	for _, h := range hs {
+		c.History = append(c.History, domain.HistoryEntry{At: h.At.UTC(), ActorID: h.ActorID, Action: h.Action,
+			From: domain.ClaimStatus(h.FromStatus), To: domain.ClaimStatus(h.ToStatus), Note: h.Note})
+	}
+	return c, nil
+}
+
+// ListClaims lists claims in id order (without history).
+func (s *Claims) ListClaims(ctx context.Context, f domain.ClaimFilter) ([]domain.Claim, error) {
+	q := page(s.db.conn(ctx), f.Page)
+	switch f.Status {
+	case "":
+	case domain.ClaimPending:
+		q = q.Where("status = 'pending' AND expires_at > ?", f.Now.UTC())
+	case domain.ClaimExpired:
+		q = q.Where("(status = 'expired' OR (status = 'pending' AND expires_at <= ?))", f.Now.UTC())
+	default:
+		q = q.Where("status = ?", string(f.Status))
+	}
+	if f.StreetID != "" {
+		q = q.Where("street_id = ?", f.StreetID)
+	}
+	if f.OnlyStreet != "" {
+		q = q.Where("street_id = ?", f.OnlyStreet)
+	}
+	if f.ListingID != "" {
+		q = q.Where("listing_id = ?", f.ListingID)
+	}
+	for _, org := range []string{f.OrgID, f.OnlyOrg} {
+		if org != "" {
+			q = q.Where("(owner_org_id = ? OR claimant_org_id = ?)", org, org)
+		}
+	}
+	var rows []claimRow
+	if err := q.Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]domain.Claim, len(rows))
+	for i, r := range rows {
+		out[i] = r.toDomain()
+	}
+	return out, nil
+}
+
+// UpdateClaim locks the claim, applies fn, and saves it with its history and events; holds are
+// released when the claim stops being live, and made permanent when it is approved.
+func (s *Claims) UpdateClaim(ctx context.Context, id string, fn func(*domain.Claim) error) (domain.Claim, error) {
+	var c domain.Claim
+	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
+		var err error
+		if c, err = s.load(tx, id, true); err != nil {
+			return err
+		}
+		if err := fn(&c); err != nil {
+			return err
+		}
+		return s.saveClaim(tx, &c)
+	})
+	return c, err
+}
+
+func (s *Claims) saveClaim(tx *gorm.DB, c *domain.Claim) error {
+	r := toClaimRow(*c)
+	if err := tx.Save(&r).Error; err != nil {
+		return err
+	}
+	var err error
+	switch {
+	case !c.Status.Live():
+		err = tx.Where("claim_id = ?", c.ID).Delete(&holdRow{}).Error
+	case c.Status == domain.ClaimApproved:
+		err = tx.Model(&holdRow{}).Where("claim_id = ?", c.ID).Update("expires_at", nil).Error
+	}
+	if err != nil {
+		return err
+	}
+	return saveHistory(tx, c)
+}
+
+// OverdueClaims lists pending claims whose hold expired before now, oldest first.
+func (s *Claims) OverdueClaims(ctx context.Context, now time.Time, limit int) ([]string, error) {
+	var ids []string
+	err := s.db.conn(ctx).Model(&claimRow{}).Where("status = 'pending' AND expires_at <= ?", now.UTC()).
+		Order("expires_at").Limit(limit).Pluck("id", &ids).Error
+	return ids, translate(err)
+}
