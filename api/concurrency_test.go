@@ -1,0 +1,103 @@
+package api_test
+
+import (
+	"net/http"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gongjian/gongjian/api/apitest"
+)
+
+// TestConcurrentClaimsNeverOverbook fires many simultaneous claims over HTTP at one offer with
+// capacity 5 and checks the capacity invariant on what was accepted.
+func TestConcurrentClaimsNeverOverbook(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		start, end := apitest.Night(1)
+		offer := w.Liaison.Listing("offers", "parking", 5, []map[string]any{apitest.Window(start, end, "FREQ=DAILY;COUNT=7")}, nil)
+		id := offer["id"].(string)
+		s.Agreement(w.Staff, w.Staff, w.Liaison, w.CommunityID, w.UnitID, []string{"parking"}, nil)
+
+		type attempt struct {
+			start, end time.Time
+			qty        int
+		}
+		var attempts []attempt
+		// 30 identical windows of one unit on the first night ...
+		for i := 0; i < 30; i++ {
+			attempts = append(attempts, attempt{start, end, 1})
+		}
+		// ... and 40 overlapping, shifted windows of 1–2 units across the first two nights.
+		for i := 0; i < 40; i++ {
+			off := time.Duration(i%8) * time.Hour
+			s0 := start.Add(off)
+			if i%2 == 1 {
+				s0 = s0.Add(24 * time.Hour)
+			}
+			attempts = append(attempts, attempt{s0, s0.Add(4 * time.Hour), 1 + i%2})
+		}
+		var (
+			wg       sync.WaitGroup
+			mu       sync.Mutex
+			accepted []attempt
+			codes    = map[int]int{}
+			gate     = make(chan struct{})
+		)
+		for _, a := range attempts {
+			wg.Add(1)
+			go func(a attempt) {
+				defer wg.Done()
+				<-gate
+				r := w.Staff.Claim(id, a.qty, apitest.Window(a.start, a.end, ""))
+				mu.Lock()
+				defer mu.Unlock()
+				codes[r.Code]++
+				if r.Code == http.StatusCreated {
+					accepted = append(accepted, a)
+				} else if r.Code == http.StatusConflict {
+					r.Problem(http.StatusConflict, "capacity_exceeded")
+				}
+			}(a)
+		}
+		close(gate)
+		wg.Wait()
+		for code, n := range codes {
+			if code != http.StatusCreated && code != http.StatusConflict {
+				t.Errorf("%d responses with status %d", n, code)
+			}
+		}
+		// Every instant where the held total can change is a window boundary.
+		var instants []time.Time
+		for _, a := range accepted {
+			instants = append(instants, a.start, a.end)
+		}
+		sort.Slice(instants, func(i, j int) bool { return instants[i].Before(instants[j]) })
+		peak := 0
+		for _, at := range instants {
+			held := 0
+			for _, a := range accepted {
+				if !at.Before(a.start) && at.Before(a.end) {
+					held += a.qty
+				}
+			}
+			if held > 5 {
+				t.Fatalf("%d held at %v, capacity 5", held, at)
+			}
+			peak = max(peak, held)
+		}
+		if peak != 5 {
+			t.Errorf("peak held %d: the offer should fill up under this load", peak)
+		}
+		// The server's own view agrees.
+		avail := w.Staff.Do("GET", "/api/v1/offers/"+id+"/availability?from="+start.Format(time.RFC3339)+"&to="+start.Add(48*time.Hour).Format(time.RFC3339), nil).Expect(http.StatusOK)
+		for _, it := range avail["items"].([]any) {
+			if held := it.(map[string]any)["held"].(float64); held > 5 {
+				t.Fatalf("availability reports %v held", held)
+			}
+		}
+		t.Logf("%s: %d accepted, statuses %v", s.Engine, len(accepted), codes)
+	})
+}

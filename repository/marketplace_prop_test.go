@@ -1,0 +1,193 @@
+package repository_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/schedule"
+	"github.com/gongjian/gongjian/repository"
+	"github.com/gongjian/gongjian/repository/repotest"
+)
+
+// market is a marketplace on a real database with a clock the test moves.
+type market struct {
+	m                     *domain.Marketplace
+	now                   time.Time
+	staff, liaison, coord domain.Principal
+	communityID, unitID   string
+}
+
+func newMarket(t *testing.T, db *repository.DB) *market {
+	ctx := context.Background()
+	mk := &market{now: time.Date(2027, 3, 1, 8, 0, 0, 0, time.UTC)}
+	orgs := repository.NewOrgs(db)
+	create := func(kind domain.OrgKind, name string, parent *domain.Org) domain.Org {
+		o, err := domain.NewOrg(domain.OrgInput{Kind: &kind, Name: &name}, parent, nil, mk.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := orgs.CreateOrg(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		return o
+	}
+	district := create(domain.KindDistrict, "d", nil)
+	street := create(domain.KindStreet, "s", &district)
+	community := create(domain.KindCommunity, "c", &street)
+	unit := create(domain.KindUnit, "u", &street)
+	mk.communityID, mk.unitID = community.ID, unit.ID
+	mk.staff = domain.Principal{UserID: "staff", Role: domain.RoleCommunityStaff, OrgID: community.ID, OrgKind: domain.KindCommunity, StreetID: street.ID}
+	mk.liaison = domain.Principal{UserID: "liaison", Role: domain.RoleLiaison, OrgID: unit.ID, OrgKind: domain.KindUnit, StreetID: street.ID}
+	mk.coord = domain.Principal{UserID: "coord", Role: domain.RoleCoordinator, OrgID: street.ID, OrgKind: domain.KindStreet, StreetID: street.ID}
+	var err error
+	mk.m, err = domain.NewMarketplace(domain.MarketplaceStores{
+		Orgs: orgs, Categories: repository.NewCategories(db), Listings: repository.NewListings(db),
+		Agreements: repository.NewAgreements(db), Claims: repository.NewClaims(db),
+	}, time.Hour, func() time.Time { return mk.now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	ag, err := mk.m.CreateAgreement(ctx, mk.staff, domain.AgreementInput{
+		PartyAOrgID: community.ID, PartyBOrgID: unit.ID, Title: "t", Categories: []string{"parking"},
+		StartsOn: "2027-01-01", EndsOn: "2028-12-31",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []domain.Principal{mk.staff, mk.liaison} {
+		if _, err := mk.m.SignAgreement(ctx, p, ag.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return mk
+}
+
+// TestClaimInvariantProperty drives random sequences of claim, approve, reject, cancel, confirm
+// and expiry against the real stores, and after every step checks that no instant is overbooked
+// and that every claim moved only along the status graph.
+func TestClaimInvariantProperty(t *testing.T) {
+	t.Parallel()
+	repotest.Each(t, func(t *testing.T, db *repository.DB) {
+		mk := newMarket(t, db)
+		ctx := context.Background()
+		base := time.Date(2027, 3, 2, 19, 0, 0, 0, time.UTC)
+		rapid.Check(t, func(rt *rapid.T) {
+			capacity := int64(rapid.IntRange(1, 5).Draw(rt, "capacity"))
+			qty := capacity
+			offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
+				Category: ptr("parking"), Title: ptr("p"), Quantity: &qty,
+				Location: &domain.Location{Lat: 24.3, Lng: 109.4},
+				Windows:  &[]domain.WindowInput{{Start: base, End: base.Add(4 * time.Hour), RRule: "FREQ=DAILY;COUNT=3"}},
+			})
+			if err != nil {
+				rt.Fatal(err)
+			}
+			seen := map[string]domain.ClaimStatus{}
+			var ids []string
+			steps := rapid.IntRange(1, 25).Draw(rt, "steps")
+			for i := 0; i < steps; i++ {
+				action := rapid.SampledFrom([]string{"claim", "claim", "claim", "approve", "reject", "cancel", "confirm", "tick"}).Draw(rt, "action")
+				pick := func() string {
+					if len(ids) == 0 {
+						return ""
+					}
+					return ids[rapid.IntRange(0, len(ids)-1).Draw(rt, "claim")]
+				}
+				switch action {
+				case "claim":
+					night := rapid.IntRange(0, 2).Draw(rt, "night")
+					off := time.Duration(rapid.IntRange(0, 3).Draw(rt, "offset")) * time.Hour
+					length := time.Duration(rapid.IntRange(1, 4).Draw(rt, "length")) * time.Hour
+					s := base.Add(time.Duration(night)*24*time.Hour + off)
+					rule := ""
+					if rapid.Bool().Draw(rt, "repeat") {
+						rule = "FREQ=DAILY;COUNT=2"
+					}
+					c, err := mk.m.CreateClaim(ctx, mk.staff, domain.ClaimInput{
+						ListingID: offer.ID, Quantity: int64(rapid.IntRange(1, 3).Draw(rt, "qty")),
+						Window: domain.WindowInput{Start: s, End: s.Add(length), RRule: rule},
+					})
+					switch {
+					case err == nil:
+						ids = append(ids, c.ID)
+						seen[c.ID] = domain.ClaimPending
+					case errors.Is(err, domain.ErrCapacityExceeded), errors.Is(err, domain.ErrWindowOutside):
+					default:
+						rt.Fatalf("claim: %v", err)
+					}
+				case "approve", "reject", "cancel", "confirm":
+					id := pick()
+					if id == "" {
+						continue
+					}
+					p := map[string]domain.Principal{"approve": mk.coord, "reject": mk.coord, "cancel": mk.staff, "confirm": mk.liaison}[action]
+					if action == "confirm" && rapid.Bool().Draw(rt, "by claimant") {
+						p = mk.staff
+					}
+					_, err := mk.m.ActOnClaim(ctx, p, id, domain.ClaimAction(action), "because", 0)
+					if err != nil && !errors.Is(err, domain.ErrInvalidTransition) {
+						rt.Fatalf("%s: %v", action, err)
+					}
+				case "tick":
+					mk.now = mk.now.Add(time.Duration(rapid.IntRange(1, 90).Draw(rt, "minutes")) * time.Minute)
+					if _, err := mk.m.ExpireOverdue(ctx, 100); err != nil {
+						rt.Fatalf("expire: %v", err)
+					}
+				}
+				checkInvariant(rt, mk, offer, capacity, seen)
+			}
+		})
+	})
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// checkInvariant recomputes, from the claims alone, the held total at every boundary instant,
+// and checks each claim's status moved along the graph since the last step.
+func checkInvariant(rt *rapid.T, mk *market, offer domain.Listing, capacity int64, seen map[string]domain.ClaimStatus) {
+	ctx := context.Background()
+	claims, err := mk.m.ListClaims(ctx, mk.coord, domain.ClaimFilter{ListingID: offer.ID, Page: domain.Page{Limit: 1000}})
+	if err != nil {
+		rt.Fatal(err)
+	}
+	type held struct {
+		iv  schedule.Interval
+		qty int64
+	}
+	var live []held
+	var instants []time.Time
+	for _, c := range claims {
+		st := c.EffectiveStatus(mk.now)
+		prev := seen[c.ID]
+		if st != prev && !domain.CanTransition(prev, st) && !(prev == domain.ClaimPending && st == domain.ClaimExpired) {
+			rt.Fatalf("claim %s moved %s → %s", c.ID, prev, st)
+		}
+		seen[c.ID] = st
+		if !st.Live() {
+			continue
+		}
+		for _, o := range c.Window.Occurrences(offer.Loc()) {
+			live = append(live, held{o, c.Quantity})
+			instants = append(instants, o.Start)
+		}
+	}
+	sort.Slice(instants, func(i, j int) bool { return instants[i].Before(instants[j]) })
+	for _, at := range instants {
+		var total int64
+		for _, h := range live {
+			if !at.Before(h.iv.Start) && at.Before(h.iv.End) {
+				total += h.qty
+			}
+		}
+		if total > capacity {
+			rt.Fatalf("%s", fmt.Sprintf("%d held at %v, capacity %d", total, at, capacity))
+		}
+	}
+}
