@@ -24,7 +24,11 @@ type market struct {
 	communityID, unitID   string
 }
 
-func newMarket(t *testing.T, db *repository.DB) *market {
+func newMarket(t testing.TB, db *repository.DB) *market {
+	return newMarketWith(t, db, repository.NewClaims(db))
+}
+
+func newMarketWith(t testing.TB, db *repository.DB, claims *repository.Claims) *market {
 	ctx := context.Background()
 	mk := &market{now: time.Date(2027, 3, 1, 8, 0, 0, 0, time.UTC)}
 	orgs := repository.NewOrgs(db)
@@ -49,7 +53,7 @@ func newMarket(t *testing.T, db *repository.DB) *market {
 	var err error
 	mk.m, err = domain.NewMarketplace(domain.MarketplaceStores{
 		Orgs: orgs, Categories: repository.NewCategories(db), Listings: repository.NewListings(db),
-		Agreements: repository.NewAgreements(db), Claims: repository.NewClaims(db),
+		Agreements: repository.NewAgreements(db), Claims: claims,
 	}, time.Hour, func() time.Time { return mk.now })
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package repository
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"time"
 
@@ -19,9 +20,17 @@ const maxTxAttempts = 5
 // inTx runs fn in one transaction, retrying a bounded number of times when the database reports a
 // serialization failure or deadlock (PostgreSQL 40001, 40P01) or a busy SQLite file.
 func (db *DB) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return db.inTxOpts(ctx, nil, fn)
+}
+
+func (db *DB) inTxOpts(ctx context.Context, opts *sql.TxOptions, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
-		err = db.conn(ctx).Transaction(fn)
+		if opts != nil {
+			err = db.conn(ctx).Transaction(fn, opts)
+		} else {
+			err = db.conn(ctx).Transaction(fn)
+		}
 		if err == nil || attempt == maxTxAttempts || !retryable(err) {
 			return translate(err)
 		}
