@@ -151,9 +151,6 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				"request_id", rid, "method", c.Request().Method, "path", c.Path(), "err", err)
 		}
 		p.Instance = c.Request().URL.Path
-		if p.Status == http.StatusMethodNotAllowed {
-			c.Response().Header().Set(echo.HeaderAllow, "")
-		}
 		if err := writeProblem(c, p); err != nil {
 			log.WarnContext(c.Request().Context(), "write problem", "request_id", rid, "err", err)
 		}

@@ -73,7 +73,7 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	}
 	if cfg.BootstrapAdmin != "" {
 		name, pw, _ := strings.Cut(cfg.BootstrapAdmin, ":")
-		created, err := dir.Bootstrap(ctx, name, pw)
+		created, err := dir.Bootstrap(ctx, "District", name, pw)
 		if err != nil {
 			return nil, fmt.Errorf("bootstrap admin: %w", err)
 		}

@@ -198,12 +198,12 @@ func (d *Directory) DeactivateUser(ctx context.Context, p Principal, id string) 
 }
 
 // Bootstrap creates the first admin (and a district for it) when no user exists yet.
-func (d *Directory) Bootstrap(ctx context.Context, username, password string) (created bool, err error) {
+func (d *Directory) Bootstrap(ctx context.Context, districtName, username, password string) (created bool, err error) {
 	n, err := d.users.CountUsers(ctx)
 	if err != nil || n > 0 {
 		return false, err
 	}
-	kind, name := KindDistrict, "District"
+	kind, name := KindDistrict, districtName
 	district, err := NewOrg(OrgInput{Kind: &kind, Name: &name}, nil, nil, d.now())
 	if err != nil {
 		return false, err
