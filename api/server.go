@@ -9,7 +9,7 @@
 // @securityDefinitions.apikey  bearer
 // @in                          header
 // @name                        Authorization
-// @description                 "Bearer " followed by an access token from /auth/login.
+// @description                 An access token from POST /auth/login (or /oauth/token), sent as "Authorization: Bearer <token>".
 package api
 
 import (
