@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Languages the API speaks; zh-CN is the default (API.md §1).
@@ -83,5 +84,13 @@ func localize(p Problem, lang string) Problem {
 	}
 	p.Title = t.zh
 	p.Detail = t.detailZH
+	if occ, ok := p.Data["occurrence"].(map[string]any); ok {
+		// The occurrence a capacity or availability error is about, in the listing's own terms.
+		if s, ok := occ["start"].(time.Time); ok {
+			if e, ok := occ["end"].(time.Time); ok {
+				p.Detail += "（时段 " + s.Format(time.RFC3339) + " 至 " + e.Format(time.RFC3339) + "）"
+			}
+		}
+	}
 	return p
 }

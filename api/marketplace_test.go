@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"strings"
 
 	"github.com/gongjian/gongjian/app"
 	"net/http"
@@ -55,6 +56,9 @@ func TestClaimStory(t *testing.T) {
 		// 5 more on that night overflow (6 + 5 > 10), naming the occurrence; 4 more fit.
 		p := w.Staff.Claim(offerID, 5, night).Problem(http.StatusConflict, "capacity_exceeded")
 		occ := p["data"].(map[string]any)["occurrence"].(map[string]any)
+		if !strings.Contains(p["detail"].(string), start.Format(time.RFC3339)) {
+			t.Fatalf("the detail does not name the occurrence: %v", p["detail"])
+		}
 		if st, _ := time.Parse(time.RFC3339, occ["start"].(string)); !st.Equal(start) {
 			t.Fatalf("capacity_exceeded names %v, want %v", occ, start)
 		}

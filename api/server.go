@@ -112,6 +112,13 @@ func New(d Deps) (*echo.Echo, error) {
 	p.POST("/claims/:id/cancel", cls.cancel)
 	p.POST("/claims/:id/confirm", cls.confirm)
 	p.POST("/claims/:id/feedback", cls.feedback)
+
+	mh := matchingHandlers{m: d.Market, claims: cls}
+	p.GET("/needs/:id/suggestions", mh.needSuggestions)
+	p.GET("/offers/:id/suggestions", mh.offerSuggestions)
+	p.POST("/matching/runs", mh.createRun, once)
+	p.GET("/matching/runs/:id", mh.getRun)
+	p.POST("/matching/proposals/:id/accept", mh.acceptProposal)
 	return e, nil
 }
 

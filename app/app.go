@@ -83,7 +83,7 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	}
 	market, err := domain.NewMarketplace(domain.MarketplaceStores{
 		Orgs: repository.NewOrgs(db), Categories: repository.NewCategories(db), Listings: repository.NewListings(db),
-		Agreements: repository.NewAgreements(db), Claims: repository.NewClaims(db),
+		Agreements: repository.NewAgreements(db), Claims: repository.NewClaims(db), Runs: repository.NewRuns(db),
 	}, cfg.ClaimHold, now)
 	if err != nil {
 		return nil, err

@@ -215,7 +215,10 @@ type ClaimFilter struct {
 type NewClaimTx struct {
 	Claim       Claim
 	Occurrences []schedule.Interval
-	Check       func(l Listing, holds []Hold) error
+	// ProposalID, when set, is the matching proposal this claim accepts; the store marks it in
+	// the same transaction and fails with ErrConflict if it was accepted already.
+	ProposalID string
+	Check      func(l Listing, holds []Hold) error
 }
 
 // ClaimStore persists claims, their holds, history and events.

@@ -22,6 +22,13 @@ func (m *Marketplace) CreateClaim(ctx context.Context, p Principal, in ClaimInpu
 	if !CanClaim(p) {
 		return Claim{}, ErrForbidden
 	}
+	return m.createClaim(ctx, p, p.OrgID, in, "")
+}
+
+// createClaim creates a claim by claimantOrg. With a proposal id, p is the coordinator accepting
+// a matching proposal: the claim is approved at once, and the proposal is marked in the same
+// transaction (so it is accepted once).
+func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg string, in ClaimInput, proposalID string) (Claim, error) {
 	v := &ValidationError{}
 	if in.ListingID == "" {
 		v.Add("listing_id", "required", "listing_id is required")
@@ -35,13 +42,13 @@ func (m *Marketplace) CreateClaim(ctx context.Context, p Principal, in ClaimInpu
 		return Claim{}, err
 	}
 	l, err := m.listings.GetListing(ctx, in.ListingID)
-	if errors.Is(err, ErrNotFound) || (err == nil && !CanReadListing(p, l)) {
+	if errors.Is(err, ErrNotFound) || (err == nil && proposalID == "" && !CanReadListing(p, l)) {
 		return Claim{}, Invalid("listing_id", "not_found", "listing_id names no listing you can see")
 	}
 	if err != nil {
 		return Claim{}, err
 	}
-	if l.OrgID == p.OrgID {
+	if l.OrgID == claimantOrg {
 		return Claim{}, Detailed(ErrOwnListing, nil, "an organisation cannot claim its own listing")
 	}
 	now := m.now()
@@ -54,7 +61,7 @@ func (m *Marketplace) CreateClaim(ctx context.Context, p Principal, in ClaimInpu
 	}
 	if in.CounterpartListingID != "" {
 		cp, err := m.listings.GetListing(ctx, in.CounterpartListingID)
-		if err != nil || cp.OrgID != p.OrgID || cp.Side == l.Side {
+		if err != nil || cp.OrgID != claimantOrg || cp.Side == l.Side {
 			return Claim{}, Invalid("counterpart_listing_id", "invalid", "counterpart_listing_id must name one of your own listings of the other side")
 		}
 	}
@@ -65,7 +72,7 @@ func (m *Marketplace) CreateClaim(ctx context.Context, p Principal, in ClaimInpu
 	if err != nil {
 		return Claim{}, err
 	}
-	claimant, err := m.orgs.GetOrg(ctx, p.OrgID)
+	claimant, err := m.orgs.GetOrg(ctx, claimantOrg)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -74,19 +81,24 @@ func (m *Marketplace) CreateClaim(ctx context.Context, p Principal, in ClaimInpu
 		return Claim{}, err
 	}
 	c := Claim{
-		ID: NewID(), ListingID: l.ID, ListingSide: l.Side, OwnerOrgID: l.OrgID, ClaimantOrgID: p.OrgID,
+		ID: NewID(), ListingID: l.ID, ListingSide: l.Side, OwnerOrgID: l.OrgID, ClaimantOrgID: claimantOrg,
 		AgreementID: ag.ID, StreetID: l.StreetID, CounterpartListingID: in.CounterpartListingID,
 		Quantity: in.Quantity, Window: win, TimeZone: l.TimeZone, Note: in.Note, Status: ClaimPending,
 		ExpiresAt: now.Add(m.claimHold), Version: 0, CreatedAt: now, UpdatedAt: now,
 	}
 	c.record("created", p.ActorID(), "", ClaimPending, in.Note, now)
-	if ag.AutoApprove {
+	switch {
+	case proposalID != "":
+		if err := c.Approve(p.ActorID(), "matching proposal accepted", now); err != nil {
+			return Claim{}, err
+		}
+	case ag.AutoApprove:
 		if err := c.Approve("system", "auto-approved under agreement "+ag.ID, now); err != nil {
 			return Claim{}, err
 		}
 	}
 	err = m.claims.CreateClaim(ctx, NewClaimTx{
-		Claim: c, Occurrences: occs,
+		Claim: c, Occurrences: occs, ProposalID: proposalID,
 		Check: func(locked Listing, holds []Hold) error {
 			if st := locked.EffectiveStatus(now); st != ListingOpen {
 				return Detailed(ErrListingNotOpen, map[string]any{"status": string(st)}, "the listing is %s", st)

@@ -301,15 +301,16 @@ func NewWindow(prefix string, w WindowInput, loc *time.Location, v *ValidationEr
 
 // ListingFilter selects listings.
 type ListingFilter struct {
-	Side     Side
-	Category string
-	Status   ListingStatus
-	OrgID    string
-	StreetID string
-	Near     *Location
-	RadiusKm float64
-	From, To *time.Time
-	Query    string
+	Side       Side
+	Category   string
+	Categories []string // any of these
+	Status     ListingStatus
+	OrgID      string
+	StreetID   string
+	Near       *Location
+	RadiusKm   float64
+	From, To   *time.Time
+	Query      string
 	// Reader limits street-only listings to the reader's street (empty: no limit).
 	ReaderStreetID string
 	ReaderOrgID    string
@@ -328,4 +329,6 @@ type ListingStore interface {
 	UpdateListing(ctx context.Context, id string, now time.Time, fn func(l *Listing, holds []Hold) (Event, error)) (Listing, error)
 	// Holds returns the live holds on listing id overlapping [from, to) at now.
 	Holds(ctx context.Context, id string, from, to, now time.Time) ([]Hold, error)
+	// HoldsOf is Holds for many listings in one query, by listing id.
+	HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]Hold, error)
 }

@@ -15,6 +15,7 @@ type Marketplace struct {
 	listings   ListingStore
 	agreements AgreementStore
 	claims     ClaimStore
+	runs       RunStore
 	claimHold  time.Duration
 	now        func() time.Time
 }
@@ -26,18 +27,19 @@ type MarketplaceStores struct {
 	Listings   ListingStore
 	Agreements AgreementStore
 	Claims     ClaimStore
+	Runs       RunStore
 }
 
 // NewMarketplace wires the service; claimHold is how long a pending claim holds capacity.
 func NewMarketplace(s MarketplaceStores, claimHold time.Duration, now func() time.Time) (*Marketplace, error) {
-	if s.Orgs == nil || s.Categories == nil || s.Listings == nil || s.Agreements == nil || s.Claims == nil || now == nil {
+	if s.Orgs == nil || s.Categories == nil || s.Listings == nil || s.Agreements == nil || s.Claims == nil || s.Runs == nil || now == nil {
 		return nil, errors.New("marketplace: nil dependency")
 	}
 	if claimHold <= 0 {
 		return nil, errors.New("marketplace: claim hold must be positive")
 	}
 	return &Marketplace{orgs: s.Orgs, categories: NewCatalog(s.Categories), listings: s.Listings,
-		agreements: s.Agreements, claims: s.Claims, claimHold: claimHold, now: now}, nil
+		agreements: s.Agreements, claims: s.Claims, runs: s.Runs, claimHold: claimHold, now: now}, nil
 }
 
 // Now is the service's clock.

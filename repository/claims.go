@@ -41,10 +41,14 @@ func liveHolds(q *gorm.DB, listing string, from, to int64, now time.Time) ([]dom
 	}
 	out := make([]domain.Hold, len(rows))
 	for i, r := range rows {
-		out[i] = domain.Hold{ClaimID: r.ClaimID, ClaimantOrgID: r.ClaimantOrgID,
-			Start: time.Unix(r.StartsAt, 0).UTC(), End: time.Unix(r.EndsAt, 0).UTC(), Quantity: r.Quantity}
+		out[i] = r.toDomain()
 	}
 	return out, nil
+}
+
+func (r holdRow) toDomain() domain.Hold {
+	return domain.Hold{ClaimID: r.ClaimID, ClaimantOrgID: r.ClaimantOrgID,
+		Start: time.Unix(r.StartsAt, 0).UTC(), End: time.Unix(r.EndsAt, 0).UTC(), Quantity: r.Quantity}
 }
 
 type claimRow struct {
@@ -195,7 +199,13 @@ func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time
 		if err := nc.Check(l, holds); err != nil {
 			return err
 		}
-		return s.insertClaim(tx, nc.Claim, occs)
+		if err := s.insertClaim(tx, nc.Claim, occs); err != nil {
+			return err
+		}
+		if nc.ProposalID != "" {
+			return markProposal(tx, nc.ProposalID, nc.Claim.ID)
+		}
+		return nil
 	})
 }
 

@@ -167,6 +167,9 @@ func (s *Listings) filter(q *gorm.DB, f domain.ListingFilter) *gorm.DB {
 	if f.Category != "" {
 		q = q.Where("category = ?", f.Category)
 	}
+	if len(f.Categories) > 0 {
+		q = q.Where("category IN ?", f.Categories)
+	}
 	if f.OrgID != "" {
 		q = q.Where("org_id = ?", f.OrgID)
 	}
@@ -246,4 +249,23 @@ func (s *Listings) UpdateListing(ctx context.Context, id string, now time.Time, 
 func (s *Listings) Holds(ctx context.Context, id string, from, to, now time.Time) ([]domain.Hold, error) {
 	h, err := liveHolds(s.db.conn(ctx), id, from.Unix(), to.Unix(), now)
 	return h, translate(err)
+}
+
+// HoldsOf returns the live holds of many listings overlapping [from, to), by listing id.
+func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]domain.Hold, error) {
+	out := make(map[string][]domain.Hold, len(ids))
+	// Chunks keep the IN list within every engine's limit on bound parameters.
+	for start := 0; start < len(ids); start += 500 {
+		chunk := ids[start:min(start+500, len(ids))]
+		var rows []holdRow
+		err := s.db.conn(ctx).Where("listing_id IN ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)",
+			chunk, to.Unix(), from.Unix(), now.Unix()).Find(&rows).Error
+		if err != nil {
+			return nil, translate(err)
+		}
+		for _, r := range rows {
+			out[r.ListingID] = append(out[r.ListingID], r.toDomain())
+		}
+	}
+	return out, nil
 }

@@ -53,7 +53,7 @@ func newMarketWith(t testing.TB, db *repository.DB, claims *repository.Claims) *
 	var err error
 	mk.m, err = domain.NewMarketplace(domain.MarketplaceStores{
 		Orgs: orgs, Categories: repository.NewCategories(db), Listings: repository.NewListings(db),
-		Agreements: repository.NewAgreements(db), Claims: claims,
+		Agreements: repository.NewAgreements(db), Claims: claims, Runs: repository.NewRuns(db),
 	}, time.Hour, func() time.Time { return mk.now })
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,35 @@
+package app
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadConfig(t *testing.T) {
+	t.Parallel()
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	c, err := LoadConfig(env(nil))
+	if err != nil || c.Addr != ":8080" || c.DatabaseURL != "gongjian.db" || c.ClaimHold != 72*time.Hour || c.AccessTTL != 15*time.Minute {
+		t.Fatalf("defaults: %+v %v", c, err)
+	}
+	c, err = LoadConfig(env(map[string]string{"GONGJIAN_CLAIM_HOLD": "2h", "GONGJIAN_DATABASE_URL": "postgres://u:secret@h/db"}))
+	if err != nil || c.ClaimHold != 2*time.Hour {
+		t.Fatalf("claim hold: %+v %v", c, err)
+	}
+	if strings.Contains(c.String(), "secret") {
+		t.Fatalf("config string leaks the password: %s", c)
+	}
+	bad := map[string]string{
+		"GONGJIAN_CLAIM_HOLD":      "-1h",
+		"GONGJIAN_JWT_SECRET":      "c2hvcnQ=",
+		"GONGJIAN_BOOTSTRAP_ADMIN": "admin",
+		"GONGJIAN_BCRYPT_COST":     "99",
+		"GONGJIAN_LOG_LEVEL":       "loud",
+	}
+	for k, v := range bad {
+		if _, err := LoadConfig(env(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
+			t.Errorf("%s=%s: err = %v", k, v, err)
+		}
+	}
+}

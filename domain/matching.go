@@ -1,0 +1,205 @@
+package domain
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/gongjian/gongjian/domain/schedule"
+	"github.com/gongjian/gongjian/matching"
+)
+
+// SuggestionHorizon bounds the time over which suggestions compare occurrences.
+const SuggestionHorizon = 366 * 24 * time.Hour
+
+// Suggestion is a ranked counterpart for a listing.
+type Suggestion struct {
+	Listing     Listing
+	Score       float64
+	Quantity    int64
+	DistanceKm  float64
+	TimeOverlap float64
+	CapacityFit float64
+	Exact       bool
+	AgreementID string
+}
+
+// candidate is a listing prepared for the engine: its occurrences in the range and its
+// remaining quantity there.
+type candidate struct {
+	l         Listing
+	remaining int64
+	occs      []matching.Interval
+}
+
+// relatedFunc builds the engine's category relation from the catalogue.
+func (m *Marketplace) relatedFunc(ctx context.Context) (matching.Related, map[string]Category, error) {
+	cats, err := m.categories.Lookup(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	rel := make(map[string][]string, len(cats))
+	for code, c := range cats {
+		rel[code] = c.Related
+	}
+	return matching.RelatedCategories(rel), cats, nil
+}
+
+// compatible lists the category codes that can match code: itself and its related ones (in
+// either direction).
+func compatible(code string, cats map[string]Category) []string {
+	out := []string{code}
+	for other, c := range cats {
+		if other != code && (slices.Contains(c.Related, code) || slices.Contains(cats[code].Related, other)) {
+			out = append(out, other)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// prepare computes occurrences within [from, to) and remaining quantities for listings, reading
+// the live holds of all of them in one query. The remaining quantity is the smallest over the
+// range (the peak held subtracted), so an allocation never exceeds any single occurrence.
+func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.Time) ([]candidate, error) {
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.ID
+	}
+	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.now())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]candidate, 0, len(ls))
+	for _, l := range ls {
+		occs := l.Occurrences(from, to)
+		if len(occs) == 0 {
+			continue
+		}
+		whole := []schedule.Interval{{Start: occs[0].Start, End: occs[len(occs)-1].End}}
+		held := peaks(steps(holds[l.ID], nil), whole)[0]
+		c := candidate{l: l, remaining: l.Quantity - held, occs: make([]matching.Interval, len(occs))}
+		for i, o := range occs {
+			c.occs[i] = matching.Interval{Start: o.Start, End: o.End}
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+func (c candidate) engine() matching.Listing {
+	return matching.Listing{
+		ID: c.l.ID, OrgID: c.l.OrgID, StreetID: c.l.StreetID, Category: c.l.Category,
+		Lat: c.l.Location.Lat, Lng: c.l.Location.Lng, RadiusKm: c.l.RadiusKm, Quantity: max(c.remaining, 0),
+		Occurrences: c.occs, StreetOnly: c.l.Visibility == VisibilityStreet,
+	}
+}
+
+// agreementFinder answers, for pairs of orgs and a category, which active agreement would cover
+// a claim between them (without the date check, which depends on the claim's window).
+type agreementFinder struct {
+	orgs map[string]Org
+	ags  []Agreement
+	now  time.Time
+}
+
+func (m *Marketplace) newAgreementFinder(ctx context.Context, orgIDs []string) (*agreementFinder, error) {
+	slices.Sort(orgIDs)
+	orgIDs = slices.Compact(orgIDs)
+	ags, err := m.agreements.ActiveAgreementsOf(ctx, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	f := &agreementFinder{orgs: map[string]Org{}, ags: ags, now: m.now()}
+	for _, id := range orgIDs {
+		o, err := m.orgs.GetOrg(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		f.orgs[id] = o
+	}
+	return f, nil
+}
+
+func (f *agreementFinder) find(a, b, category string) string {
+	x, y := f.orgs[a], f.orgs[b]
+	for _, ag := range f.ags {
+		if ag.EffectiveStatus(f.now) == AgreementActive && slices.Contains(ag.Categories, category) && ag.coversParties(x, y) {
+			return ag.ID
+		}
+	}
+	return ""
+}
+
+// Suggestions ranks counterparts for a listing: offers for a need, needs for an offer.
+func (m *Marketplace) Suggestions(ctx context.Context, p Principal, side Side, id string, limit int) ([]Suggestion, error) {
+	q, err := m.GetListing(ctx, p, side, id)
+	if err != nil {
+		return nil, err
+	}
+	now := m.now()
+	from := now
+	if span := q.Span(); span.Start.After(from) {
+		from = span.Start
+	}
+	to := from.Add(SuggestionHorizon)
+	related, cats, err := m.relatedFunc(ctx)
+	if err != nil {
+		return nil, err
+	}
+	other := SideOffer
+	if side == SideOffer {
+		other = SideNeed
+	}
+	near := q.Location
+	found, err := m.ListListings(ctx, p, ListingFilter{
+		Side: other, Categories: compatible(q.Category, cats), Status: ListingOpen,
+		Near: &near, RadiusKm: q.RadiusKm, From: &from, To: &to, Page: Page{Limit: maxCandidates},
+	})
+	if err != nil {
+		return nil, err
+	}
+	prepared, err := m.prepare(ctx, append(found, q), from, to)
+	if err != nil {
+		return nil, err
+	}
+	if len(prepared) == 0 || prepared[len(prepared)-1].l.ID != q.ID {
+		return []Suggestion{}, nil // the listing itself has no occurrence left
+	}
+	query := prepared[len(prepared)-1]
+	pool := prepared[:len(prepared)-1]
+	engine := make([]matching.Listing, len(pool))
+	orgIDs := []string{q.OrgID}
+	for i, c := range pool {
+		engine[i] = c.engine()
+		orgIDs = append(orgIDs, c.l.OrgID)
+	}
+	ranked := matching.TopK(query.engine(), matching.NewIndex(engine), limit, related)
+	finder, err := m.newAgreementFinder(ctx, orgIDs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Suggestion, len(ranked))
+	for i, s := range ranked {
+		c := pool[s.Index]
+		out[i] = Suggestion{
+			Listing: c.l, Score: s.Score, Quantity: min(max(query.remaining, 0), max(c.remaining, 0)),
+			DistanceKm: s.Reasons.DistanceKm, TimeOverlap: s.Reasons.TimeOverlap, CapacityFit: s.Reasons.CapacityFit,
+			Exact: s.Reasons.CategoryExact, AgreementID: finder.find(q.OrgID, c.l.OrgID, needCategory(q, c.l)),
+		}
+	}
+	return out, nil
+}
+
+// maxCandidates bounds how many listings one suggestion query reads from the database.
+const maxCandidates = 5000
+
+// needCategory is the category a claim between a and b would be in: the claimed listing's. In a
+// suggestion either side may become the claimed one; the offer's category is used, as needs
+// claim offers in the common case.
+func needCategory(a, b Listing) string {
+	if a.Side == SideOffer {
+		return a.Category
+	}
+	return b.Category
+}

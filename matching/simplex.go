@@ -1,0 +1,284 @@
+package matching
+
+import "math"
+
+// The solver is a primal network simplex on a spanning tree rooted at an
+// extra artificial node. Every real node starts as a child of the root,
+// joined by an artificial arc that carries its supply; a big-M cost on the
+// arcs into demand nodes makes the simplex drive that artificial flow out
+// if at all possible, so one phase serves for both feasibility and cost.
+//
+// Arc state follows the usual convention: a non-tree arc sits at its lower
+// bound (stateLower) or at its capacity (stateUpper). Multiplying an arc's
+// reduced cost by its state gives a negative number exactly when moving the
+// arc off its bound lowers the cost, which keeps the pricing loop branch
+// free.
+const (
+	stateUpper int8 = -1
+	stateTree  int8 = 0
+	stateLower int8 = 1
+)
+
+// Tree arcs point either from a node up to its parent or down to it.
+const (
+	dirUp   int8 = 1
+	dirDown int8 = -1
+)
+
+// simplex holds the working arrays of one solve. Arc arrays have the real
+// arcs first (in a mixed order, see arcOrder) and then one artificial arc
+// per node; node arrays have the root last.
+type simplex struct {
+	nodes, arcs int   // real nodes and real arcs
+	root        int32 // index of the artificial root node
+
+	// Per arc. cap is the capacity after shifting lower bounds to zero;
+	// Infinity stays Infinity.
+	src, dst []int32
+	cost     []int64
+	cap      []int64
+	flow     []int64
+	state    []int8
+	order    []int32 // internal arc index → caller's arc index
+
+	// Per node: potentials and the spanning tree. thread is a preorder
+	// walk of the tree (a cycle through the root), revThread its inverse,
+	// succNum the subtree size and lastSucc the last node of the subtree in
+	// thread order, so a subtree is the thread segment u..lastSucc[u].
+	pi        []int64
+	parent    []int32
+	pred      []int32 // tree arc joining a node to its parent
+	predDir   []int8
+	thread    []int32
+	revThread []int32
+	succNum   []int32
+	lastSucc  []int32
+
+	// Block-search pricing state.
+	blockSize int
+	nextArc   int
+
+	// Current pivot.
+	inArc          int32
+	join, uIn, vIn int32
+	uOut           int32
+	delta          int64
+	stem           []stemNode // scratch for updateTree
+}
+
+// newSimplex validates the network, removes lower bounds and builds the
+// artificial starting tree. A status other than Optimal means the instance
+// was recognised as infeasible before any pivot.
+func newSimplex(net *Network, zeroCost bool) (*simplex, Status, error) {
+	n, m := len(net.supply), len(net.arcs)
+	if m > math.MaxInt32-n-1 {
+		return nil, Optimal, ErrOverflow
+	}
+	s := &simplex{nodes: n, arcs: m, root: int32(n)}
+	total := m + n
+	s.src = make([]int32, total)
+	s.dst = make([]int32, total)
+	s.cost = make([]int64, total)
+	s.cap = make([]int64, total)
+	s.flow = make([]int64, total)
+	s.state = make([]int8, total)
+	s.order = arcOrder(m, n)
+
+	supply := make([]int64, n)
+	copy(supply, net.supply)
+	var maxCost int64
+	for i, orig := range s.order {
+		a := net.arcs[orig]
+		if a.lower > a.upper {
+			return nil, Infeasible, nil
+		}
+		s.src[i], s.dst[i] = a.from, a.to
+		s.state[i] = stateLower
+		if !zeroCost {
+			if a.cost == math.MinInt64 {
+				return nil, Optimal, ErrOverflow
+			}
+			s.cost[i] = a.cost
+			maxCost = max(maxCost, a.cost, -a.cost)
+		}
+		// Shift the lower bound into the supplies: the solver only ever
+		// sees flows between 0 and cap.
+		s.cap[i] = Infinity
+		if a.upper != Infinity {
+			c, ok := addInt64(a.upper, -a.lower)
+			if !ok || a.lower == math.MinInt64 {
+				return nil, Optimal, ErrOverflow
+			}
+			s.cap[i] = c
+		}
+		if a.lower != 0 {
+			var ok1, ok2 bool
+			supply[a.from], ok1 = addInt64(supply[a.from], -a.lower)
+			supply[a.to], ok2 = addInt64(supply[a.to], a.lower)
+			if !ok1 || !ok2 || a.lower == math.MinInt64 {
+				return nil, Optimal, ErrOverflow
+			}
+		}
+	}
+
+	// Every flow value the simplex produces is bounded by the total
+	// positive supply plus the finite capacities; keeping that below
+	// Infinity means a finite residual can never be mistaken for an
+	// infinite one.
+	var sum, bound int64
+	ok := true
+	for _, b := range supply {
+		if sum, ok = addInt64(sum, b); !ok {
+			return nil, Optimal, ErrOverflow
+		}
+		if b > 0 {
+			if bound, ok = addInt64(bound, b); !ok {
+				return nil, Optimal, ErrOverflow
+			}
+		}
+	}
+	for _, c := range s.cap[:m] {
+		if c != Infinity {
+			if bound, ok = addInt64(bound, c); !ok || bound == Infinity {
+				return nil, Optimal, ErrOverflow
+			}
+		}
+	}
+	if sum != 0 {
+		return nil, Infeasible, nil
+	}
+
+	// Any simple path costs at most (n-1)·maxCost, so an artificial cost
+	// M above that makes every unit routed through the root more expensive
+	// than any real route. Potentials then differ from the root's by at
+	// most 2M and reduced costs stay within 5M; with M ≤ maxInt64/16 and
+	// the root kept within ±maxInt64/4 (see updatePotentials) no
+	// intermediate sum overflows.
+	artCost, ok := mulInt64(maxCost+1, int64(n)+1)
+	if !ok || artCost > math.MaxInt64/16 {
+		return nil, Optimal, ErrOverflow
+	}
+	s.initTree(supply, artCost)
+	s.blockSize = max(minBlockSize, int(blockSizeFactor*math.Sqrt(float64(m))))
+	s.stem = make([]stemNode, 0, 64)
+	return s, Optimal, nil
+}
+
+// Block-search pricing examines blockSizeFactor·√arcs arcs per pivot (at
+// least minBlockSize). Larger blocks cost more per pivot but pick better
+// entering arcs, so fewer pivots are needed and the subtrees they move are
+// smaller. On transportation instances (1,000–20,000 nodes a side, degree
+// 10–200) and on grid networks, factors from 3 to 4 ran 1.2–2× faster than
+// the classic 1, and 3 never lost by much.
+const (
+	blockSizeFactor = 3
+	minBlockSize    = 10
+)
+
+// arcOrder returns the internal arc order: a stride permutation that
+// interleaves the caller's arcs. Inputs usually list arcs grouped by
+// source, and a pricing block of consecutive arcs would then see only a
+// handful of nodes; interleaving makes each block a sample of the whole
+// network, which cuts the number of pivots markedly.
+func arcOrder(m, n int) []int32 {
+	order := make([]int32, m)
+	stride := 3
+	if n > 0 {
+		stride = max(stride, m/n)
+	}
+	k := 0
+	for start := 0; start < stride && k < m; start++ {
+		for i := start; i < m; i += stride {
+			order[k] = int32(i)
+			k++
+		}
+	}
+	return order
+}
+
+// initTree builds the starting tree: the root with every node as a child,
+// each joined by an artificial arc carrying that node's supply. Arcs out of
+// supply nodes cost nothing; arcs into demand nodes cost artCost, so the
+// artificial flow is charged once per unit routed through the root.
+func (s *simplex) initTree(supply []int64, artCost int64) {
+	n, root := s.nodes, s.root
+	s.pi = make([]int64, n+1)
+	s.parent = make([]int32, n+1)
+	s.pred = make([]int32, n+1)
+	s.predDir = make([]int8, n+1)
+	s.thread = make([]int32, n+1)
+	s.revThread = make([]int32, n+1)
+	s.succNum = make([]int32, n+1)
+	s.lastSucc = make([]int32, n+1)
+
+	s.parent[root] = -1
+	s.pred[root] = -1
+	s.succNum[root] = int32(n + 1)
+	s.lastSucc[root] = root
+	if n > 0 {
+		s.lastSucc[root] = int32(n - 1)
+	}
+	// Thread: root, 0, 1, ..., n-1, back to root.
+	prev := root
+	for u := int32(0); u < int32(n); u++ {
+		s.thread[prev] = u
+		s.revThread[u] = prev
+		prev = u
+
+		e := int32(s.arcs) + u
+		s.parent[u] = root
+		s.pred[u] = e
+		s.succNum[u] = 1
+		s.lastSucc[u] = u
+		s.cap[e] = Infinity
+		s.state[e] = stateTree
+		if supply[u] >= 0 {
+			s.predDir[u] = dirUp
+			s.src[e], s.dst[e] = u, root
+			s.flow[e] = supply[u]
+			s.pi[u] = 0
+		} else {
+			s.predDir[u] = dirDown
+			s.src[e], s.dst[e] = root, u
+			s.flow[e] = -supply[u]
+			s.cost[e] = artCost
+			s.pi[u] = artCost
+		}
+	}
+	s.thread[prev] = root
+	s.revThread[root] = prev
+}
+
+// run pivots until no arc prices out, and reports the outcome.
+func (s *simplex) run() Status {
+	for s.findEnteringArc() {
+		s.findJoinNode()
+		change := s.findLeavingArc()
+		if s.delta == Infinity {
+			return Unbounded
+		}
+		s.augment(change)
+		if change {
+			s.updateTree()
+			s.updatePotentials()
+		}
+	}
+	// Artificial arcs never re-enter (pricing skips them), so any flow
+	// left on one is supply that no real route can carry.
+	for e := s.arcs; e < len(s.flow); e++ {
+		if s.flow[e] != 0 {
+			return Infeasible
+		}
+	}
+	return Optimal
+}
+
+// originalFlows maps internal flows back to the caller's arc indexes and
+// adds the lower bounds back.
+func (s *simplex) originalFlows(net *Network) []int64 {
+	out := make([]int64, s.arcs)
+	for i, orig := range s.order {
+		out[orig] = s.flow[i] + net.arcs[orig].lower
+	}
+	return out
+}

@@ -1,0 +1,158 @@
+package matching
+
+// findEnteringArc implements block-search pricing: it scans the real arcs
+// cyclically in blocks of blockSize, starting where the previous search
+// stopped, and returns the most violating arc of the first block that has
+// any. Looking at a whole block rather than taking the first violating arc
+// picks better pivots; stopping after one block rather than scanning all
+// arcs keeps each pivot cheap. It reports false when no arc violates, that
+// is when the current tree is optimal.
+func (s *simplex) findEnteringArc() bool {
+	m := s.arcs
+	e := s.nextArc
+	for scanned := 0; scanned < m; {
+		n := min(s.blockSize, m-scanned)
+		// A block may wrap around the end of the arc array.
+		first := min(n, m-e)
+		best, arc := s.priceRange(e, e+first)
+		if first < n {
+			if b, a := s.priceRange(0, n-first); b < best {
+				best, arc = b, a
+			}
+		}
+		e += n
+		if e >= m {
+			e -= m
+		}
+		scanned += n
+		if arc >= 0 {
+			s.inArc, s.nextArc = int32(arc), e
+			return true
+		}
+	}
+	return false
+}
+
+// priceRange returns the most negative state-signed reduced cost among
+// arcs [lo, hi) and its arc, or (0, -1) if none is negative. Tree arcs
+// have state 0 and so never qualify. This loop is where a solve spends
+// much of its time; the re-slicing lets the compiler drop bounds checks on
+// everything but the potentials.
+func (s *simplex) priceRange(lo, hi int) (int64, int) {
+	src := s.src[lo:hi]
+	dst := s.dst[lo:hi][:len(src)]
+	cost := s.cost[lo:hi][:len(src)]
+	state := s.state[lo:hi][:len(src)]
+	pi := s.pi
+	var best int64
+	arc := -1
+	for i := range src {
+		c := int64(state[i]) * (cost[i] + pi[src[i]] - pi[dst[i]])
+		if c < best {
+			best, arc = c, i
+		}
+	}
+	if arc >= 0 {
+		arc += lo
+	}
+	return best, arc
+}
+
+// findJoinNode finds the apex of the cycle the entering arc closes: the
+// nearest common ancestor of its end nodes. A node with the smaller
+// subtree cannot be an ancestor of the other, so it is the one to climb.
+func (s *simplex) findJoinNode() {
+	u, v := s.src[s.inArc], s.dst[s.inArc]
+	for u != v {
+		if s.succNum[u] < s.succNum[v] {
+			u = s.parent[u]
+		} else {
+			v = s.parent[v]
+		}
+	}
+	s.join = u
+}
+
+// findLeavingArc computes the largest amount delta that can be pushed
+// around the cycle and picks the arc that blocks it. Among tied blocking
+// arcs it takes the last one met when walking the cycle in the direction
+// of flow from the join node; that keeps the tree strongly feasible, which
+// is what rules out cycling on degenerate pivots. It reports false when
+// the entering arc itself blocks (it just moves to its other bound).
+//
+// The flow runs join → ... → first → (entering arc) → second → ... → join.
+// On the first path, walked upwards from first, the last blocker in flow
+// order is the first one found (strict <); on the second path it is the
+// last one found (<=), and it also wins over the entering arc.
+func (s *simplex) findLeavingArc() bool {
+	in := s.inArc
+	first, second := s.src[in], s.dst[in]
+	if s.state[in] != stateLower {
+		first, second = second, first
+	}
+	delta := s.cap[in]
+	result := 0
+	for u := first; u != s.join; u = s.parent[u] {
+		e := s.pred[u]
+		d := s.flow[e]
+		if s.predDir[u] == dirDown {
+			d = residual(s.cap[e], d)
+		}
+		if d < delta {
+			delta, s.uOut, result = d, u, 1
+		}
+	}
+	for u := second; u != s.join; u = s.parent[u] {
+		e := s.pred[u]
+		d := s.flow[e]
+		if s.predDir[u] == dirUp {
+			d = residual(s.cap[e], d)
+		}
+		if d <= delta {
+			delta, s.uOut, result = d, u, 2
+		}
+	}
+	s.delta = delta
+	// uIn is the end of the entering arc on the side that gets cut off.
+	if result == 1 {
+		s.uIn, s.vIn = first, second
+	} else {
+		s.uIn, s.vIn = second, first
+	}
+	return result != 0
+}
+
+// residual is the room left on an arc; infinite arcs keep infinite room.
+func residual(capacity, flow int64) int64 {
+	if capacity == Infinity {
+		return Infinity
+	}
+	return capacity - flow
+}
+
+// augment pushes delta around the cycle and updates the states of the
+// entering and leaving arcs.
+func (s *simplex) augment(change bool) {
+	in := s.inArc
+	if s.delta > 0 {
+		val := int64(s.state[in]) * s.delta
+		s.flow[in] += val
+		for u := s.src[in]; u != s.join; u = s.parent[u] {
+			s.flow[s.pred[u]] -= int64(s.predDir[u]) * val
+		}
+		for u := s.dst[in]; u != s.join; u = s.parent[u] {
+			s.flow[s.pred[u]] += int64(s.predDir[u]) * val
+		}
+	}
+	if !change {
+		s.state[in] = -s.state[in]
+		return
+	}
+	s.state[in] = stateTree
+	out := s.pred[s.uOut]
+	if s.flow[out] == 0 {
+		s.state[out] = stateLower
+	} else {
+		s.state[out] = stateUpper
+	}
+}
