@@ -100,12 +100,12 @@ func orgResponse(o domain.Org, showPhone bool) OrgResponse {
 type orgHandlers struct{ dir *domain.Directory }
 
 func (h orgHandlers) respond(c echo.Context, status int, o domain.Org) error {
-	show, err := h.dir.SeesPhones(c.Request().Context(), principal(c), o)
+	shows, err := h.dir.PhoneVisibility(c.Request().Context(), principal(c))
 	if err != nil {
 		return err
 	}
 	setETag(c, o.Version)
-	return c.JSON(status, orgResponse(o, show))
+	return c.JSON(status, orgResponse(o, shows(o)))
 }
 
 // create godoc
@@ -191,21 +191,12 @@ func (h orgHandlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Masking needs the partner check only for orgs the principal is not already entitled to;
-	// SeesPhones answers those from memory.
-	ctx := c.Request().Context()
-	var firstErr error
-	list := listOf(orgs, pg.Limit, func(o domain.Org) string { return o.ID }, func(o domain.Org) OrgResponse {
-		show, err := h.dir.SeesPhones(ctx, p, o)
-		if err != nil && firstErr == nil {
-			firstErr = err
-		}
-		return orgResponse(o, show)
-	})
-	if firstErr != nil {
-		return firstErr
+	shows, err := h.dir.PhoneVisibility(c.Request().Context(), p)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, list)
+	return c.JSON(http.StatusOK, listOf(orgs, pg.Limit, func(o domain.Org) string { return o.ID },
+		func(o domain.Org) OrgResponse { return orgResponse(o, shows(o)) }))
 }
 
 // update godoc

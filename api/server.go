@@ -39,6 +39,8 @@ type Deps struct {
 	// Ready reports whether the database answers (GET /readyz).
 	Ready   func(ctx context.Context) error
 	OpenAPI []byte
+	// MetricsToken, when set, lets a scraper read /metrics with it as a bearer token.
+	MetricsToken string
 }
 
 // New builds the echo server with every route.
@@ -50,9 +52,11 @@ func New(d Deps) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
-	e.Use(requestID, accessLog(d.Log), recoverer(d.Log), bodyLimit)
+	m := newMetrics()
+	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), bodyLimit)
 
 	e.GET("/healthz", health)
+	e.GET("/metrics", m.handler(d.Tokens, d.Auth, d.MetricsToken))
 	e.GET("/readyz", ready(d.Ready))
 	mountDocs(e, d.OpenAPI)
 

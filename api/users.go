@@ -61,18 +61,16 @@ type userHandlers struct{ dir *domain.Directory }
 
 func (h userHandlers) respond(c echo.Context, status int, u domain.User) error {
 	p := principal(c)
-	show := p.UserID == u.ID
-	if !show {
-		org, err := h.dir.GetOrg(c.Request().Context(), p, u.OrgID)
-		if err != nil {
-			return err
-		}
-		if show, err = h.dir.SeesPhones(c.Request().Context(), p, org); err != nil {
-			return err
-		}
+	org, err := h.dir.GetOrg(c.Request().Context(), p, u.OrgID)
+	if err != nil {
+		return err
+	}
+	shows, err := h.dir.PhoneVisibility(c.Request().Context(), p)
+	if err != nil {
+		return err
 	}
 	setETag(c, u.Version)
-	return c.JSON(status, userResponse(u, show))
+	return c.JSON(status, userResponse(u, p.UserID == u.ID || shows(org)))
 }
 
 // create godoc
@@ -148,28 +146,23 @@ func (h userHandlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// Phones are unmasked for the users a principal may list except partners' staff, who are not
-	// listed to them; so one decision per org suffices and comes from memory.
-	shown := map[string]bool{}
-	var firstErr error
-	list := listOf(users, pg.Limit, func(u domain.User) string { return u.ID }, func(u domain.User) UserResponse {
-		show, ok := shown[u.OrgID]
-		if !ok {
-			org, err := h.dir.GetOrg(ctx, p, u.OrgID)
-			if err == nil {
-				show, err = h.dir.SeesPhones(ctx, p, org)
-			}
-			if err != nil && firstErr == nil {
-				firstErr = err
-			}
-			shown[u.OrgID] = show
-		}
-		return userResponse(u, show || u.ID == p.UserID)
-	})
-	if firstErr != nil {
-		return firstErr
+	// One phone decision per org, each org read once.
+	shows, err := h.dir.PhoneVisibility(ctx, p)
+	if err != nil {
+		return err
 	}
-	return c.JSON(http.StatusOK, list)
+	shown := map[string]bool{}
+	for _, u := range users {
+		if _, ok := shown[u.OrgID]; !ok {
+			org, err := h.dir.GetOrg(ctx, p, u.OrgID)
+			if err != nil {
+				return err
+			}
+			shown[u.OrgID] = shows(org)
+		}
+	}
+	return c.JSON(http.StatusOK, listOf(users, pg.Limit, func(u domain.User) string { return u.ID },
+		func(u domain.User) UserResponse { return userResponse(u, shown[u.OrgID] || u.ID == p.UserID) }))
 }
 
 // update godoc

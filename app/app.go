@@ -92,6 +92,7 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	e, err := api.New(api.Deps{
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
+		MetricsToken: cfg.MetricsToken,
 	})
 	if err != nil {
 		return nil, err

@@ -21,6 +21,7 @@ type Config struct {
 	BcryptCost     int           // GONGJIAN_BCRYPT_COST, default 12
 	LogLevel       string        // GONGJIAN_LOG_LEVEL: debug, info (default), warn, error
 	LogFormat      string        // GONGJIAN_LOG_FORMAT: json (default) or text
+	MetricsToken   string        // GONGJIAN_METRICS_TOKEN: lets a scraper read /metrics
 }
 
 // String hides secrets so a logged config leaks nothing.
@@ -42,6 +43,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		BootstrapAdmin: getenv("GONGJIAN_BOOTSTRAP_ADMIN"),
 		LogLevel:       or(getenv("GONGJIAN_LOG_LEVEL"), "info"),
 		LogFormat:      or(getenv("GONGJIAN_LOG_FORMAT"), "json"),
+		MetricsToken:   getenv("GONGJIAN_METRICS_TOKEN"),
 	}
 	var errs []error
 	dur := func(name string, def time.Duration) time.Duration {

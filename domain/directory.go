@@ -6,10 +6,10 @@ import (
 	"time"
 )
 
-// PartnerLookup tells whether two orgs are parties of an active co-building agreement (which
-// lets them see each other's phone numbers).
+// PartnerLookup finds the orgs that share an active co-building agreement with an org (which lets
+// them see each other's phone numbers).
 type PartnerLookup interface {
-	ArePartners(ctx context.Context, a, b string) (bool, error)
+	PartnersOf(ctx context.Context, org string) ([]string, error)
 }
 
 // Directory is the use-case service for organisations and users.
@@ -102,15 +102,20 @@ func (d *Directory) UpdateOrg(ctx context.Context, p Principal, id string, versi
 	})
 }
 
-// SeesPhones reports whether p may see org's phone numbers unmasked.
-func (d *Directory) SeesPhones(ctx context.Context, p Principal, org Org) (bool, error) {
-	if SeesPhones(p, org, false) {
-		return true, nil
+// PhoneVisibility returns, for p, whether the phone numbers of an org are shown unmasked. The
+// agreement partners of p's org are read once, so a whole list is decided with one query.
+func (d *Directory) PhoneVisibility(ctx context.Context, p Principal) (func(Org) bool, error) {
+	partners := map[string]bool{}
+	if p.OrgID != "" && !p.IsAdmin() {
+		ids, err := d.partners.PartnersOf(ctx, p.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		for _, id := range ids {
+			partners[id] = true
+		}
 	}
-	if p.OrgID == "" {
-		return false, nil
-	}
-	return d.partners.ArePartners(ctx, p.OrgID, org.ID)
+	return func(org Org) bool { return SeesPhones(p, org, partners[org.ID]) }, nil
 }
 
 // CreateUser validates and stores a new user if p may create users in the org.

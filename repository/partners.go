@@ -4,17 +4,27 @@ import (
 	"context"
 )
 
-// Partners answers whether two orgs are parties of an active co-building agreement.
+// Partners finds the orgs that share an active co-building agreement with an org.
 type Partners struct{ db *DB }
 
 // NewPartners returns the partner lookup of db.
 func NewPartners(db *DB) *Partners { return &Partners{db: db} }
 
-// ArePartners reports whether a and b are the two parties of an active agreement.
-func (s *Partners) ArePartners(ctx context.Context, a, b string) (bool, error) {
-	var n int64
-	err := s.db.conn(ctx).Model(&agreementRow{}).
-		Where("status = 'active' AND ((party_a_org_id = ? AND party_b_org_id = ?) OR (party_a_org_id = ? AND party_b_org_id = ?))", a, b, b, a).
-		Count(&n).Error
-	return n > 0, translate(err)
+// PartnersOf returns the other parties of the active agreements of org.
+func (s *Partners) PartnersOf(ctx context.Context, org string) ([]string, error) {
+	var rows []agreementRow
+	err := s.db.conn(ctx).Select("party_a_org_id", "party_b_org_id").
+		Where("status = 'active' AND (party_a_org_id = ? OR party_b_org_id = ?)", org, org).Find(&rows).Error
+	if err != nil {
+		return nil, translate(err)
+	}
+	out := make([]string, 0, len(rows))
+	for _, r := range rows {
+		if r.PartyAOrgID == org {
+			out = append(out, r.PartyBOrgID)
+		} else {
+			out = append(out, r.PartyAOrgID)
+		}
+	}
+	return out, nil
 }
