@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"math"
+	"math/rand/v2"
 	"net/http"
 	"testing"
 	"time"
@@ -138,5 +139,70 @@ func TestMatchingRunIsOptimal(t *testing.T) {
 			// The capacity is now held: a direct claim on that night overflows.
 			w.Staff.Claim(a["id"].(string), 1, apitest.Window(n2s, n2e, "")).Problem(http.StatusConflict, "capacity_exceeded")
 		}
+	})
+}
+
+// TestMatchingRunRespectsCapacities runs the engine over a street with many random listings and
+// checks every proposal against the offers' capacities and the needs' quantities.
+func TestMatchingRunRespectsCapacities(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		start, _ := apitest.Night(1)
+		rng := rand.New(rand.NewPCG(3, 4))
+		qty := map[string]float64{}
+		posters := []*apitest.Client{w.Liaison, w.Liaison2, w.Staff}
+		for i := 0; i < 40; i++ {
+			kind := "offers"
+			if i%2 == 1 {
+				kind = "needs"
+			}
+			s0 := start.Add(time.Duration(rng.IntN(6)) * time.Hour)
+			l := posters[rng.IntN(len(posters))].Listing(kind, []string{"parking", "venue", "sports"}[rng.IntN(3)], 1+rng.IntN(6),
+				[]map[string]any{apitest.Window(s0, s0.Add(time.Duration(2+rng.IntN(6))*time.Hour), "FREQ=DAILY;COUNT=5")},
+				map[string]any{"location": at(rng.Float64() * 2)})
+			qty[l["id"].(string)] = l["quantity"].(float64)
+		}
+		run := w.Admin.Do("POST", "/api/v1/matching/runs", map[string]any{
+			"street_id": w.StreetID, "from": start.Add(-time.Hour).Format(time.RFC3339), "to": start.Add(6 * 24 * time.Hour).Format(time.RFC3339),
+		}).Expect(http.StatusCreated)
+		used := map[string]float64{}
+		var matched float64
+		for _, p := range run["proposals"].([]any) {
+			pm := p.(map[string]any)
+			q := pm["quantity"].(float64)
+			if q <= 0 || pm["score"].(float64) <= 0 || pm["score"].(float64) > 1 {
+				t.Fatalf("proposal %v", pm)
+			}
+			used[pm["offer_id"].(string)] += q
+			used[pm["need_id"].(string)] += q
+			matched += q
+		}
+		for id, u := range used {
+			if u > qty[id] {
+				t.Fatalf("listing %s gets %v of %v", id, u, qty[id])
+			}
+		}
+		if st := run["stats"].(map[string]any); st["matched_quantity"].(float64) != matched || matched == 0 {
+			t.Fatalf("stats %v, proposals match %v", st, matched)
+		}
+	})
+}
+
+func TestCategories(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		list := w.Liaison.Do("GET", "/api/v1/categories", nil).Expect(http.StatusOK)["items"].([]any)
+		if len(list) != 12 {
+			t.Fatalf("%d built-in categories", len(list))
+		}
+		cat := map[string]any{"code": "charging", "name_zh": "充电桩", "name_en": "EV charging", "quantity_unit": "point", "related": []string{"parking"}}
+		w.Coordinator.Do("POST", "/api/v1/categories", cat).Problem(http.StatusForbidden, "forbidden")
+		w.Admin.Do("POST", "/api/v1/categories", cat).Expect(http.StatusCreated)
+		w.Admin.Do("POST", "/api/v1/categories", cat).Problem(http.StatusConflict, "conflict")
+		w.Admin.Do("POST", "/api/v1/categories", map[string]any{"code": "X!", "name_zh": "", "name_en": "x"}).Problem(http.StatusUnprocessableEntity, "validation_failed")
+		start, end := apitest.Night(1)
+		w.Liaison.Listing("offers", "charging", 2, []map[string]any{apitest.Window(start, end, "")}, nil)
 	})
 }

@@ -29,13 +29,13 @@ func NewDirectory(orgs OrgStore, users UserStore, partners PartnerLookup, hasher
 	return &Directory{orgs: orgs, users: users, partners: partners, hasher: hasher, now: now}, nil
 }
 
-// loadRef loads an org named by a field of the request; a missing one is a field error, not a
-// 404 of the request itself.
-func (d *Directory) loadRef(ctx context.Context, field string, id *string) (*Org, error) {
-	if id == nil || *id == "" {
+// orgField loads the org a request field names; a missing one is a field error of that request,
+// not a 404 of the request itself. An empty id loads nothing.
+func orgField(ctx context.Context, orgs OrgStore, field, id string) (*Org, error) {
+	if id == "" {
 		return nil, nil
 	}
-	o, err := d.orgs.GetOrg(ctx, *id)
+	o, err := orgs.GetOrg(ctx, id)
 	if errors.Is(err, ErrNotFound) {
 		return nil, Invalid(field, "not_found", "%s names no organisation", field)
 	}
@@ -43,6 +43,13 @@ func (d *Directory) loadRef(ctx context.Context, field string, id *string) (*Org
 		return nil, err
 	}
 	return &o, nil
+}
+
+func (d *Directory) loadRef(ctx context.Context, field string, id *string) (*Org, error) {
+	if id == nil {
+		return nil, nil
+	}
+	return orgField(ctx, d.orgs, field, *id)
 }
 
 // CreateOrg validates and stores a new org if p may create it.

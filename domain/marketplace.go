@@ -53,19 +53,8 @@ func (m *Marketplace) knownCategories(ctx context.Context) (func(string) bool, e
 	return func(code string) bool { _, ok := cats[code]; return ok }, nil
 }
 
-// orgRef loads an org named by a request field; a missing one is a field error.
 func (m *Marketplace) orgRef(ctx context.Context, field, id string) (*Org, error) {
-	if id == "" {
-		return nil, nil
-	}
-	o, err := m.orgs.GetOrg(ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, Invalid(field, "not_found", "%s names no organisation", field)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return &o, nil
+	return orgField(ctx, m.orgs, field, id)
 }
 
 // CreateListing posts an offer or a need.

@@ -185,7 +185,7 @@ func (m *Marketplace) Suggestions(ctx context.Context, p Principal, side Side, i
 		out[i] = Suggestion{
 			Listing: c.l, Score: s.Score, Quantity: min(max(query.remaining, 0), max(c.remaining, 0)),
 			DistanceKm: s.Reasons.DistanceKm, TimeOverlap: s.Reasons.TimeOverlap, CapacityFit: s.Reasons.CapacityFit,
-			Exact: s.Reasons.CategoryExact, AgreementID: finder.find(q.OrgID, c.l.OrgID, needCategory(q, c.l)),
+			Exact: s.Reasons.CategoryExact, AgreementID: finder.find(q.OrgID, c.l.OrgID, claimCategory(q, c.l)),
 		}
 	}
 	return out, nil
@@ -194,10 +194,10 @@ func (m *Marketplace) Suggestions(ctx context.Context, p Principal, side Side, i
 // maxCandidates bounds how many listings one suggestion query reads from the database.
 const maxCandidates = 5000
 
-// needCategory is the category a claim between a and b would be in: the claimed listing's. In a
+// claimCategory is the category a claim between a and b would be in: the claimed listing's. In a
 // suggestion either side may become the claimed one; the offer's category is used, as needs
 // claim offers in the common case.
-func needCategory(a, b Listing) string {
+func claimCategory(a, b Listing) string {
 	if a.Side == SideOffer {
 		return a.Category
 	}

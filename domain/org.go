@@ -128,22 +128,24 @@ func NewOrg(in OrgInput, parent, community *Org, now time.Time) (Org, error) {
 		o.DistrictID = o.ID
 	}
 	if community != nil {
-		switch {
-		case o.Kind != KindUnit:
-			v.Add("community_id", "invalid", "only a unit reports to a community")
-		case community.Kind != KindCommunity:
-			v.Add("community_id", "invalid", "community_id must name a community")
-		case community.StreetID != o.StreetID:
-			v.Add("community_id", "invalid", "the community must belong to the unit's street")
-		default:
-			o.CommunityID = community.ID
-		}
+		o.reportTo(community, v)
 	}
 	o.apply(in, v)
-	if o.Name == "" {
-		v.Add("name", "required", "name is required")
-	}
 	return o, v.Err()
+}
+
+// reportTo sets the community a unit reports to (报到); nil clears it.
+func (o *Org) reportTo(community *Org, v *ValidationError) {
+	switch {
+	case community == nil:
+		o.CommunityID = ""
+	case o.Kind != KindUnit:
+		v.Add("community_id", "invalid", "only a unit reports to a community")
+	case community.Kind != KindCommunity || community.StreetID != o.StreetID:
+		v.Add("community_id", "invalid", "community_id must name a community of the unit's street")
+	default:
+		o.CommunityID = community.ID
+	}
 }
 
 // Update applies a patch; kind and parent cannot change (moving orgs would move their history).
@@ -156,21 +158,9 @@ func (o *Org) Update(in OrgInput, community *Org, now time.Time) error {
 		v.Add("parent_id", "immutable", "parent_id cannot change")
 	}
 	if in.CommunityID != nil {
-		switch {
-		case *in.CommunityID == "":
-			o.CommunityID = ""
-		case o.Kind != KindUnit:
-			v.Add("community_id", "invalid", "only a unit reports to a community")
-		case community == nil || community.Kind != KindCommunity || community.StreetID != o.StreetID:
-			v.Add("community_id", "invalid", "community_id must name a community of the unit's street")
-		default:
-			o.CommunityID = community.ID
-		}
+		o.reportTo(community, v)
 	}
 	o.apply(in, v)
-	if o.Name == "" {
-		v.Add("name", "required", "name is required")
-	}
 	if err := v.Err(); err != nil {
 		return err
 	}
@@ -183,6 +173,9 @@ func (o *Org) apply(in OrgInput, v *ValidationError) {
 	if in.Name != nil {
 		o.Name = strings.TrimSpace(*in.Name)
 		checkLen(v, "name", o.Name, 200)
+	}
+	if o.Name == "" {
+		v.Add("name", "required", "name is required")
 	}
 	if in.Address != nil {
 		o.Address = strings.TrimSpace(*in.Address)

@@ -5,9 +5,8 @@
 #
 #   scripts/bench-mcf.sh [-n SOURCES_AND_SINKS] [-d DEGREE] [-s SEED] [-r RUNS] [-c "GO SOLVER CMD"]
 #
-# The Go side defaults to the small driver in scripts/mcf/run, which calls
-# matching.RunDIMACS; pass e.g. -c "go run ./cmd/gongjian mcf" to time the
-# real command instead (it must print "s COST" and "c solve_ms X").
+# The Go side is the real command, `gongjian mcf FILE`, built here; pass -c
+# to time another solver (it must print "s COST" and "c solve_ms X").
 # Needs g++ and LEMON's headers (Debian: apt-get install -y g++ liblemon-dev).
 set -euo pipefail
 
@@ -37,8 +36,8 @@ echo "building..."
 g++ -O2 -o "$tmp/lemon_ns" scripts/mcf/lemon_ns.cpp
 go build -o "$tmp/gen" ./scripts/mcf/gen
 if [ -z "$gocmd" ]; then
-  go build -o "$tmp/run" ./scripts/mcf/run
-  gocmd="$tmp/run"
+  go build -o "$tmp/gongjian" ./cmd/gongjian
+  gocmd="$tmp/gongjian mcf"
 fi
 
 file="$tmp/transport.min"
