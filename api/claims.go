@@ -70,10 +70,7 @@ type FeedbackRequest struct {
 } // @name FeedbackRequest
 
 func claimResponse(c domain.Claim, now time.Time, withHistory bool) ClaimResponse {
-	loc, err := time.LoadLocation(c.TimeZone)
-	if err != nil {
-		loc = time.UTC
-	}
+	loc := domain.ZoneOr(c.TimeZone)
 	r := ClaimResponse{
 		ID: c.ID, ListingID: c.ListingID, ListingSide: string(c.ListingSide), OwnerOrgID: c.OwnerOrgID,
 		ClaimantOrgID: c.ClaimantOrgID, AgreementID: c.AgreementID, StreetID: c.StreetID,

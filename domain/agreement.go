@@ -214,9 +214,9 @@ func (a Agreement) coversParties(x, y Org) bool {
 type AgreementFilter struct {
 	OrgID    string
 	Status   AgreementStatus
-	StreetID string // restricts to one street (coordinators)
-	PartyOf  string // restricts to agreements this org is a party of
-	Now      time.Time
+	StreetID string    // restricts to one street (coordinators)
+	PartyOf  string    // restricts to agreements this org is a party of
+	Today    time.Time // the civil date (00:00 UTC) that decides "expired"
 	Page     Page
 }
 

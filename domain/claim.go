@@ -225,7 +225,8 @@ type NewClaimTx struct {
 type ClaimStore interface {
 	// CreateClaim locks the listing, runs tx.Check, and inserts the claim, its holds, its first
 	// history entry and its event, in one transaction.
-	CreateClaim(ctx context.Context, tx NewClaimTx, now time.Time) error
+	// Pending holds whose expiry is at or before lapsed no longer count.
+	CreateClaim(ctx context.Context, tx NewClaimTx, lapsed time.Time) error
 	GetClaim(ctx context.Context, id string) (Claim, error)
 	ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
 	// UpdateClaim locks the claim, applies fn, saves it with its new history entries and events,

@@ -108,7 +108,7 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 			}
 			return CheckCapacity(locked, holds, c.ClaimantOrgID, occs, c.Quantity)
 		},
-	}, now)
+	}, m.lapsed(now))
 	if err != nil {
 		return Claim{}, err
 	}
@@ -162,9 +162,11 @@ func (m *Marketplace) ActOnClaim(ctx context.Context, p Principal, id string, ac
 	if _, err := m.GetClaim(ctx, p, id); err != nil {
 		return Claim{}, err
 	}
-	now := m.now()
 	actor := p.ActorID()
 	return m.claims.UpdateClaim(ctx, id, func(c *Claim) error {
+		// Read the clock under the claim's lock, so that a wait for the lock cannot stretch an
+		// approval past the hold's expiry.
+		now := m.now()
 		switch action {
 		case ActionApprove, ActionReject:
 			if !CanDecideClaim(p, *c) {

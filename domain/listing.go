@@ -96,12 +96,7 @@ type ListingInput struct {
 }
 
 // Loc is the zone the listing's windows expand in.
-func (l Listing) Loc() *time.Location {
-	if loc, err := time.LoadLocation(l.TimeZone); err == nil {
-		return loc
-	}
-	return schedule.DefaultLocation()
-}
+func (l Listing) Loc() *time.Location { return ZoneOr(l.TimeZone) }
 
 // EffectiveStatus is the status a reader sees at now: closed once valid_until has passed.
 func (l Listing) EffectiveStatus(now time.Time) ListingStatus {
@@ -238,7 +233,7 @@ func (l *Listing) apply(in ListingInput, known func(string) bool, now time.Time,
 	}
 	if in.TimeZone != nil {
 		l.TimeZone = strings.TrimSpace(*in.TimeZone)
-		if _, err := time.LoadLocation(l.TimeZone); err != nil || l.TimeZone == "" || strings.EqualFold(l.TimeZone, "local") {
+		if _, ok := Zone(l.TimeZone); !ok {
 			v.Add("timezone", "invalid", "timezone must be an IANA zone such as Asia/Shanghai")
 			l.TimeZone = DefaultTimeZone
 		}
@@ -326,9 +321,10 @@ type ListingStore interface {
 	ListListings(ctx context.Context, f ListingFilter) ([]Listing, error)
 	// UpdateListing locks the listing, loads its live holds, lets fn change the listing, and
 	// saves it with the event fn returns, in one transaction.
-	UpdateListing(ctx context.Context, id string, now time.Time, fn func(l *Listing, holds []Hold) (Event, error)) (Listing, error)
-	// Holds returns the live holds on listing id overlapping [from, to) at now.
-	Holds(ctx context.Context, id string, from, to, now time.Time) ([]Hold, error)
+	UpdateListing(ctx context.Context, id string, lapsed time.Time, fn func(l *Listing, holds []Hold) (Event, error)) (Listing, error)
+	// Holds returns the live holds on listing id overlapping [from, to): approved claims' and
+	// pending claims' whose expiry is after lapsed.
+	Holds(ctx context.Context, id string, from, to, lapsed time.Time) ([]Hold, error)
 	// HoldsOf is Holds for many listings in one query, by listing id.
-	HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]Hold, error)
+	HoldsOf(ctx context.Context, ids []string, from, to, lapsed time.Time) (map[string][]Hold, error)
 }

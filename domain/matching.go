@@ -66,7 +66,7 @@ func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.T
 	for i, l := range ls {
 		ids[i] = l.ID
 	}
-	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.now())
+	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.lapsed(m.now()))
 	if err != nil {
 		return nil, err
 	}

@@ -149,7 +149,7 @@ func (s *Agreements) withSignatures(q *gorm.DB, rows []agreementRow) ([]domain.A
 // ListAgreements lists agreements in id order.
 func (s *Agreements) ListAgreements(ctx context.Context, f domain.AgreementFilter) ([]domain.Agreement, error) {
 	q := page(s.db.conn(ctx), f.Page)
-	today := f.Now.Format(domain.DateLayout)
+	today := f.Today.Format(domain.DateLayout)
 	switch f.Status {
 	case "":
 	case domain.AgreementActive:

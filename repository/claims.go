@@ -29,13 +29,13 @@ type holdRow struct {
 
 func (holdRow) TableName() string { return "claim_holds" }
 
-// liveHolds reads the holds on listing overlapping [from, to) that count at now: approved ones,
-// and pending ones whose hold has not expired (an overdue claim's capacity is free at once, even
-// before the sweeper records its expiry).
-func liveHolds(q *gorm.DB, listing string, from, to int64, now time.Time) ([]domain.Hold, error) {
+// liveHolds reads the holds on listing overlapping [from, to) that count: approved ones, and
+// pending ones whose expiry is after lapsed. An overdue claim's capacity comes back then, even
+// before the sweeper records its expiry.
+func liveHolds(q *gorm.DB, listing string, from, to int64, lapsed time.Time) ([]domain.Hold, error) {
 	var rows []holdRow
 	err := q.Where("listing_id = ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)",
-		listing, to, from, now.Unix()).Find(&rows).Error
+		listing, to, from, lapsed.Unix()).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
@@ -136,9 +136,8 @@ func (r claimRow) toDomain() domain.Claim {
 		Rating: int(r.Rating.Int64), FeedbackComment: r.FeedbackComment, FeedbackAt: timePtr(r.FeedbackAt),
 		Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
-	if loc, err := time.LoadLocation(r.Timezone); err == nil {
-		c.Window.Start, c.Window.End = c.Window.Start.In(loc), c.Window.End.In(loc)
-	}
+	loc := domain.ZoneOr(r.Timezone)
+	c.Window.Start, c.Window.End = c.Window.Start.In(loc), c.Window.End.In(loc)
 	return c
 }
 
@@ -175,7 +174,7 @@ func NewClaimsWithStrategy(db *DB, strategy CapacityStrategy) *Claims {
 // overlapping the claim are read, the check runs, and the claim and its holds are inserted before
 // the lock is released. Claims on one listing therefore serialise, and claims on different
 // listings never wait for each other. Only one row is locked, so there is no lock order to break.
-func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time.Time) error {
+func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, lapsed time.Time) error {
 	occs := nc.Occurrences
 	var opts *sql.TxOptions
 	lock := s.db.forUpdate
@@ -192,7 +191,7 @@ func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time
 		if err != nil {
 			return err
 		}
-		holds, err := liveHolds(tx, l.ID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), now)
+		holds, err := liveHolds(tx, l.ID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), lapsed)
 		if err != nil {
 			return err
 		}

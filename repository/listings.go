@@ -214,7 +214,7 @@ func exactMatch(l domain.Listing, f domain.ListingFilter) bool {
 }
 
 // UpdateListing locks the listing, loads its live holds, applies fn and saves the result.
-func (s *Listings) UpdateListing(ctx context.Context, id string, now time.Time, fn func(*domain.Listing, []domain.Hold) (domain.Event, error)) (domain.Listing, error) {
+func (s *Listings) UpdateListing(ctx context.Context, id string, lapsed time.Time, fn func(*domain.Listing, []domain.Hold) (domain.Event, error)) (domain.Listing, error) {
 	var l domain.Listing
 	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
 		var r listingRow
@@ -225,7 +225,7 @@ func (s *Listings) UpdateListing(ctx context.Context, id string, now time.Time, 
 		if l, err = r.toDomain(); err != nil {
 			return err
 		}
-		holds, err := liveHolds(tx, id, minUnix, maxUnix, now)
+		holds, err := liveHolds(tx, id, minUnix, maxUnix, lapsed)
 		if err != nil {
 			return err
 		}
@@ -246,20 +246,20 @@ func (s *Listings) UpdateListing(ctx context.Context, id string, now time.Time, 
 }
 
 // Holds returns the live holds on a listing overlapping [from, to).
-func (s *Listings) Holds(ctx context.Context, id string, from, to, now time.Time) ([]domain.Hold, error) {
-	h, err := liveHolds(s.db.conn(ctx), id, from.Unix(), to.Unix(), now)
+func (s *Listings) Holds(ctx context.Context, id string, from, to, lapsed time.Time) ([]domain.Hold, error) {
+	h, err := liveHolds(s.db.conn(ctx), id, from.Unix(), to.Unix(), lapsed)
 	return h, translate(err)
 }
 
 // HoldsOf returns the live holds of many listings overlapping [from, to), by listing id.
-func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]domain.Hold, error) {
+func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, lapsed time.Time) (map[string][]domain.Hold, error) {
 	out := make(map[string][]domain.Hold, len(ids))
 	// Chunks keep the IN list within every engine's limit on bound parameters.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
 		var rows []holdRow
 		err := s.db.conn(ctx).Where("listing_id IN ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)",
-			chunk, to.Unix(), from.Unix(), now.Unix()).Find(&rows).Error
+			chunk, to.Unix(), from.Unix(), lapsed.Unix()).Find(&rows).Error
 		if err != nil {
 			return nil, translate(err)
 		}
