@@ -136,3 +136,35 @@ func TestRejectedTokens(t *testing.T) {
 		}
 	})
 }
+
+// A key added by another replica (or `gongjian keys rotate`) verifies at once: an unknown kid
+// reloads the ring.
+func TestKeyAddedElsewhereVerifies(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		c := s.Admin()
+		store := repository.NewKeys(s.App.DB)
+		kid, err := store.AddKey(context.Background(), time.Now().Add(time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys, err := store.ListKeys(context.Background())
+		if err != nil || keys[0].Kid != kid {
+			t.Fatalf("newest key %v, want %s (%v)", keys, kid, err)
+		}
+		parsed, _, err := jwt.NewParser().ParseUnverified(c.Token, jwt.MapClaims{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := jwt.NewWithClaims(jwt.SigningMethodHS256, parsed.Claims)
+		tok.Header["kid"] = kid
+		signed, err := tok.SignedString(keys[0].Secret)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fresh := *c
+		fresh.Token = signed
+		fresh.Do("GET", "/api/v1/me", nil).Expect(http.StatusOK)
+		c.Do("GET", "/api/v1/me", nil).Expect(http.StatusOK) // the old key still verifies
+	})
+}

@@ -31,8 +31,9 @@ type KeySource interface {
 }
 
 // JWTs issues and verifies access tokens with a ring of HMAC keys identified by `kid`, so keys can
-// rotate: the newest key signs, every known key verifies, and an unknown kid reloads the ring (at
-// most every few seconds) to pick up a key another replica created.
+// rotate (`gongjian keys rotate`): the newest key signs, every known key verifies. The ring is
+// reloaded every minute, so all replicas sign with a new key and drop a retired one within a
+// minute, and at once (at most every few seconds) when a token names an unknown kid.
 type JWTs struct {
 	source KeySource
 	ttl    time.Duration
@@ -43,6 +44,7 @@ type JWTs struct {
 	keys     map[string][]byte
 	signer   repository.SigningKey
 	loadedAt time.Time
+	lastMiss time.Time
 }
 
 // NewJWTs loads the key ring. configured, when non-empty, is the signing secret from
@@ -94,8 +96,27 @@ type accessClaims struct {
 	Scope     string `json:"scope,omitempty"`
 }
 
+// ringTTL is how long a loaded key ring is used before it is read again.
+const ringTTL = time.Minute
+
+// refresh reloads a ring older than ringTTL. A failed reload keeps the old ring: a database hiccup
+// must not stop token checks.
+func (j *JWTs) refresh(ctx context.Context) {
+	j.mu.RLock()
+	stale := j.now().Sub(j.loadedAt) > ringTTL
+	j.mu.RUnlock()
+	if stale && j.reload(ctx) != nil {
+		j.mu.Lock()
+		j.loadedAt = j.now() // try again in a minute, not on every request
+		j.mu.Unlock()
+	}
+}
+
 // Issue signs an access token for c.
 func (j *JWTs) Issue(c domain.AccessClaims) (string, time.Duration, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	j.refresh(ctx)
+	cancel()
 	j.mu.RLock()
 	signer := j.signer
 	j.mu.RUnlock()
@@ -125,6 +146,7 @@ func (j *JWTs) Issue(c domain.AccessClaims) (string, time.Duration, error) {
 
 // Verify checks signature, algorithm, issuer, audience and expiry, and returns the claims.
 func (j *JWTs) Verify(ctx context.Context, token string) (domain.AccessClaims, error) {
+	j.refresh(ctx)
 	parser := jwt.NewParser(
 		jwt.WithValidMethods([]string{tokenAlg}),
 		jwt.WithIssuer(TokenIssuer),
@@ -152,19 +174,24 @@ func (j *JWTs) Verify(ctx context.Context, token string) (domain.AccessClaims, e
 func (j *JWTs) key(ctx context.Context, kid string) ([]byte, error) {
 	j.mu.RLock()
 	k, ok := j.keys[kid]
-	stale := j.now().Sub(j.loadedAt) > 5*time.Second
 	j.mu.RUnlock()
 	if ok {
 		return k, nil
 	}
-	if kid != "" && stale {
-		if err := j.reload(ctx); err == nil {
-			j.mu.RLock()
-			k, ok = j.keys[kid]
-			j.mu.RUnlock()
-			if ok {
-				return k, nil
-			}
+	// An unknown kid may be a key another replica just added: reload, at most once a second so
+	// that forged kids cannot turn every request into a database read.
+	j.mu.Lock()
+	retry := kid != "" && j.now().Sub(j.lastMiss) > time.Second
+	if retry {
+		j.lastMiss = j.now()
+	}
+	j.mu.Unlock()
+	if retry && j.reload(ctx) == nil {
+		j.mu.RLock()
+		k, ok = j.keys[kid]
+		j.mu.RUnlock()
+		if ok {
+			return k, nil
 		}
 	}
 	return nil, errors.New("unknown key id")

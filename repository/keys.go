@@ -4,7 +4,10 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
+	"slices"
 	"time"
+
+	"github.com/gongjian/gongjian/domain"
 
 	"gorm.io/gorm/clause"
 )
@@ -37,20 +40,43 @@ func (s *Keys) EnsureKey(ctx context.Context, now time.Time) error {
 	if err := s.db.conn(ctx).Model(&signingKeyRow{}).Count(&n).Error; err != nil || n > 0 {
 		return translate(err)
 	}
+	_, err := s.AddKey(ctx, now)
+	return err
+}
+
+// AddKey creates a new random key, which becomes the signing key of every replica within a
+// minute (see api.JWTs); the older keys keep verifying the tokens they signed.
+func (s *Keys) AddKey(ctx context.Context, now time.Time) (string, error) {
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
-		return err
+		return "", err
 	}
 	kidBytes := make([]byte, 9)
 	if _, err := rand.Read(kidBytes); err != nil {
-		return err
+		return "", err
 	}
 	row := signingKeyRow{
 		Kid:       base64.RawURLEncoding.EncodeToString(kidBytes),
 		Secret:    base64.StdEncoding.EncodeToString(secret),
 		CreatedAt: now.UTC(),
 	}
-	return translate(s.db.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error)
+	return row.Kid, translate(s.db.conn(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(&row).Error)
+}
+
+// RetireKey deletes a key; tokens it signed stop verifying once replicas reload (within a
+// minute). The newest key cannot be retired: it is the one signing.
+func (s *Keys) RetireKey(ctx context.Context, kid string) error {
+	keys, err := s.ListKeys(ctx)
+	if err != nil {
+		return err
+	}
+	switch {
+	case !slices.ContainsFunc(keys, func(k SigningKey) bool { return k.Kid == kid }):
+		return domain.ErrNotFound
+	case keys[0].Kid == kid:
+		return domain.Detailed(domain.ErrConflict, nil, "key %s is the signing key; add a new key first", kid)
+	}
+	return translate(s.db.conn(ctx).Delete(&signingKeyRow{}, "kid = ?", kid).Error)
 }
 
 // ListKeys returns every key, newest first.

@@ -2,6 +2,7 @@
 //
 //	gongjian serve [--demo]   serve the API (migrating the database first)
 //	gongjian migrate          apply database migrations and exit
+//	gongjian keys ...         list, rotate or retire access-token signing keys
 //	gongjian mcf FILE         solve a DIMACS min-cost-flow problem
 //	gongjian version          print the version
 package main
@@ -41,6 +42,8 @@ const usage = `usage: gongjian <command> [flags]
 commands:
   serve [--demo]      serve the API; --demo loads a demo district into an empty database
   migrate             apply database migrations and exit
+  keys list|rotate|retire KID
+                      manage the access-token signing keys stored in the database
   mcf FILE [--flows]  solve a DIMACS min-cost-flow problem and print the DIMACS solution
   version             print the version
 
@@ -56,6 +59,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return serve(ctx, args[1:], getenv, stdout, stderr)
 	case "migrate":
 		return migrate(ctx, getenv, stderr)
+	case "keys":
+		return keys(ctx, args[1:], getenv, stdout, stderr)
 	case "mcf":
 		return mcf(args[1:], stdout)
 	case "version":

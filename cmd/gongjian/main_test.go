@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRunCommands(t *testing.T) {
@@ -54,5 +55,49 @@ func TestServeRejectsBadConfig(t *testing.T) {
 	var out, errOut bytes.Buffer
 	if err := run(context.Background(), []string{"serve"}, env, &out, &errOut); err == nil || !strings.Contains(err.Error(), "GONGJIAN_CLAIM_HOLD") {
 		t.Fatalf("serve with a bad duration: %v", err)
+	}
+}
+
+func TestKeysRotation(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "k.db")
+	env := func(k string) string {
+		if k == "GONGJIAN_DATABASE_URL" {
+			return db
+		}
+		return ""
+	}
+	keysOf := func() []string {
+		var out, errOut bytes.Buffer
+		if err := run(context.Background(), []string{"keys", "list"}, env, &out, &errOut); err != nil {
+			t.Fatal(err, errOut.String())
+		}
+		var kids []string
+		for _, line := range strings.Split(strings.TrimSpace(out.String()), "\n") {
+			if line != "" {
+				kids = append(kids, strings.Fields(line)[0])
+			}
+		}
+		return kids
+	}
+	var out, errOut bytes.Buffer
+	for i := 0; i < 2; i++ {
+		if err := run(context.Background(), []string{"keys", "rotate"}, env, &out, &errOut); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(10 * time.Millisecond) // distinct creation times order the keys
+	}
+	kids := keysOf()
+	if len(kids) != 2 {
+		t.Fatalf("keys %v", kids)
+	}
+	if err := run(context.Background(), []string{"keys", "retire", kids[0]}, env, &out, &errOut); err == nil {
+		t.Fatal("retiring the signing key must fail")
+	}
+	if err := run(context.Background(), []string{"keys", "retire", kids[1]}, env, &out, &errOut); err != nil {
+		t.Fatal(err)
+	}
+	if got := keysOf(); len(got) != 1 || got[0] != kids[0] {
+		t.Fatalf("after retiring: %v", got)
 	}
 }
