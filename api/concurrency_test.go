@@ -101,3 +101,50 @@ func TestConcurrentClaimsNeverOverbook(t *testing.T) {
 		t.Logf("%s: %d accepted, statuses %v", s.Engine, len(accepted), codes)
 	})
 }
+
+// TestConcurrentIdempotentRetries sends the same creating request with one Idempotency-Key from
+// many clients at once: exactly one listing is created, and every answer is that creation (201,
+// same body) or 409 while it is still running.
+func TestConcurrentIdempotentRetries(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		start, end := apitest.Night(1)
+		body := map[string]any{"category": "parking", "title": "t", "quantity": 2, "windows": []map[string]any{apitest.Window(start, end, "")},
+			"location": map[string]any{"lat": 24.3, "lng": 109.4}}
+		c := w.Liaison.With("Idempotency-Key", "same-key")
+		var (
+			wg     sync.WaitGroup
+			mu     sync.Mutex
+			bodies = map[string]int{}
+			codes  = map[int]int{}
+			gate   = make(chan struct{})
+		)
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-gate
+				r := c.Do("POST", "/api/v1/offers", body)
+				mu.Lock()
+				defer mu.Unlock()
+				codes[r.Code]++
+				if r.Code == http.StatusCreated {
+					bodies[string(r.Body)]++
+				}
+			}()
+		}
+		close(gate)
+		wg.Wait()
+		if len(bodies) != 1 || codes[http.StatusCreated]+codes[http.StatusConflict] != 20 {
+			t.Fatalf("codes %v, %d distinct bodies", codes, len(bodies))
+		}
+		var list struct {
+			Items []map[string]any `json:"items"`
+		}
+		w.Liaison.Do("GET", "/api/v1/offers?org_id="+w.UnitID, nil).Decode(&list)
+		if len(list.Items) != 1 {
+			t.Fatalf("%d offers created", len(list.Items))
+		}
+	})
+}

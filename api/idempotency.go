@@ -83,12 +83,18 @@ func idempotent(store IdempotencyStore, log *slog.Logger) echo.MiddlewareFunc {
 			}
 			rec := &recorder{ResponseWriter: c.Response().Writer}
 			c.Response().Writer = rec
+			// Store with a fresh context: the client may have gone, the answer must still be kept.
+			bg := context.WithoutCancel(ctx)
+			defer func() {
+				if r := recover(); r != nil {
+					_ = store.Abandon(bg, owner, key) // a retry must be able to run again
+					panic(r)
+				}
+			}()
 			if err := next(c); err != nil {
 				c.Error(err)
 			}
 			status := c.Response().Status
-			// Store with a fresh context: the client may have gone, the answer must still be kept.
-			bg := context.WithoutCancel(ctx)
 			if status >= 500 || status == http.StatusTooManyRequests || status == http.StatusUnauthorized {
 				err = store.Abandon(bg, owner, key)
 			} else {
