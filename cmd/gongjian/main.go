@@ -19,6 +19,9 @@ import (
 	"os/signal"
 	"syscall"
 	"time"
+	// Listings expand their recurrences in IANA zones (Asia/Shanghai by default); embedding the
+	// zone database keeps that right on hosts and images without one.
+	_ "time/tzdata"
 
 	"github.com/gongjian/gongjian/app"
 	"github.com/gongjian/gongjian/repository"
