@@ -27,19 +27,21 @@ type TokenResponse struct {
 	RefreshToken string `json:"refresh_token"`
 } // @name TokenResponse
 
-// MeResponse describes the caller.
+// MeResponse describes the caller. For an app (role "app") id is its app id, username its
+// client_id and display_name its name.
 type MeResponse struct {
 	ID          string   `json:"id"`
 	Username    string   `json:"username"`
 	DisplayName string   `json:"display_name"`
-	Role        string   `json:"role" enums:"admin,coordinator,community_staff,liaison"`
+	Role        string   `json:"role" enums:"admin,coordinator,community_staff,liaison,app"`
 	OrgID       string   `json:"org_id"`
 	Scopes      []string `json:"scopes"`
 } // @name Me
 
 type authHandlers struct {
-	auth *domain.AuthService
-	dir  *domain.Directory
+	auth    *domain.AuthService
+	dir     *domain.Directory
+	clients *domain.ClientService
 }
 
 func tokenResponse(t domain.Tokens) TokenResponse {
@@ -125,6 +127,7 @@ func (h authHandlers) logout(c echo.Context) error {
 
 // me godoc
 // @Summary      Who am I
+// @Description  For a user: their account, role and the scopes the role has. For a third-party app (an access token from /oauth/token): role "app", id the app's id, username its client_id, display_name its name, org_id the org it acts for, and scopes those of the token that the app still holds.
 // @ID           getMe
 // @Tags         auth
 // @Produce      json
@@ -134,6 +137,16 @@ func (h authHandlers) logout(c echo.Context) error {
 // @Router       /me [get]
 func (h authHandlers) me(c echo.Context) error {
 	p := principal(c)
+	if p.Role == domain.RoleApp {
+		app, err := h.clients.Self(c.Request().Context(), p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, MeResponse{
+			ID: app.ID, Username: app.ClientID, DisplayName: app.Name, Role: string(domain.RoleApp),
+			OrgID: app.OrgID, Scopes: p.Scopes,
+		})
+	}
 	u, _, err := h.dir.GetUser(c.Request().Context(), p, p.UserID)
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -167,4 +168,25 @@ func TestKeyAddedElsewhereVerifies(t *testing.T) {
 		fresh.Do("GET", "/api/v1/me", nil).Expect(http.StatusOK)
 		c.Do("GET", "/api/v1/me", nil).Expect(http.StatusOK) // the old key still verifies
 	})
+}
+
+// The login limit keys on the peer address: a forged X-Forwarded-For does not buy more attempts.
+func TestLoginRateLimitIgnoresForwardedFor(t *testing.T) {
+	t.Parallel()
+	s := apitest.Start(t, repository.SQLite, nil)
+	limited := false
+	for i := 0; i < 30 && !limited; i++ {
+		c := s.Anon().With("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
+		r := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": "admin", "password": "wrong-password"})
+		if r.Code == http.StatusTooManyRequests {
+			r.Problem(http.StatusTooManyRequests, "rate_limited")
+			if r.Header.Get("Retry-After") == "" {
+				t.Fatal("429 without Retry-After")
+			}
+			limited = true
+		}
+	}
+	if !limited {
+		t.Fatal("30 rapid failed logins from one peer were never limited")
+	}
 }

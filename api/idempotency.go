@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
@@ -25,6 +26,25 @@ type IdempotencyStore interface {
 // IdempotencyTTL is how long keys are kept (API.md §1: at least 24 h).
 const IdempotencyTTL = 48 * time.Hour
 
+// redactJSON drops the named top-level fields of a successful JSON object body.
+func redactJSON(body []byte, status int, fields []string) []byte {
+	if len(fields) == 0 || status >= 300 {
+		return body
+	}
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(body, &obj) != nil {
+		return body
+	}
+	for _, f := range fields {
+		delete(obj, f)
+	}
+	out, err := json.Marshal(obj)
+	if err != nil {
+		return body
+	}
+	return out
+}
+
 // recorder tees what a handler writes so it can be stored.
 type recorder struct {
 	http.ResponseWriter
@@ -40,7 +60,10 @@ func (r *recorder) Write(p []byte) (int, error) {
 // is stored per caller and key and replayed for the same request; the same key with another body
 // is 422 idempotency_key_reused; a second request while the first still runs is 409 conflict.
 // Server errors are not stored, so a retry after one runs again.
-func idempotent(store IdempotencyStore, log *slog.Logger) echo.MiddlewareFunc {
+//
+// redact names top-level fields of a success body that are not stored, and so not replayed:
+// secrets shown once (a client_secret) must not rest in the database for the retention period.
+func idempotent(store IdempotencyStore, log *slog.Logger, redact ...string) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			key := c.Request().Header.Get("Idempotency-Key")
@@ -98,7 +121,7 @@ func idempotent(store IdempotencyStore, log *slog.Logger) echo.MiddlewareFunc {
 			if status >= 500 || status == http.StatusTooManyRequests || status == http.StatusUnauthorized {
 				err = store.Abandon(bg, owner, key)
 			} else {
-				err = store.Finish(bg, owner, key, status, rec.buf.Bytes())
+				err = store.Finish(bg, owner, key, status, redactJSON(rec.buf.Bytes(), status, redact))
 			}
 			if err != nil {
 				log.Error("idempotency store", "err", err, "request_id", c.Response().Header().Get(echo.HeaderXRequestID))

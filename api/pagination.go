@@ -24,12 +24,9 @@ const (
 // pageParams reads ?limit= and ?cursor=. Cursors are opaque to clients: base64url of the last id.
 func pageParams(c echo.Context) (domain.Page, error) {
 	p := domain.Page{Limit: defaultLimit}
-	if s := c.QueryParam("limit"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > maxLimit {
-			return p, fieldProblem(http.StatusUnprocessableEntity, "limit", "out_of_range", "limit must be an integer from 1 to 100")
-		}
-		p.Limit = n
+	var err error
+	if p.Limit, err = limitParam(c); err != nil {
+		return p, err
 	}
 	if s := c.QueryParam("cursor"); s != "" {
 		b, err := base64.RawURLEncoding.DecodeString(s)
@@ -39,6 +36,19 @@ func pageParams(c echo.Context) (domain.Page, error) {
 		p.After = string(b)
 	}
 	return p, nil
+}
+
+// limitParam reads ?limit= (default 20, 1 to 100).
+func limitParam(c echo.Context) (int, error) {
+	s := c.QueryParam("limit")
+	if s == "" {
+		return defaultLimit, nil
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 || n > maxLimit {
+		return defaultLimit, fieldProblem(http.StatusUnprocessableEntity, "limit", "out_of_range", "limit must be an integer from 1 to 100")
+	}
+	return n, nil
 }
 
 // listOf trims a store result fetched with limit+1 rows, converts it, and sets next_cursor.

@@ -16,6 +16,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net"
 	"net/http"
 	"strconv"
 	"time"
@@ -29,29 +30,40 @@ import (
 
 // Deps are the services the API serves. None may be nil.
 type Deps struct {
-	Log       *slog.Logger
-	Tokens    *JWTs
-	Auth      *domain.AuthService
-	Directory *domain.Directory
-	Market    *domain.Marketplace
-	Catalog   *domain.Catalog
-	Idem      IdempotencyStore
+	// TrustedProxies are the networks of reverse proxies whose X-Forwarded-For is believed; with
+	// none, the client address is the peer's, so rate limits cannot be dodged with a header.
+	TrustedProxies []*net.IPNet
+	Log            *slog.Logger
+	Tokens         *JWTs
+	Auth           *domain.AuthService
+	Directory      *domain.Directory
+	Market         *domain.Marketplace
+	Catalog        *domain.Catalog
+	Clients        *domain.ClientService
+	Idem           IdempotencyStore
 	// Ready reports whether the database answers (GET /readyz).
 	Ready   func(ctx context.Context) error
 	OpenAPI []byte
 	// MetricsToken, when set, lets a scraper read /metrics with it as a bearer token.
 	MetricsToken string
+	// Feed and Stats serve the events feed and the statistics (API.md §8).
+	Feed  *domain.Feed
+	Stats *domain.Stats
 }
 
 // New builds the echo server with every route.
 func New(d Deps) (*echo.Echo, error) {
 	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil ||
-		d.Market == nil || d.Catalog == nil || d.Idem == nil {
+		d.Market == nil || d.Catalog == nil || d.Idem == nil || d.Clients == nil {
+		return nil, errors.New("api: nil dependency")
+	}
+	if d.Feed == nil || d.Stats == nil {
 		return nil, errors.New("api: nil dependency")
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	m := newMetrics()
 	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), bodyLimit)
 
@@ -61,10 +73,13 @@ func New(d Deps) (*echo.Echo, error) {
 	mountDocs(e, d.OpenAPI)
 
 	v1 := e.Group("/api/v1")
-	auth := authHandlers{auth: d.Auth, dir: d.Directory}
+	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients}
 	limited := loginLimiter()
 	v1.POST("/auth/login", auth.login, limited)
 	v1.POST("/auth/refresh", auth.refresh, limited)
+	// Apps get a bucket of their own, so that an app's backend and people logging in from behind
+	// the same address do not spend each other's attempts.
+	v1.POST("/oauth/token", oauthHandlers{svc: d.Clients}.token, loginLimiter())
 
 	p := v1.Group("", authenticate(d.Tokens, d.Auth))
 	p.POST("/auth/logout", auth.logout)
@@ -87,6 +102,14 @@ func New(d Deps) (*echo.Echo, error) {
 	cats := categoryHandlers{catalog: d.Catalog, m: d.Market}
 	p.GET("/categories", cats.list)
 	p.POST("/categories", cats.create, once)
+
+	apps := clientHandlers{svc: d.Clients}
+	// A replayed registration or rotation answers without the secret: it is shown only once.
+	onceSecret := idempotent(d.Idem, d.Log, "client_secret")
+	p.POST("/clients", apps.create, onceSecret)
+	p.GET("/clients", apps.list)
+	p.DELETE("/clients/:id", apps.revoke)
+	p.POST("/clients/:id/rotate-secret", apps.rotateSecret, onceSecret)
 
 	ls := listingHandlers{m: d.Market}
 	p.POST("/offers", ls.createOffer, once)
@@ -123,6 +146,9 @@ func New(d Deps) (*echo.Echo, error) {
 	p.POST("/matching/runs", mh.createRun, once)
 	p.GET("/matching/runs/:id", mh.getRun)
 	p.POST("/matching/proposals/:id/accept", mh.acceptProposal)
+
+	p.GET("/events", eventHandlers{feed: d.Feed}.list)
+	p.GET("/stats/summary", statsHandlers{stats: d.Stats}.summary)
 	return e, nil
 }
 

@@ -88,11 +88,23 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
+	clients, err := domain.NewClientService(repository.NewClients(db), repository.NewOrgs(db), jwts, cfg.ClientSecretGrace, now)
+	if err != nil {
+		return nil, err
+	}
+	feed, err := domain.NewFeed(repository.NewEvents(db))
+	if err != nil {
+		return nil, err
+	}
+	stats, err := domain.NewStats(repository.NewStats(db), now)
+	if err != nil {
+		return nil, err
+	}
 	idem := repository.NewIdempotency(db)
 	e, err := api.New(api.Deps{
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
-		Catalog: domain.NewCatalog(repository.NewCategories(db)), Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
-		MetricsToken: cfg.MetricsToken,
+		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
+		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
 	})
 	if err != nil {
 		return nil, err

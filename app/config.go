@@ -4,9 +4,12 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"net"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/gongjian/gongjian/domain"
 )
 
 // Config is everything the service reads from its environment (GONGJIAN_*), with defaults.
@@ -22,6 +25,12 @@ type Config struct {
 	LogLevel       string        // GONGJIAN_LOG_LEVEL: debug, info (default), warn, error
 	LogFormat      string        // GONGJIAN_LOG_FORMAT: json (default) or text
 	MetricsToken   string        // GONGJIAN_METRICS_TOKEN: lets a scraper read /metrics
+	// TrustedProxies (GONGJIAN_TRUSTED_PROXIES, comma-separated CIDRs) are the reverse proxies
+	// whose X-Forwarded-For names the client; none by default.
+	TrustedProxies []*net.IPNet
+	// ClientSecretGrace is how long an app's rotated-out secret keeps working
+	// (GONGJIAN_CLIENT_SECRET_GRACE, default 24h; 0 ends it at once).
+	ClientSecretGrace time.Duration
 }
 
 // String hides secrets so a logged config leaks nothing.
@@ -46,6 +55,24 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		MetricsToken:   getenv("GONGJIAN_METRICS_TOKEN"),
 	}
 	var errs []error
+	for _, cidr := range strings.Split(getenv("GONGJIAN_TRUSTED_PROXIES"), ",") {
+		if cidr = strings.TrimSpace(cidr); cidr == "" {
+			continue
+		}
+		if !strings.Contains(cidr, "/") { // a single address
+			if strings.Contains(cidr, ":") {
+				cidr += "/128"
+			} else {
+				cidr += "/32"
+			}
+		}
+		_, n, err := net.ParseCIDR(cidr)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("GONGJIAN_TRUSTED_PROXIES: %q is not an address or CIDR", cidr))
+			continue
+		}
+		c.TrustedProxies = append(c.TrustedProxies, n)
+	}
 	dur := func(name string, def time.Duration) time.Duration {
 		s := getenv(name)
 		if s == "" {
@@ -61,6 +88,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.AccessTTL = dur("GONGJIAN_ACCESS_TOKEN_TTL", 15*time.Minute)
 	c.RefreshTTL = dur("GONGJIAN_REFRESH_TOKEN_TTL", 30*24*time.Hour)
 	c.ClaimHold = dur("GONGJIAN_CLAIM_HOLD", 72*time.Hour)
+	c.ClientSecretGrace = domain.DefaultClientSecretGrace
+	if s := getenv("GONGJIAN_CLIENT_SECRET_GRACE"); s != "" {
+		// Unlike the durations above, 0 is meaningful here: rotate without overlap.
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("GONGJIAN_CLIENT_SECRET_GRACE: want a duration of 0 or more such as 24h, got %q", s))
+		}
+		c.ClientSecretGrace = d
+	}
 	c.BcryptCost = 12
 	if s := getenv("GONGJIAN_BCRYPT_COST"); s != "" {
 		n, err := strconv.Atoi(s)

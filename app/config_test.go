@@ -17,19 +17,47 @@ func TestLoadConfig(t *testing.T) {
 	if err != nil || c.ClaimHold != 2*time.Hour {
 		t.Fatalf("claim hold: %+v %v", c, err)
 	}
+	if c.ClientSecretGrace != 24*time.Hour {
+		t.Fatalf("default client secret grace: %s", c.ClientSecretGrace)
+	}
+	if c, err := LoadConfig(env(map[string]string{"GONGJIAN_CLIENT_SECRET_GRACE": "0"})); err != nil || c.ClientSecretGrace != 0 {
+		t.Fatalf("client secret grace 0: %s %v", c.ClientSecretGrace, err)
+	}
 	if strings.Contains(c.String(), "secret") {
 		t.Fatalf("config string leaks the password: %s", c)
 	}
 	bad := map[string]string{
-		"GONGJIAN_CLAIM_HOLD":      "-1h",
-		"GONGJIAN_JWT_SECRET":      "c2hvcnQ=",
-		"GONGJIAN_BOOTSTRAP_ADMIN": "admin",
-		"GONGJIAN_BCRYPT_COST":     "99",
-		"GONGJIAN_LOG_LEVEL":       "loud",
+		"GONGJIAN_CLAIM_HOLD":          "-1h",
+		"GONGJIAN_JWT_SECRET":          "c2hvcnQ=",
+		"GONGJIAN_BOOTSTRAP_ADMIN":     "admin",
+		"GONGJIAN_BCRYPT_COST":         "99",
+		"GONGJIAN_LOG_LEVEL":           "loud",
+		"GONGJIAN_CLIENT_SECRET_GRACE": "-1h",
 	}
 	for k, v := range bad {
 		if _, err := LoadConfig(env(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {
 			t.Errorf("%s=%s: err = %v", k, v, err)
 		}
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
+	c, err := LoadConfig(func(k string) string {
+		if k == "GONGJIAN_TRUSTED_PROXIES" {
+			return "10.0.0.0/8, 192.168.1.7 ,::1"
+		}
+		return ""
+	})
+	if err != nil || len(c.TrustedProxies) != 3 || c.TrustedProxies[1].String() != "192.168.1.7/32" {
+		t.Fatalf("%v %v", c.TrustedProxies, err)
+	}
+	if _, err := LoadConfig(func(k string) string {
+		if k == "GONGJIAN_TRUSTED_PROXIES" {
+			return "not-an-ip"
+		}
+		return ""
+	}); err == nil {
+		t.Fatal("a bad proxy address must fail the start")
 	}
 }

@@ -71,7 +71,8 @@ func (m *Marketplace) SignAgreement(ctx context.Context, p Principal, id string)
 			return Event{}, err
 		}
 		if a.Status == AgreementActive {
-			return NewEvent("agreement.activated", a.ID, now, map[string]any{"party_a_org_id": a.PartyAOrgID, "party_b_org_id": a.PartyBOrgID}), nil
+			return NewEvent("agreement.activated", a.ID, now, map[string]any{"party_a_org_id": a.PartyAOrgID, "party_b_org_id": a.PartyBOrgID}).
+				Scoped(a.StreetID, a.PartyAOrgID, a.PartyBOrgID), nil
 		}
 		return Event{}, nil
 	}, nil)
@@ -91,7 +92,8 @@ func (m *Marketplace) TerminateAgreement(ctx context.Context, p Principal, id, r
 		if err := a.Terminate(reason, now); err != nil {
 			return Event{}, err
 		}
-		return NewEvent("agreement.terminated", a.ID, now, map[string]any{"reason": a.TerminationReason}), nil
+		return NewEvent("agreement.terminated", a.ID, now, map[string]any{"reason": a.TerminationReason}).
+			Scoped(a.StreetID, a.PartyAOrgID, a.PartyBOrgID), nil
 	}, func(c *Claim) error {
 		if c.EffectiveStatus(now) != ClaimPending {
 			return nil // overdue ones are left to expire

@@ -48,6 +48,9 @@ type AuthStore interface {
 	// LoadPrincipal resolves an access token's subject: the active user, their org context, and
 	// whether the session is still valid. Returns ErrUnauthenticated otherwise.
 	LoadPrincipal(ctx context.Context, userID, sessionID string) (Principal, error)
+	// LoadAppPrincipal resolves an app token's client id: the app, not revoked, with its org
+	// context and its currently granted scopes. Returns ErrUnauthenticated otherwise.
+	LoadAppPrincipal(ctx context.Context, clientID string) (Principal, error)
 }
 
 // ErrRefreshReused marks a refresh token presented twice; the API answers 401 all the same.
@@ -128,11 +131,27 @@ func (s *AuthService) Logout(ctx context.Context, refresh string) error {
 
 // Principal resolves verified access-token claims.
 func (s *AuthService) Principal(ctx context.Context, c AccessClaims) (Principal, error) {
-	if c.ClientID != "" || c.SessionID == "" {
-		// Apps (client credentials) come with a later issue; until then no such token is valid.
+	if c.ClientID != "" {
+		return s.appPrincipal(ctx, c)
+	}
+	if c.SessionID == "" {
 		return Principal{}, ErrUnauthenticated
 	}
 	return s.store.LoadPrincipal(ctx, c.Subject, c.SessionID)
+}
+
+// appPrincipal resolves an app token. The app is loaded on every request so that revoking it
+// ends its tokens at once, and the token's scopes are cut to what the app is granted now.
+func (s *AuthService) appPrincipal(ctx context.Context, c AccessClaims) (Principal, error) {
+	if c.SessionID != "" || c.Subject != c.ClientID {
+		return Principal{}, ErrUnauthenticated
+	}
+	p, err := s.store.LoadAppPrincipal(ctx, c.ClientID)
+	if err != nil {
+		return Principal{}, err
+	}
+	p.Scopes = IntersectScopes(c.Scopes, p.Scopes)
+	return p, nil
 }
 
 func (s *AuthService) tokens(userID, sessionID, refresh string) (Tokens, error) {

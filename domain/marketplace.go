@@ -87,7 +87,7 @@ func (m *Marketplace) CreateListing(ctx context.Context, p Principal, side Side,
 	if err != nil {
 		return Listing{}, err
 	}
-	ev := NewEvent("listing.created", l.ID, now, map[string]any{"side": string(side), "org_id": l.OrgID, "category": l.Category})
+	ev := NewEvent("listing.created", l.ID, now, map[string]any{"side": string(side), "org_id": l.OrgID, "category": l.Category}).Scoped(l.StreetID, l.OrgID)
 	return l, m.listings.CreateListing(ctx, l, ev)
 }
 
@@ -148,7 +148,7 @@ func (m *Marketplace) UpdateListing(ctx context.Context, p Principal, side Side,
 		if err := CheckShrink(*l, holds); err != nil {
 			return Event{}, err
 		}
-		return NewEvent("listing.updated", l.ID, now, map[string]any{"status": string(l.Status), "version": l.Version}), nil
+		return NewEvent("listing.updated", l.ID, now, map[string]any{"status": string(l.Status), "version": l.Version}).Scoped(l.StreetID, l.OrgID), nil
 	})
 }
 

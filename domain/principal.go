@@ -58,7 +58,8 @@ func RoleScopes(r Role) []string {
 	case RoleAdmin, RoleCoordinator:
 		return []string{ScopeListingsRead, ScopeListingsWrite, ScopeClaimsRead, ScopeClaimsWrite, ScopeEventsRead}
 	case RoleCommunityStaff, RoleLiaison:
-		return []string{ScopeListingsRead, ScopeListingsWrite, ScopeClaimsRead, ScopeClaimsWrite}
+		// events:read: they follow the feed of their own org's events (API.md §8).
+		return []string{ScopeListingsRead, ScopeListingsWrite, ScopeClaimsRead, ScopeClaimsWrite, ScopeEventsRead}
 	}
 	return nil
 }

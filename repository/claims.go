@@ -244,7 +244,7 @@ func saveHistory(tx *gorm.DB, c *domain.Claim) error {
 			ev := domain.NewEvent(typ, c.ID, e.At, map[string]any{
 				"listing_id": c.ListingID, "owner_org_id": c.OwnerOrgID, "claimant_org_id": c.ClaimantOrgID,
 				"street_id": c.StreetID, "quantity": c.Quantity, "status": string(e.To),
-			})
+			}).Scoped(c.StreetID, c.OwnerOrgID, c.ClaimantOrgID)
 			if err := insertEvent(tx, ev); err != nil {
 				return err
 			}

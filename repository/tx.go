@@ -26,10 +26,18 @@ func (db *DB) inTx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 func (db *DB) inTxOpts(ctx context.Context, opts *sql.TxOptions, fn func(tx *gorm.DB) error) error {
 	var err error
 	for attempt := 1; ; attempt++ {
+		// Events are written last, after fn's work (see writeEvents); each attempt starts afresh.
+		txCtx, events := withPendingEvents(ctx)
+		body := func(tx *gorm.DB) error {
+			if err := fn(tx); err != nil {
+				return err
+			}
+			return writeEvents(tx, events.events)
+		}
 		if opts != nil {
-			err = db.conn(ctx).Transaction(fn, opts)
+			err = db.conn(txCtx).Transaction(body, opts)
 		} else {
-			err = db.conn(ctx).Transaction(fn)
+			err = db.conn(txCtx).Transaction(body)
 		}
 		if err == nil || attempt == maxTxAttempts || !retryable(err) {
 			return translate(err)

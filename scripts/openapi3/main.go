@@ -6,7 +6,8 @@
 //
 //   - the server is the base path (/api/v1); paths named by -root-paths (the probes) are served
 //     outside it and get a server of their own, "/";
-//   - a response whose schema is Problem is application/problem+json (RFC 9457), not JSON;
+//   - a response whose schema is Problem (or OAuthProblem) is application/problem+json (RFC 9457),
+//     not JSON;
 //   - an apiKey scheme on the Authorization header is really HTTP bearer with a JWT;
 //   - an operation without @Security is public: it says so with an empty security list;
 //   - info.license and info.contact come from flags when the general info block has none.
@@ -35,6 +36,8 @@ import (
 const (
 	problemRef  = "#/components/schemas/Problem"
 	problemJSON = "application/problem+json"
+	// oauthProblemRef is Problem with RFC 6749's error members, answered by /oauth/token.
+	oauthProblemRef = "#/components/schemas/OAuthProblem"
 )
 
 func main() {
@@ -145,7 +148,7 @@ func useProblemJSON(doc *openapi3.T) {
 				continue
 			}
 			for mime, media := range resp.Value.Content {
-				if media.Schema != nil && media.Schema.Ref == problemRef {
+				if media.Schema != nil && (media.Schema.Ref == problemRef || media.Schema.Ref == oauthProblemRef) {
 					delete(resp.Value.Content, mime)
 					resp.Value.Content[problemJSON] = media
 				}

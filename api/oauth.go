@@ -1,0 +1,141 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/gongjian/gongjian/domain"
+)
+
+// OAuthTokenRequest is a client-credentials token request (RFC 6749 §4.4), sent as
+// application/x-www-form-urlencoded (as OAuth libraries do) or as JSON.
+type OAuthTokenRequest struct {
+	GrantType string `json:"grant_type" enums:"client_credentials" example:"client_credentials"`
+	// ClientID and ClientSecret are left out when sent with HTTP Basic instead.
+	ClientID     string `json:"client_id,omitempty" example:"gj_5f2b9c1d7e3a4b6c8d0e1f2a"`
+	ClientSecret string `json:"client_secret,omitempty" example:"gjs_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
+	// Scope is space-delimited; empty asks for every scope the app is granted.
+	Scope string `json:"scope,omitempty" example:"listings:read claims:write"`
+} // @name OAuthTokenRequest
+
+// OAuthTokenResponse is an app's access token (RFC 6749 §5.1). There is no refresh token: an
+// app asks for a new access token with its credentials.
+type OAuthTokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type" example:"Bearer"`
+	ExpiresIn   int    `json:"expires_in" example:"900"`
+	// Scope is the space-delimited scopes granted to this token.
+	Scope string `json:"scope" example:"listings:read claims:write"`
+} // @name OAuthTokenResponse
+
+// OAuthProblem is a problem of the token endpoint: an RFC 9457 problem with RFC 6749's error
+// members as extensions, so that OAuth libraries understand it too.
+type OAuthProblem struct {
+	Problem
+	// Error is the RFC 6749 §5.2 error code.
+	Error string `json:"error" enums:"invalid_request,invalid_client,unsupported_grant_type,invalid_scope" example:"invalid_client"`
+	// ErrorDescription is English ASCII, as RFC 6749 requires of it.
+	ErrorDescription string `json:"error_description,omitempty"`
+} // @name OAuthProblem
+
+type oauthHandlers struct{ svc *domain.ClientService }
+
+// token godoc
+// @Summary      Get an access token for a third-party app (OAuth 2.0 client credentials)
+// @Description  RFC 6749 §4.4. Send grant_type=client_credentials, the app's client_id and client_secret, and optionally a space-delimited scope (default: every scope the app is granted; a scope not granted is invalid_scope), as a form (application/x-www-form-urlencoded) or as JSON. Instead of client_id and client_secret in the body, the app may authenticate with HTTP Basic (RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(client_id) ":" urlencode(client_secret))`), but not both. The access token is a bearer JWT for the org the app acts for; every request with it checks that the app is still active and holds the scope. No refresh token is issued. Errors are problem documents that also carry RFC 6749's `error` (and `error_description`): invalid_client with 401 unauthenticated (unknown client, wrong secret, revoked app), unsupported_grant_type and invalid_scope with 422 validation_failed, invalid_request otherwise. Form parameters other than these four are ignored (RFC 6749 §3.2); unknown JSON fields are 422 as everywhere. Rate limited per client address like /auth/login.
+// @ID           createOAuthToken
+// @Tags         auth
+// @Accept       x-www-form-urlencoded,json
+// @Produce      json
+// @Param        body  body      OAuthTokenRequest  true  "the token request"
+// @Success      200   {object}  OAuthTokenResponse
+// @Failure      400   {object}  OAuthProblem
+// @Failure      401   {object}  OAuthProblem
+// @Failure      413   {object}  Problem
+// @Failure      415   {object}  OAuthProblem
+// @Failure      422   {object}  OAuthProblem
+// @Failure      429   {object}  Problem
+// @Router       /oauth/token [post]
+func (h oauthHandlers) token(c echo.Context) error {
+	req, basic, err := readTokenRequest(c)
+	if err == nil {
+		err = checkGrantType(req.GrantType)
+	}
+	if err != nil {
+		return oauthFail(c, err, basic)
+	}
+	t, err := h.svc.Token(c.Request().Context(), req.ClientID, req.ClientSecret, req.Scope)
+	if err != nil {
+		return oauthFail(c, err, basic)
+	}
+	noStore(c)
+	c.Response().Header().Set("Pragma", "no-cache") // RFC 6749 §5.1, for HTTP/1.0 caches
+	return c.JSON(http.StatusOK, OAuthTokenResponse{
+		AccessToken: t.AccessToken, TokenType: "Bearer", ExpiresIn: int(t.ExpiresIn.Seconds()),
+		Scope: strings.Join(t.Scopes, " "),
+	})
+}
+
+func checkGrantType(gt string) error {
+	switch gt {
+	case "client_credentials":
+		return nil
+	case "":
+		return fieldProblem(http.StatusUnprocessableEntity, "grant_type", "required", "grant_type is required")
+	}
+	return fieldProblem(http.StatusUnprocessableEntity, "grant_type", "unsupported", "grant_type must be client_credentials")
+}
+
+// oauthFail answers err as a problem with RFC 6749's error member. Unexpected errors go to the
+// one error handler instead, which logs them and answers generically.
+func oauthFail(c echo.Context, err error, basic bool) error {
+	p, internal := toProblem(err, language(c.Request()))
+	if internal {
+		return err
+	}
+	en, _ := toProblem(err, langEN)
+	op := OAuthProblem{Problem: p, Error: oauthError(p), ErrorDescription: oauthDescription(en)}
+	op.Instance = c.Request().URL.Path
+	if p.Status == http.StatusUnauthorized && basic {
+		// RFC 6749 §5.2: a client that tried Basic is told which scheme to use.
+		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Basic realm="gongjian", charset="UTF-8"`)
+	}
+	noStore(c)
+	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
+	c.Response().WriteHeader(p.Status)
+	return jsonEncoder(c.Response()).Encode(op)
+}
+
+// oauthError is the RFC 6749 §5.2 code of a problem of the token endpoint.
+func oauthError(p Problem) string {
+	var field, code string
+	if len(p.Errors) > 0 {
+		field, code = p.Errors[0].Field, p.Errors[0].Code
+	}
+	switch {
+	case p.Code == "unauthenticated":
+		return "invalid_client"
+	case field == "scope":
+		return "invalid_scope"
+	case field == "grant_type" && code == "unsupported":
+		return "unsupported_grant_type"
+	}
+	return "invalid_request"
+}
+
+// oauthDescription is the English detail (or first field message) restricted to the characters
+// RFC 6749 §5.2 allows in error_description: printable ASCII except '"' and '\'.
+func oauthDescription(p Problem) string {
+	s := p.Detail
+	if len(p.Errors) > 0 {
+		s = p.Errors[0].Message
+	}
+	return strings.Map(func(r rune) rune {
+		if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {
+			return '\''
+		}
+		return r
+	}, s)
+}
