@@ -8,6 +8,7 @@
 //     outside it and get a server of their own, "/";
 //   - a response whose schema is Problem (or OAuthProblem) is application/problem+json (RFC 9457),
 //     not JSON;
+//   - text responses (the CSV of /stats/summary, /metrics) are strings, not the JSON schema;
 //   - an apiKey scheme on the Authorization header is really HTTP bearer with a JWT;
 //   - an operation without @Security is public: it says so with an empty security list;
 //   - info.license and info.contact come from flags when the general info block has none.
@@ -89,6 +90,7 @@ func run(ctx context.Context, in, out string, opts options) error {
 		return err
 	}
 	useProblemJSON(doc)
+	useTextSchemas(doc)
 	useBearerJWT(doc)
 	markPublic(doc)
 	dropConverterMarks(doc)
@@ -151,6 +153,23 @@ func useProblemJSON(doc *openapi3.T) {
 				if media.Schema != nil && (media.Schema.Ref == problemRef || media.Schema.Ref == oauthProblemRef) {
 					delete(resp.Value.Content, mime)
 					resp.Value.Content[problemJSON] = media
+				}
+			}
+		}
+	}
+}
+
+// useTextSchemas describes text responses (text/csv, text/plain) as strings: swag gives every
+// media type of a status the one schema it has, which is the JSON object's.
+func useTextSchemas(doc *openapi3.T) {
+	for _, op := range operations(doc) {
+		for _, resp := range op.Responses.Map() {
+			if resp.Value == nil {
+				continue
+			}
+			for mime, media := range resp.Value.Content {
+				if strings.HasPrefix(mime, "text/") && media != nil {
+					media.Schema = openapi3.NewSchemaRef("", openapi3.NewStringSchema())
 				}
 			}
 		}
