@@ -49,6 +49,8 @@ type Deps struct {
 	// Feed and Stats serve the events feed and the statistics (API.md §8).
 	Feed  *domain.Feed
 	Stats *domain.Stats
+	// Webhooks manages webhooks (API.md §8); the webhooks package delivers them.
+	Webhooks *domain.WebhookService
 }
 
 // New builds the echo server with every route.
@@ -57,7 +59,7 @@ func New(d Deps) (*echo.Echo, error) {
 		d.Market == nil || d.Catalog == nil || d.Idem == nil || d.Clients == nil {
 		return nil, errors.New("api: nil dependency")
 	}
-	if d.Feed == nil || d.Stats == nil {
+	if d.Feed == nil || d.Stats == nil || d.Webhooks == nil {
 		return nil, errors.New("api: nil dependency")
 	}
 	e := echo.New()
@@ -148,6 +150,14 @@ func New(d Deps) (*echo.Echo, error) {
 	p.POST("/matching/proposals/:id/accept", mh.acceptProposal)
 
 	p.GET("/events", eventHandlers{feed: d.Feed}.list)
+	hooks := webhookHandlers{svc: d.Webhooks}
+	// The signing secret is shown once: a replayed creation answers without it.
+	p.POST("/webhooks", hooks.create, idempotent(d.Idem, d.Log, "secret"))
+	p.GET("/webhooks", hooks.list)
+	p.GET("/webhooks/:id", hooks.get)
+	p.DELETE("/webhooks/:id", hooks.delete)
+	p.GET("/webhooks/:id/deliveries", hooks.deliveries)
+
 	p.GET("/stats/summary", statsHandlers{stats: d.Stats}.summary)
 	return e, nil
 }

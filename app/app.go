@@ -7,6 +7,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"net"
 	"strings"
 	"time"
 
@@ -16,6 +17,7 @@ import (
 	"github.com/gongjian/gongjian/docs"
 	"github.com/gongjian/gongjian/domain"
 	"github.com/gongjian/gongjian/repository"
+	"github.com/gongjian/gongjian/webhooks"
 )
 
 // App is a wired service.
@@ -26,7 +28,9 @@ type App struct {
 	Directory *domain.Directory
 	Market    *domain.Marketplace
 	Idem      *repository.Idempotency
-	Log       *slog.Logger
+	// Webhooks delivers webhooks; StartBackground runs it.
+	Webhooks *webhooks.Dispatcher
+	Log      *slog.Logger
 }
 
 // New opens the database named by cfg, migrates it, and builds the service.
@@ -100,14 +104,26 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
+	hookStore := repository.NewWebhooks(db)
+	hooks, err := domain.NewWebhookService(hookStore, net.DefaultResolver, cfg.WebhookAllowPrivate, now)
+	if err != nil {
+		return nil, err
+	}
+	dispatcher, err := webhooks.New(webhooks.Options{
+		Store: hookStore, Events: repository.NewEvents(db), Client: webhooks.NewHTTPClient(cfg.WebhookAllowPrivate), Log: log,
+	})
+	if err != nil {
+		return nil, err
+	}
 	idem := repository.NewIdempotency(db)
 	e, err := api.New(api.Deps{
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
+		Webhooks: hooks,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Log: log}, nil
+	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, Log: log}, nil
 }

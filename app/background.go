@@ -9,8 +9,10 @@ import (
 
 // StartBackground runs the periodic jobs until ctx ends: recording the expiry of pending claims
 // whose hold has passed (their capacity is free from that instant anyway), and purging old
-// idempotency keys. Every replica may run them; each claim is expired once, under its row lock.
+// idempotency keys; and, every few seconds, delivering webhooks. Every replica may run them;
+// each claim is expired once, under its row lock, and each delivery is claimed by one replica.
 func (a *App) StartBackground(ctx context.Context) {
+	go a.Webhooks.Run(ctx, webhookInterval)
 	go func() {
 		tick := time.NewTicker(30 * time.Second)
 		defer tick.Stop()
@@ -24,6 +26,10 @@ func (a *App) StartBackground(ctx context.Context) {
 		}
 	}()
 }
+
+// webhookInterval is how often new events are fanned out and due deliveries sent: the delay a
+// receiver sees beyond the event's commit.
+const webhookInterval = 3 * time.Second
 
 func (a *App) sweep(ctx context.Context) {
 	for {

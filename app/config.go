@@ -31,6 +31,10 @@ type Config struct {
 	// ClientSecretGrace is how long an app's rotated-out secret keeps working
 	// (GONGJIAN_CLIENT_SECRET_GRACE, default 24h; 0 ends it at once).
 	ClientSecretGrace time.Duration
+	// WebhookAllowPrivate (GONGJIAN_WEBHOOK_ALLOW_PRIVATE=true|false, default false) lets webhook
+	// URLs use http and reach loopback, private and link-local addresses: for local development
+	// only, since it lets anyone who may create a webhook make the server call internal hosts.
+	WebhookAllowPrivate bool
 }
 
 // String hides secrets so a logged config leaks nothing.
@@ -96,6 +100,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("GONGJIAN_CLIENT_SECRET_GRACE: want a duration of 0 or more such as 24h, got %q", s))
 		}
 		c.ClientSecretGrace = d
+	}
+	switch s := getenv("GONGJIAN_WEBHOOK_ALLOW_PRIVATE"); s {
+	case "", "false":
+	case "true":
+		c.WebhookAllowPrivate = true
+	default:
+		errs = append(errs, fmt.Errorf("GONGJIAN_WEBHOOK_ALLOW_PRIVATE: want true or false, got %q", s))
 	}
 	c.BcryptCost = 12
 	if s := getenv("GONGJIAN_BCRYPT_COST"); s != "" {

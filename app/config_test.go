@@ -23,6 +23,9 @@ func TestLoadConfig(t *testing.T) {
 	if c, err := LoadConfig(env(map[string]string{"GONGJIAN_CLIENT_SECRET_GRACE": "0"})); err != nil || c.ClientSecretGrace != 0 {
 		t.Fatalf("client secret grace 0: %s %v", c.ClientSecretGrace, err)
 	}
+	if c, err := LoadConfig(env(map[string]string{"GONGJIAN_WEBHOOK_ALLOW_PRIVATE": "true"})); err != nil || !c.WebhookAllowPrivate {
+		t.Fatalf("webhook allow private: %v %v", c.WebhookAllowPrivate, err)
+	}
 	if strings.Contains(c.String(), "secret") {
 		t.Fatalf("config string leaks the password: %s", c)
 	}
@@ -33,6 +36,8 @@ func TestLoadConfig(t *testing.T) {
 		"GONGJIAN_BCRYPT_COST":         "99",
 		"GONGJIAN_LOG_LEVEL":           "loud",
 		"GONGJIAN_CLIENT_SECRET_GRACE": "-1h",
+		// A typo must not silently leave private addresses open or closed.
+		"GONGJIAN_WEBHOOK_ALLOW_PRIVATE": "yes",
 	}
 	for k, v := range bad {
 		if _, err := LoadConfig(env(map[string]string{k: v})); err == nil || !strings.Contains(err.Error(), k) {

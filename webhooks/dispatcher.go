@@ -1,0 +1,174 @@
+// Package webhooks delivers events to webhooks (API.md §8): a Dispatcher fans new events of the
+// feed out into delivery rows, then sends the deliveries that are due, signed, retrying with
+// back-off. Every replica runs one; the database keeps them from stepping on each other.
+package webhooks
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gongjian/gongjian/domain"
+)
+
+// Store is what the dispatcher needs from the database; repository.Webhooks implements it.
+type Store interface {
+	// FanOutCursor is the id of the last event fanned out ("" before the first).
+	FanOutCursor(ctx context.Context) (string, error)
+	ActiveWebhooks(ctx context.Context) ([]domain.Webhook, error)
+	// Enqueue moves the cursor from from to to and inserts ds in one transaction, unless another
+	// dispatcher moved the cursor first (moved is false, nothing written).
+	Enqueue(ctx context.Context, from, to string, ds []domain.Delivery) (moved bool, err error)
+	// ClaimDue leases up to limit due deliveries until now+lease.
+	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]domain.DueDelivery, error)
+	SaveAttempt(ctx context.Context, d domain.Delivery) error
+}
+
+// Options configure a Dispatcher. Store, Events and Log are required.
+type Options struct {
+	Store  Store
+	Events domain.EventStore
+	// Client sends the deliveries; NewHTTPClient(false) when nil. Tests inject their own.
+	Client *http.Client
+	// Now is the clock of Run; time.Now when nil. FanOut and DeliverDue take the time instead,
+	// so tests drive retries without sleeping.
+	Now func() time.Time
+	Log *slog.Logger
+	// PageSize is how many events are fanned out per transaction (default 100); BatchSize how
+	// many deliveries are claimed at once (default 20), and also how many are sent in parallel.
+	PageSize, BatchSize int
+}
+
+// Lease is how long a claimed delivery is reserved for its sender; a sender that died frees it
+// when the lease ends. It exceeds Timeout so a live sender always records its attempt first.
+const Lease = time.Minute
+
+// Dispatcher fans events out to webhooks and delivers them.
+type Dispatcher struct{ o Options }
+
+// New returns a dispatcher.
+func New(o Options) (*Dispatcher, error) {
+	if o.Store == nil || o.Events == nil || o.Log == nil {
+		return nil, errors.New("webhooks: nil dependency")
+	}
+	if o.Client == nil {
+		o.Client = NewHTTPClient(false)
+	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.PageSize <= 0 {
+		o.PageSize = 100
+	}
+	if o.BatchSize <= 0 {
+		o.BatchSize = 20
+	}
+	return &Dispatcher{o: o}, nil
+}
+
+// Run fans out and delivers every interval until ctx ends.
+func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		if _, err := d.FanOut(ctx, d.o.Now()); err != nil && ctx.Err() == nil {
+			d.o.Log.Error("webhooks: fan out", "err", err)
+		}
+		if _, err := d.DeliverDue(ctx, d.o.Now()); err != nil && ctx.Err() == nil {
+			d.o.Log.Error("webhooks: deliver", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// FanOut turns the events committed since the cursor into deliveries, one page per transaction,
+// until it has caught up with the feed, and returns how many deliveries it created (that this
+// dispatcher created: a page another dispatcher fanned out first counts for that one).
+func (d *Dispatcher) FanOut(ctx context.Context, now time.Time) (int, error) {
+	created := 0
+	for ctx.Err() == nil {
+		cursor, err := d.o.Store.FanOutCursor(ctx)
+		if err != nil {
+			return created, err
+		}
+		evs, err := d.o.Events.ListEvents(ctx, domain.EventQuery{After: cursor, Limit: d.o.PageSize})
+		if err != nil {
+			return created, err
+		}
+		full := len(evs) > d.o.PageSize
+		if full {
+			evs = evs[:d.o.PageSize]
+		}
+		if len(evs) == 0 {
+			return created, nil
+		}
+		hooks, err := d.o.Store.ActiveWebhooks(ctx)
+		if err != nil {
+			return created, err
+		}
+		if err := d.fillOrgs(ctx, cursor, evs, hooks); err != nil {
+			return created, err
+		}
+		var ds []domain.Delivery
+		for _, ev := range evs {
+			for _, w := range hooks {
+				if !w.Covers(ev) {
+					continue
+				}
+				payload, err := Payload(ev)
+				if err != nil {
+					return created, err
+				}
+				ds = append(ds, domain.NewDelivery(w, ev, payload, now))
+			}
+		}
+		moved, err := d.o.Store.Enqueue(ctx, cursor, evs[len(evs)-1].ID, ds)
+		if err != nil {
+			return created, err
+		}
+		if moved {
+			created += len(ds)
+		}
+		// Not moved: another dispatcher took this page; carry on from where it left the cursor.
+		if moved && !full {
+			return created, nil
+		}
+	}
+	return created, ctx.Err()
+}
+
+// fillOrgs sets OrgIDs on the events of the page that concern the orgs of org-scoped webhooks.
+// The feed's rows carry their street but not their orgs, so each org's part of the page is read
+// through the feed's own org filter: the org's events after cursor, in order, of which those in
+// the page come first and are at most a page long.
+func (d *Dispatcher) fillOrgs(ctx context.Context, cursor string, evs []domain.Event, hooks []domain.Webhook) error {
+	index := make(map[string]int, len(evs))
+	for i, ev := range evs {
+		index[ev.ID] = i
+	}
+	seen := map[string]bool{}
+	for _, w := range hooks {
+		if w.OrgID == "" || seen[w.OrgID] {
+			continue
+		}
+		seen[w.OrgID] = true
+		mine, err := d.o.Events.ListEvents(ctx, domain.EventQuery{After: cursor, OrgID: w.OrgID, Limit: len(evs)})
+		if err != nil {
+			return err
+		}
+		for _, ev := range mine {
+			i, ok := index[ev.ID]
+			if !ok {
+				break // past the page
+			}
+			evs[i].OrgIDs = append(evs[i].OrgIDs, w.OrgID)
+		}
+	}
+	return nil
+}

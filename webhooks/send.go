@@ -1,0 +1,113 @@
+package webhooks
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/gongjian/gongjian/domain"
+)
+
+// eventJSON is an event as GET /events shows it (api.EventResponse); a test holds the two equal.
+type eventJSON struct {
+	ID        string         `json:"id"`
+	Type      string         `json:"type"`
+	At        time.Time      `json:"at"`
+	SubjectID string         `json:"subject_id"`
+	Data      map[string]any `json:"data"`
+}
+
+// Payload is the body of a delivery of ev: the event exactly as the feed lists it.
+func Payload(ev domain.Event) ([]byte, error) {
+	data := ev.Data
+	if data == nil {
+		data = map[string]any{}
+	}
+	return json.Marshal(eventJSON{ID: ev.ID, Type: ev.Type, At: ev.At, SubjectID: ev.SubjectID, Data: data})
+}
+
+// DeliverDue sends the deliveries due at now, a batch at a time, until none is due, and returns
+// how many attempts it made. Each batch is claimed in a short transaction and sent outside it,
+// so a slow receiver holds no database lock.
+func (d *Dispatcher) DeliverDue(ctx context.Context, now time.Time) (int, error) {
+	sent := 0
+	for ctx.Err() == nil {
+		due, err := d.o.Store.ClaimDue(ctx, now, Lease, d.o.BatchSize)
+		if err != nil {
+			return sent, err
+		}
+		var wg sync.WaitGroup
+		errs := make([]error, len(due))
+		for i, dd := range due {
+			wg.Go(func() {
+				errs[i] = d.o.Store.SaveAttempt(ctx, d.attempt(ctx, dd, now))
+			})
+		}
+		wg.Wait()
+		sent += len(due)
+		if err := errors.Join(errs...); err != nil {
+			return sent, err
+		}
+		if len(due) < d.o.BatchSize {
+			return sent, nil
+		}
+	}
+	return sent, ctx.Err()
+}
+
+// attempt POSTs one delivery and returns it with the outcome recorded.
+func (d *Dispatcher) attempt(ctx context.Context, dd domain.DueDelivery, now time.Time) domain.Delivery {
+	out := dd.Delivery
+	status, err := d.post(ctx, dd, now)
+	switch {
+	case err != nil:
+		out.Fail(now, 0, errorText(err))
+	case status >= 200 && status < 300:
+		out.Succeed(now, status)
+	default:
+		out.Fail(now, status, "HTTP "+strconv.Itoa(status)+" "+http.StatusText(status))
+	}
+	return out
+}
+
+func (d *Dispatcher) post(ctx context.Context, dd domain.DueDelivery, now time.Time) (int, error) {
+	ctx, cancel := context.WithTimeout(ctx, Timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, dd.URL, bytes.NewReader(dd.Payload))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("User-Agent", "gongjian-webhooks/1")
+	req.Header.Set("Gongjian-Event", dd.EventType)
+	req.Header.Set("Gongjian-Delivery", dd.ID)
+	req.Header.Set("Gongjian-Signature", Signature(dd.Secret, now, dd.Payload))
+	res, err := d.o.Client.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	// Read a little of the body so the connection can be reused; what it says is not kept.
+	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, 64<<10))
+	_ = res.Body.Close()
+	return res.StatusCode, nil
+}
+
+// errorText describes a failed request without its URL, which may carry the receiver's own
+// credentials in its query; the secret is never part of an error.
+func errorText(err error) string {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		err = ue.Err
+	}
+	if errors.Is(err, context.DeadlineExceeded) {
+		return "timeout after " + Timeout.String()
+	}
+	return err.Error()
+}
