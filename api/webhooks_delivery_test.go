@@ -157,3 +157,19 @@ func checkSignature(t *testing.T, header, secret string, body []byte, now time.T
 		t.Fatalf("signature %s does not verify", header)
 	}
 }
+
+// A webhook receives what its creator could read: once the creator is deactivated, it stops.
+func TestWebhookStopsWithItsCreator(t *testing.T) {
+	t.Parallel()
+	eachAllowPrivate(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		rcv := newReceiver(t, func(int) int { return http.StatusOK })
+		w.Coordinator.Do("POST", "/api/v1/webhooks", map[string]any{"url": rcv.URL, "events": []string{"claim.created"}}).Expect(http.StatusCreated)
+		me := w.Coordinator.Do("GET", "/api/v1/me", nil).Expect(http.StatusOK)
+		w.Admin.Do("DELETE", "/api/v1/users/"+me["id"].(string), nil).Expect(http.StatusNoContent)
+		claimStory(s, w)
+		if created, _ := run(t, dispatcher(t, s, true, 50), time.Now()); created != 0 || rcv.count() != 0 {
+			t.Fatalf("deactivated creator's webhook: %d deliveries created, %d sent", created, rcv.count())
+		}
+	})
+}

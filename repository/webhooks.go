@@ -97,11 +97,17 @@ func (s *Webhooks) ListWebhooks(ctx context.Context, f domain.WebhookFilter) ([]
 	return webhooksOf(rows)
 }
 
-// ActiveWebhooks lists every webhook that is not deleted. The dispatcher matches each page of
-// events against all of them, so they are read whole: there are few (one per integration).
+// ActiveWebhooks lists every webhook that is not deleted and whose creator may still read events:
+// an active user, or an app that is not revoked. A webhook receives what its creator could read,
+// so it must stop when they no longer can. The dispatcher matches each page of events against all
+// of them, so they are read whole: there are few (one per integration).
 func (s *Webhooks) ActiveWebhooks(ctx context.Context) ([]domain.Webhook, error) {
 	var rows []webhookRow
-	if err := s.db.conn(ctx).Where("deleted_at IS NULL").Order("id").Find(&rows).Error; err != nil {
+	err := s.db.conn(ctx).Where(`deleted_at IS NULL AND (
+			EXISTS (SELECT 1 FROM users u WHERE u.id = webhooks.created_by AND u.active)
+			OR EXISTS (SELECT 1 FROM clients c WHERE c.client_id = webhooks.created_by AND c.revoked_at IS NULL))`).
+		Order("id").Find(&rows).Error
+	if err != nil {
 		return nil, translate(err)
 	}
 	return webhooksOf(rows)
