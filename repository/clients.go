@@ -114,26 +114,7 @@ func (s *Clients) ListClients(ctx context.Context, f domain.ClientFilter) ([]dom
 // UpdateClient loads the app under lock, applies fn and saves it in one transaction, so two
 // rotations at once cannot both keep the same secret as "previous".
 func (s *Clients) UpdateClient(ctx context.Context, id string, fn func(*domain.Client) error) (domain.Client, error) {
-	var c domain.Client
-	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
-		var r clientRow
-		if err := s.db.forUpdate(tx).Take(&r, "id = ?", id).Error; err != nil {
-			return err
-		}
-		var err error
-		if c, err = r.toDomain(); err != nil {
-			return err
-		}
-		if err := fn(&c); err != nil {
-			return err
-		}
-		nr, err := toClientRow(c)
-		if err != nil {
-			return err
-		}
-		return tx.Save(&nr).Error
-	})
-	return c, err
+	return updateLocked(ctx, s.db, id, clientRow.toDomain, toClientRow, fn)
 }
 
 type appPrincipalRow struct {

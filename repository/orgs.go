@@ -111,20 +111,7 @@ func (s *Orgs) ListOrgs(ctx context.Context, f domain.OrgFilter) ([]domain.Org, 
 
 // UpdateOrg loads the org under lock, applies fn and saves it in one transaction.
 func (s *Orgs) UpdateOrg(ctx context.Context, id string, fn func(*domain.Org) error) (domain.Org, error) {
-	var o domain.Org
-	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
-		var r orgRow
-		if err := s.db.forUpdate(tx).Take(&r, "id = ?", id).Error; err != nil {
-			return err
-		}
-		o = r.toDomain()
-		if err := fn(&o); err != nil {
-			return err
-		}
-		nr := toOrgRow(o)
-		return tx.Save(&nr).Error
-	})
-	return o, err
+	return updateLocked(ctx, s.db, id, infallible(orgRow.toDomain), infallible(toOrgRow), fn)
 }
 
 // page applies keyset pagination: ids after p.After, in id order, one more than the limit.

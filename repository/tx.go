@@ -76,3 +76,34 @@ func translate(err error) error {
 	}
 	return err
 }
+
+// updateLocked is the read-modify-write of one row: in one transaction it locks the row with id,
+// converts it to its domain value, lets fn change that, and saves it back. fn's errors (domain
+// rules, version mismatches) abort the transaction and are returned as they are.
+func updateLocked[R any, D any](ctx context.Context, db *DB, id string, toDomain func(R) (D, error), toRow func(D) (R, error), fn func(*D) error) (D, error) {
+	var d D
+	err := db.inTx(ctx, func(tx *gorm.DB) error {
+		var r R
+		if err := db.forUpdate(tx).Take(&r, "id = ?", id).Error; err != nil {
+			return err
+		}
+		var err error
+		if d, err = toDomain(r); err != nil {
+			return err
+		}
+		if err := fn(&d); err != nil {
+			return err
+		}
+		nr, err := toRow(d)
+		if err != nil {
+			return err
+		}
+		return tx.Save(&nr).Error
+	})
+	return d, err
+}
+
+// infallible adapts a conversion that cannot fail to updateLocked.
+func infallible[A, B any](f func(A) B) func(A) (B, error) {
+	return func(a A) (B, error) { return f(a), nil }
+}

@@ -4,8 +4,6 @@ import (
 	"context"
 	"time"
 
-	"gorm.io/gorm"
-
 	"github.com/gongjian/gongjian/domain"
 )
 
@@ -97,20 +95,7 @@ func (s *Users) ListUsers(ctx context.Context, f domain.UserFilter) ([]domain.Us
 
 // UpdateUser loads the user under lock, applies fn and saves it in one transaction.
 func (s *Users) UpdateUser(ctx context.Context, id string, fn func(*domain.User) error) (domain.User, error) {
-	var u domain.User
-	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
-		var r userRow
-		if err := s.db.forUpdate(tx).Take(&r, "id = ?", id).Error; err != nil {
-			return err
-		}
-		u = r.toDomain()
-		if err := fn(&u); err != nil {
-			return err
-		}
-		nr := toUserRow(u)
-		return tx.Save(&nr).Error
-	})
-	return u, err
+	return updateLocked(ctx, s.db, id, infallible(userRow.toDomain), infallible(toUserRow), fn)
 }
 
 // CountUsers counts every user, active or not.
