@@ -104,19 +104,23 @@ type agreementFinder struct {
 }
 
 func (m *Marketplace) newAgreementFinder(ctx context.Context, orgIDs []string) (*agreementFinder, error) {
+	f := &agreementFinder{orgs: map[string]Org{}, now: m.now()}
+	if len(orgIDs) == 0 {
+		return f, nil
+	}
 	slices.Sort(orgIDs)
 	orgIDs = slices.Compact(orgIDs)
 	ags, err := m.agreements.ActiveAgreementsOf(ctx, orgIDs)
 	if err != nil {
 		return nil, err
 	}
-	f := &agreementFinder{orgs: map[string]Org{}, ags: ags, now: m.now()}
-	for _, id := range orgIDs {
-		o, err := m.orgs.GetOrg(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		f.orgs[id] = o
+	orgs, err := m.orgs.ListOrgs(ctx, OrgFilter{IDs: orgIDs})
+	if err != nil {
+		return nil, err
+	}
+	f.ags = ags
+	for _, o := range orgs {
+		f.orgs[o.ID] = o
 	}
 	return f, nil
 }
@@ -169,12 +173,15 @@ func (m *Marketplace) Suggestions(ctx context.Context, p Principal, side Side, i
 	query := prepared[len(prepared)-1]
 	pool := prepared[:len(prepared)-1]
 	engine := make([]matching.Listing, len(pool))
-	orgIDs := []string{q.OrgID}
 	for i, c := range pool {
 		engine[i] = c.engine()
-		orgIDs = append(orgIDs, c.l.OrgID)
 	}
 	ranked := matching.TopK(query.engine(), matching.NewIndex(engine), limit, related)
+	// Agreements matter only for what is shown: look them up for the ranked few.
+	orgIDs := []string{q.OrgID}
+	for _, s := range ranked {
+		orgIDs = append(orgIDs, pool[s.Index].l.OrgID)
+	}
 	finder, err := m.newAgreementFinder(ctx, orgIDs)
 	if err != nil {
 		return nil, err

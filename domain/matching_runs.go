@@ -134,22 +134,24 @@ func (m *Marketplace) RunMatching(ctx context.Context, p Principal, in RunInput)
 	}
 	needL := make([]matching.Listing, len(needs))
 	demands := make([]matching.Demand, len(needs))
-	orgIDs := []string{}
 	for i, n := range needs {
 		needL[i] = n.engine()
 		demands[i] = matching.Demand{ID: n.l.ID, Quantity: needL[i].Quantity}
-		orgIDs = append(orgIDs, n.l.OrgID)
 	}
 	offerL := make([]matching.Listing, len(offers))
 	supplies := make([]matching.Supply, len(offers))
 	for i, o := range offers {
 		offerL[i] = o.engine()
 		supplies[i] = matching.Supply{ID: o.l.ID, Capacity: offerL[i].Quantity}
-		orgIDs = append(orgIDs, o.l.OrgID)
 	}
 	edges := matching.CandidateEdges(matching.NewIndex(offerL), needL, related, 0)
 	alloc := matching.Allocate(supplies, demands, edges)
 
+	// Agreements are looked up for the orgs of the proposals only.
+	var orgIDs []string
+	for _, a := range alloc.Assignments {
+		orgIDs = append(orgIDs, needs[a.Need].l.OrgID, offers[a.Offer].l.OrgID)
+	}
 	finder, err := m.newAgreementFinder(ctx, orgIDs)
 	if err != nil {
 		return Run{}, err

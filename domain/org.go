@@ -210,6 +210,7 @@ func checkLen(v *ValidationError, field, s string, max int) {
 
 // OrgFilter selects orgs in a list.
 type OrgFilter struct {
+	IDs      []string // when set, only these orgs (unpaged)
 	Kind     OrgKind
 	ParentID string
 	StreetID string

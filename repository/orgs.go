@@ -89,6 +89,12 @@ func (s *Orgs) GetOrg(ctx context.Context, id string) (domain.Org, error) {
 // ListOrgs lists orgs in id order.
 func (s *Orgs) ListOrgs(ctx context.Context, f domain.OrgFilter) ([]domain.Org, error) {
 	q := page(s.db.conn(ctx), f.Page)
+	if f.IDs != nil {
+		if len(f.IDs) == 0 {
+			return []domain.Org{}, nil
+		}
+		q = q.Where("id IN ?", f.IDs)
+	}
 	if f.Kind != "" {
 		q = q.Where("kind = ?", string(f.Kind))
 	}
