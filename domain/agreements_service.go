@@ -59,11 +59,11 @@ func (m *Marketplace) ListAgreements(ctx context.Context, p Principal, f Agreeme
 
 // SignAgreement adds p's org's signature; the second signature activates the agreement.
 func (m *Marketplace) SignAgreement(ctx context.Context, p Principal, id string) (Agreement, error) {
-	if _, err := m.GetAgreement(ctx, p, id); err != nil {
-		return Agreement{}, err
-	}
 	now := m.now()
 	return m.agreements.UpdateAgreement(ctx, id, func(a *Agreement) (Event, error) {
+		if !CanReadAgreement(p, *a) {
+			return Event{}, ErrNotFound
+		}
 		if !CanSignAgreement(p, *a) {
 			return Event{}, ErrForbidden
 		}
@@ -80,12 +80,12 @@ func (m *Marketplace) SignAgreement(ctx context.Context, p Principal, id string)
 
 // TerminateAgreement ends an agreement and cancels its pending claims in the same transaction.
 func (m *Marketplace) TerminateAgreement(ctx context.Context, p Principal, id, reason string) (Agreement, error) {
-	if _, err := m.GetAgreement(ctx, p, id); err != nil {
-		return Agreement{}, err
-	}
 	now := m.now()
 	note := "agreement terminated: " + reason
 	return m.agreements.UpdateAgreement(ctx, id, func(a *Agreement) (Event, error) {
+		if !CanReadAgreement(p, *a) {
+			return Event{}, ErrNotFound
+		}
 		if !CanTerminateAgreement(p, *a) {
 			return Event{}, ErrForbidden
 		}

@@ -159,11 +159,11 @@ const (
 
 // ActOnClaim applies an action; text is the note or reason, rating only for feedback.
 func (m *Marketplace) ActOnClaim(ctx context.Context, p Principal, id string, action ClaimAction, text string, rating int) (Claim, error) {
-	if _, err := m.GetClaim(ctx, p, id); err != nil {
-		return Claim{}, err
-	}
 	actor := p.ActorID()
 	return m.claims.UpdateClaim(ctx, id, func(c *Claim) error {
+		if !CanReadClaim(p, *c) {
+			return ErrNotFound
+		}
 		// Read the clock under the claim's lock, so that a wait for the lock cannot stretch an
 		// approval past the hold's expiry.
 		now := m.now()
