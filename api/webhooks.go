@@ -58,7 +58,18 @@ type DeliveryResponse struct {
 	NextAttemptAt time.Time  `json:"next_attempt_at"`
 	CreatedAt     time.Time  `json:"created_at"`
 	DeliveredAt   *time.Time `json:"delivered_at"`
+	// Attempts lists every attempt, oldest first.
+	Attempts []AttemptResponse `json:"attempts"`
 } // @name WebhookDelivery
+
+// AttemptResponse is one attempt to send a delivery.
+type AttemptResponse struct {
+	Attempt int       `json:"attempt" example:"1"`
+	At      time.Time `json:"at"`
+	// ResponseStatus is the receiver's HTTP status; null when there was no answer.
+	ResponseStatus *int   `json:"response_status" example:"500"`
+	Error          string `json:"error" example:"receiver answered 500"`
+} // @name WebhookDeliveryAttempt
 
 // DeliveryList is a page of deliveries.
 type DeliveryList = List[DeliveryResponse] // @name WebhookDeliveryList
@@ -77,6 +88,14 @@ func deliveryResponse(d domain.Delivery) DeliveryResponse {
 	}
 	if d.ResponseStatus != 0 {
 		r.ResponseStatus = &d.ResponseStatus
+	}
+	r.Attempts = make([]AttemptResponse, len(d.Attempts))
+	for i, a := range d.Attempts {
+		r.Attempts[i] = AttemptResponse{Attempt: a.Attempt, At: a.At, Error: a.Error}
+		if a.ResponseStatus != 0 {
+			status := a.ResponseStatus
+			r.Attempts[i].ResponseStatus = &status
+		}
 	}
 	return r
 }
@@ -185,7 +204,7 @@ func (h webhookHandlers) delete(c echo.Context) error {
 
 // deliveries godoc
 // @Summary      List a webhook's deliveries
-// @Description  Its creator and admins. One item per event sent to the webhook, oldest first, as of its latest attempt: status pending (not yet attempted), failed (the latest attempt failed; retried at next_attempt_at), succeeded or abandoned (retries ran out after 24 h, or the webhook was deleted).
+// @Description  Its creator and admins. One item per event sent to the webhook, oldest first, with every attempt made (attempts, oldest first) and its state as of the latest one: status pending (not yet attempted), failed (the latest attempt failed; retried at next_attempt_at), succeeded or abandoned (retries ran out after 24 h, or the webhook was deleted).
 // @ID           listWebhookDeliveries
 // @Tags         webhooks
 // @Produce      json

@@ -61,6 +61,21 @@ func TestWebhookRetries(t *testing.T) {
 		if done["status"] != "succeeded" || done["attempt"] != 3.0 || done["error"] != "" || flaky.count() != 3 {
 			t.Fatalf("third attempt: %v", done)
 		}
+		// Every attempt is listed, oldest first, with its answer.
+		attempts := done["attempts"].([]any)
+		wantStatus := []float64{500, 500, 200}
+		if len(attempts) != 3 {
+			t.Fatalf("attempts: %v", attempts)
+		}
+		for i, a := range attempts {
+			am := a.(map[string]any)
+			if am["attempt"] != float64(i+1) || am["response_status"] != wantStatus[i] {
+				t.Fatalf("attempt %d: %v", i+1, am)
+			}
+		}
+		if !parseTime(t, attempts[1].(map[string]any)["at"]).Equal(next) {
+			t.Fatalf("second attempt at %v, want %v", attempts[1].(map[string]any)["at"], next)
+		}
 		for i, r := range flaky.requests {
 			if r.Header.Get("Gongjian-Delivery") != done["id"] {
 				t.Fatalf("request %d: delivery id %q, want %v", i, r.Header.Get("Gongjian-Delivery"), done["id"])

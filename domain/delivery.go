@@ -41,8 +41,20 @@ type Delivery struct {
 	Error          string
 	NextAttemptAt  time.Time
 	FirstAttemptAt *time.Time
-	CreatedAt      time.Time
-	DeliveredAt    *time.Time
+	// LastAttemptAt is when the latest attempt was made.
+	LastAttemptAt *time.Time
+	CreatedAt     time.Time
+	DeliveredAt   *time.Time
+	// Attempts is the history of attempts, oldest first, when loaded for a listing.
+	Attempts []DeliveryAttempt
+}
+
+// DeliveryAttempt is one attempt to send a delivery.
+type DeliveryAttempt struct {
+	Attempt        int
+	At             time.Time
+	ResponseStatus int // 0: no response
+	Error          string
 }
 
 // NewDelivery is ev, encoded as payload, due to w now.
@@ -73,6 +85,7 @@ func (d *Delivery) Fail(now time.Time, status int, msg string) {
 
 func (d *Delivery) begin(now time.Time) {
 	d.Attempt++
+	d.LastAttemptAt = &now
 	if d.FirstAttemptAt == nil {
 		d.FirstAttemptAt = &now
 	}

@@ -50,7 +50,7 @@ func (r deliveryRow) toDomain() domain.Delivery {
 
 var dueStatuses = []string{string(domain.DeliveryPending), string(domain.DeliveryFailed)}
 
-// ListDeliveries lists a webhook's deliveries in id (creation) order.
+// ListDeliveries lists a webhook's deliveries in id (creation) order, each with its attempts.
 func (s *Webhooks) ListDeliveries(ctx context.Context, webhookID string, p domain.Page) ([]domain.Delivery, error) {
 	var rows []deliveryRow
 	if err := page(s.db.conn(ctx), p).Where("webhook_id = ?", webhookID).Find(&rows).Error; err != nil {
@@ -60,7 +60,7 @@ func (s *Webhooks) ListDeliveries(ctx context.Context, webhookID string, p domai
 	for i, r := range rows {
 		out[i] = r.toDomain()
 	}
-	return out, nil
+	return out, s.withAttempts(ctx, out)
 }
 
 type cursorRow struct {
@@ -156,9 +156,53 @@ func (s *Webhooks) ClaimDue(ctx context.Context, now time.Time, lease time.Durat
 // a delivery abandoned by DeleteWebhook.
 func (s *Webhooks) SaveAttempt(ctx context.Context, d domain.Delivery) error {
 	r := toDeliveryRow(d)
-	return translate(s.db.conn(ctx).Model(&deliveryRow{}).Where("id = ? AND attempt = ? AND status IN ?", d.ID, d.Attempt-1, dueStatuses).
-		Updates(map[string]any{
-			"attempt": r.Attempt, "status": r.Status, "response_status": r.ResponseStatus, "error": r.Error,
-			"next_attempt_at": r.NextAttemptAt, "first_attempt_at": r.FirstAttemptAt, "delivered_at": r.DeliveredAt,
-		}).Error)
+	return s.db.inTx(ctx, func(tx *gorm.DB) error {
+		res := tx.Model(&deliveryRow{}).Where("id = ? AND attempt = ? AND status IN ?", d.ID, d.Attempt-1, dueStatuses).
+			Updates(map[string]any{
+				"attempt": r.Attempt, "status": r.Status, "response_status": r.ResponseStatus, "error": r.Error,
+				"next_attempt_at": r.NextAttemptAt, "first_attempt_at": r.FirstAttemptAt, "delivered_at": r.DeliveredAt,
+			})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		at := d.NextAttemptAt
+		if d.LastAttemptAt != nil {
+			at = *d.LastAttemptAt
+		}
+		return tx.Create(&attemptRow{DeliveryID: d.ID, Attempt: d.Attempt, At: at.UTC(),
+			ResponseStatus: r.ResponseStatus, Error: r.Error}).Error
+	})
+}
+
+type attemptRow struct {
+	DeliveryID     string `gorm:"primaryKey"`
+	Attempt        int    `gorm:"primaryKey"`
+	At             time.Time
+	ResponseStatus sql.NullInt64
+	Error          string
+}
+
+func (attemptRow) TableName() string { return "webhook_attempts" }
+
+// withAttempts attaches their attempts, oldest first, to deliveries.
+func (s *Webhooks) withAttempts(ctx context.Context, ds []domain.Delivery) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	ids := make([]string, len(ds))
+	at := make(map[string]int, len(ds))
+	for i, d := range ds {
+		ids[i], at[d.ID] = d.ID, i
+		ds[i].Attempts = []domain.DeliveryAttempt{}
+	}
+	var rows []attemptRow
+	if err := s.db.conn(ctx).Where("delivery_id IN ?", ids).Order("delivery_id, attempt").Find(&rows).Error; err != nil {
+		return translate(err)
+	}
+	for _, r := range rows {
+		d := &ds[at[r.DeliveryID]]
+		d.Attempts = append(d.Attempts, domain.DeliveryAttempt{Attempt: r.Attempt, At: r.At.UTC(),
+			ResponseStatus: int(r.ResponseStatus.Int64), Error: r.Error})
+	}
+	return nil
 }
