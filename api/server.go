@@ -56,10 +56,8 @@ type Deps struct {
 // New builds the echo server with every route.
 func New(d Deps) (*echo.Echo, error) {
 	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil ||
-		d.Market == nil || d.Catalog == nil || d.Idem == nil || d.Clients == nil {
-		return nil, errors.New("api: nil dependency")
-	}
-	if d.Feed == nil || d.Stats == nil || d.Webhooks == nil {
+		d.Market == nil || d.Catalog == nil || d.Idem == nil || d.Clients == nil ||
+		d.Feed == nil || d.Stats == nil || d.Webhooks == nil {
 		return nil, errors.New("api: nil dependency")
 	}
 	e := echo.New()
