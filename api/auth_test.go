@@ -1,8 +1,11 @@
 package api_test
 
 import (
+	"strconv"
+
 	"context"
 	"fmt"
+	"github.com/gongjian/gongjian/domain"
 	"net/http"
 	"strings"
 	"testing"
@@ -175,9 +178,10 @@ func TestLoginRateLimitIgnoresForwardedFor(t *testing.T) {
 	t.Parallel()
 	s := apitest.Start(t, repository.SQLite, nil)
 	limited := false
-	for i := 0; i < 30 && !limited; i++ {
+	// Unknown usernames, so that no account lock answers first.
+	for i := 0; i < 60 && !limited; i++ {
 		c := s.Anon().With("X-Forwarded-For", fmt.Sprintf("203.0.113.%d", i))
-		r := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": "admin", "password": "wrong-password"})
+		r := c.Do("POST", "/api/v1/auth/login", map[string]string{"username": fmt.Sprintf("nobody%d", i), "password": "wrong-password"})
 		if r.Code == http.StatusTooManyRequests {
 			r.Problem(http.StatusTooManyRequests, "rate_limited")
 			if r.Header.Get("Retry-After") == "" {
@@ -187,6 +191,27 @@ func TestLoginRateLimitIgnoresForwardedFor(t *testing.T) {
 		}
 	}
 	if !limited {
-		t.Fatal("30 rapid failed logins from one peer were never limited")
+		t.Fatal("60 rapid failed logins from one peer were never limited")
 	}
+}
+
+// Guessing one account's password is throttled whatever address the guesses come from.
+func TestAccountLoginThrottle(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		anon := s.Anon()
+		for i := 0; i < domain.FreeLoginFailures; i++ {
+			anon.Do("POST", "/api/v1/auth/login", map[string]string{"username": "liaison", "password": "wrong-guess-" + strconv.Itoa(i)}).
+				Problem(http.StatusUnauthorized, "unauthenticated")
+		}
+		r := anon.Do("POST", "/api/v1/auth/login", map[string]string{"username": "liaison", "password": apitest.Password})
+		r.Problem(http.StatusTooManyRequests, "rate_limited")
+		if secs, err := strconv.Atoi(r.Header.Get("Retry-After")); err != nil || secs < 1 || secs > 61 {
+			t.Fatalf("Retry-After %q", r.Header.Get("Retry-After"))
+		}
+		// Other accounts, and sessions already open, are unaffected.
+		anon.Do("POST", "/api/v1/auth/login", map[string]string{"username": "staff", "password": apitest.Password}).Expect(http.StatusOK)
+		w.Liaison.Do("GET", "/api/v1/me", nil).Expect(http.StatusOK)
+	})
 }

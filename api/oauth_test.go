@@ -113,7 +113,7 @@ func TestOAuthTokenErrors(t *testing.T) {
 func TestOAuthTokenRateLimited(t *testing.T) {
 	t.Parallel()
 	s := apitest.Start(t, repository.SQLite, nil)
-	for i := 0; i < 30; i++ {
+	for i := 0; i < 60; i++ {
 		res := appToken(s, "gj_unknown", "gjs_guess", "")
 		if res.Code == http.StatusTooManyRequests {
 			res.Problem(http.StatusTooManyRequests, "rate_limited")

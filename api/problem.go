@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -70,6 +71,7 @@ var sentinels = []struct {
 	{domain.ErrWindowOutside, http.StatusUnprocessableEntity, "window_outside_availability"},
 	{domain.ErrOwnListing, http.StatusUnprocessableEntity, "own_listing"},
 	{domain.ErrIdempotencyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"},
+	{domain.ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
 }
 
 // toProblem turns any error into the problem to send, and says whether it was unexpected (to be
@@ -151,6 +153,9 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				"request_id", rid, "method", c.Request().Method, "path", c.Path(), "err", err)
 		}
 		p.Instance = c.Request().URL.Path
+		if secs, ok := p.Data["retry_after_seconds"].(int); ok && p.Status == http.StatusTooManyRequests {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		}
 		if err := writeProblem(c, p); err != nil {
 			log.WarnContext(c.Request().Context(), "write problem", "request_id", rid, "err", err)
 		}

@@ -160,12 +160,13 @@ func New(d Deps) (*echo.Echo, error) {
 	return e, nil
 }
 
-// loginLimiter slows password guessing: per client IP, 1 request a second with bursts of 10.
+// loginLimiter slows password guessing: per client IP, 2 requests a second with bursts of 30
+// (an office behind one address logs in together; each account is also throttled on its own).
 // It is per replica; a shared limiter belongs in the reverse proxy in front of several.
 func loginLimiter() echo.MiddlewareFunc {
 	return middleware.RateLimiterWithConfig(middleware.RateLimiterConfig{
 		Store: middleware.NewRateLimiterMemoryStoreWithConfig(middleware.RateLimiterMemoryStoreConfig{
-			Rate: rate.Limit(1), Burst: 10, ExpiresIn: 10 * time.Minute,
+			Rate: rate.Limit(2), Burst: 30, ExpiresIn: 10 * time.Minute,
 		}),
 		DenyHandler: func(c echo.Context, _ string, _ error) error {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(1))

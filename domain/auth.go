@@ -98,10 +98,23 @@ func (s *AuthService) Login(ctx context.Context, username, password string) (Tok
 	if err != nil {
 		return Tokens{}, err
 	}
+	now := s.now()
+	if until, locked := u.LoginLocked(now); locked {
+		wait := int(until.Sub(now).Seconds()) + 1
+		return Tokens{}, Detailed(ErrRateLimited, map[string]any{"retry_after_seconds": wait},
+			"too many failed logins for this account; retry in %d s", wait)
+	}
 	if !s.hasher.Check(u.PasswordHash, password) || !u.Active {
+		if _, err := s.users.UpdateUser(ctx, u.ID, func(u *User) error { u.LoginFailed(now); return nil }); err != nil {
+			return Tokens{}, err
+		}
 		return Tokens{}, ErrUnauthenticated
 	}
-	now := s.now()
+	if u.FailedLogins > 0 {
+		if _, err := s.users.UpdateUser(ctx, u.ID, func(u *User) error { u.LoginSucceeded(); return nil }); err != nil {
+			return Tokens{}, err
+		}
+	}
 	sess := Session{ID: NewID(), UserID: u.ID, CreatedAt: now}
 	refresh, hash := NewOpaqueToken()
 	if err := s.store.CreateSession(ctx, sess, hash, now.Add(s.refreshTTL)); err != nil {

@@ -22,6 +22,9 @@ var (
 	ErrListingNotOpen    = errors.New("listing not open")
 	ErrClaimantLimit     = errors.New("claimant limit exceeded")
 	ErrIdempotencyReused = errors.New("idempotency key reused")
+	// ErrRateLimited is a request refused for coming too often; a DetailError's Data may carry
+	// "retry_after_seconds".
+	ErrRateLimited = errors.New("rate limited")
 )
 
 // FieldError is one invalid input field. Code is stable and machine-readable (required, invalid,

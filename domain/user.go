@@ -47,6 +47,10 @@ type User struct {
 	OrgID        string
 	PasswordHash string
 	Active       bool
+	// FailedLogins counts wrong passwords since the last good one; LockedUntil, when in the
+	// future, refuses logins (see LoginFailed).
+	FailedLogins int
+	LockedUntil  *time.Time
 	Version      int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -178,6 +182,42 @@ func (u *User) applyProfile(in UserInput, v *ValidationError) {
 			v.Add("phone", "invalid", "phone must be a phone number")
 		}
 	}
+}
+
+// Login throttling per account: it complements the per-address rate limit, which a guesser
+// spreading attempts over many addresses would not meet.
+const (
+	FreeLoginFailures = 5
+	FirstLoginLock    = time.Minute
+	MaxLoginLock      = 15 * time.Minute
+)
+
+// LoginLocked reports whether the account refuses logins at now, and until when.
+func (u User) LoginLocked(now time.Time) (time.Time, bool) {
+	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
+		return *u.LockedUntil, true
+	}
+	return time.Time{}, false
+}
+
+// LoginFailed records a wrong password. From the FreeLoginFailures-th failure in a row on, the
+// account is locked for FirstLoginLock, doubling with each further failure up to MaxLoginLock.
+// The version does not change: this is not an edit of the user.
+func (u *User) LoginFailed(now time.Time) {
+	u.FailedLogins++
+	if n := u.FailedLogins - FreeLoginFailures; n >= 0 {
+		lock := MaxLoginLock
+		if n < 10 {
+			lock = min(FirstLoginLock<<n, MaxLoginLock)
+		}
+		until := now.Add(lock)
+		u.LockedUntil = &until
+	}
+}
+
+// LoginSucceeded clears the failure count.
+func (u *User) LoginSucceeded() {
+	u.FailedLogins, u.LockedUntil = 0, nil
 }
 
 // Deactivate disables the account; its sessions stop working at their next request.
