@@ -82,9 +82,10 @@ func Open(ctx context.Context, dbURL string, log *slog.Logger) (*DB, error) {
 	return db, nil
 }
 
-// sqliteDSN turns a file name into a DSN with the pragmas the service relies on: WAL, a busy
-// timeout, foreign keys, and BEGIN IMMEDIATE so that write transactions serialise at their start
-// instead of failing when a reader upgrades to a writer.
+// sqliteDSN turns a file name into a DSN with the pragmas the service relies on: WAL with
+// synchronous=FULL (a committed claim survives a power cut, which NORMAL does not promise), a
+// busy timeout, foreign keys, and BEGIN IMMEDIATE so that write transactions serialise at their
+// start instead of failing when a reader upgrades to a writer.
 func sqliteDSN(u string) (string, error) {
 	path := strings.TrimPrefix(strings.TrimPrefix(u, "sqlite://"), "file:")
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -94,7 +95,7 @@ func sqliteDSN(u string) (string, error) {
 		return "", errors.New("empty SQLite file name")
 	}
 	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(FULL)"} {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
