@@ -148,3 +148,55 @@ func TestConcurrentIdempotentRetries(t *testing.T) {
 		}
 	})
 }
+
+// TestTerminationRacesClaims terminates an agreement while claims under it are being made:
+// afterwards none of them may be pending (termination cancels pending claims, and a claim made
+// after it must fail), whatever the interleaving.
+func TestTerminationRacesClaims(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		start, end := apitest.Night(1)
+		offer := w.Liaison.Listing("offers", "parking", 100, []map[string]any{apitest.Window(start, end, "FREQ=DAILY;COUNT=30")}, nil)
+		agID := s.Agreement(w.Staff, w.Staff, w.Liaison, w.CommunityID, w.UnitID, []string{"parking"}, nil)
+		var (
+			wg   sync.WaitGroup
+			gate = make(chan struct{})
+			mu   sync.Mutex
+			bad  []int
+		)
+		for i := 0; i < 30; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-gate
+				s0 := start.Add(time.Duration(i%30) * 24 * time.Hour)
+				r := w.Staff.Claim(offer["id"].(string), 1, apitest.Window(s0, s0.Add(time.Hour), ""))
+				if r.Code != http.StatusCreated && r.Code != http.StatusUnprocessableEntity {
+					mu.Lock()
+					bad = append(bad, r.Code)
+					mu.Unlock()
+				}
+			}(i)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			time.Sleep(5 * time.Millisecond)
+			w.Liaison.Do("POST", "/api/v1/agreements/"+agID+"/terminate", map[string]any{"reason": "race"}).Expect(http.StatusOK)
+		}()
+		close(gate)
+		wg.Wait()
+		if len(bad) > 0 {
+			t.Fatalf("unexpected statuses %v", bad)
+		}
+		var list struct {
+			Items []map[string]any `json:"items"`
+		}
+		w.Staff.Do("GET", "/api/v1/claims?status=pending&limit=100", nil).Decode(&list)
+		if len(list.Items) != 0 {
+			t.Fatalf("%d claims still pending under a terminated agreement", len(list.Items))
+		}
+	})
+}

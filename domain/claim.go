@@ -218,7 +218,9 @@ type NewClaimTx struct {
 	// ProposalID, when set, is the matching proposal this claim accepts; the store marks it in
 	// the same transaction and fails with ErrConflict if it was accepted already.
 	ProposalID string
-	Check      func(l Listing, holds []Hold) error
+	// Check also receives the status of the claim's agreement, read under a share lock: a
+	// termination committed meanwhile (which cancels pending claims) must not be missed.
+	Check func(l Listing, holds []Hold, agreement AgreementStatus) error
 }
 
 // ClaimStore persists claims, their holds, history and events.

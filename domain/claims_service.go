@@ -99,7 +99,11 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 	}
 	err = m.claims.CreateClaim(ctx, NewClaimTx{
 		Claim: c, Occurrences: occs, ProposalID: proposalID,
-		Check: func(locked Listing, holds []Hold) error {
+		Check: func(locked Listing, holds []Hold, agreement AgreementStatus) error {
+			if agreement != AgreementActive {
+				return Detailed(ErrNoActiveAgreement, map[string]any{"agreement_id": ag.ID},
+					"agreement %s was %s meanwhile", ag.ID, agreement)
+			}
 			if st := locked.EffectiveStatus(now); st != ListingOpen {
 				return Detailed(ErrListingNotOpen, map[string]any{"status": string(st)}, "the listing is %s", st)
 			}

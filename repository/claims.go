@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/gongjian/gongjian/domain"
 	"github.com/gongjian/gongjian/domain/schedule"
@@ -195,7 +196,18 @@ func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, lapsed t
 		if err != nil {
 			return err
 		}
-		if err := nc.Check(l, holds); err != nil {
+		// The agreement's status under a share lock: a termination in flight (it holds the row
+		// FOR UPDATE while it cancels pending claims) is waited for and then seen. The order —
+		// listing, then agreement — is the same in every transaction that takes both.
+		var ag agreementRow
+		agq := tx.Select("status")
+		if s.db.dialect == Postgres {
+			agq = agq.Clauses(clause.Locking{Strength: "SHARE"})
+		}
+		if err := agq.Take(&ag, "id = ?", nc.Claim.AgreementID).Error; err != nil {
+			return err
+		}
+		if err := nc.Check(l, holds, domain.AgreementStatus(ag.Status)); err != nil {
 			return err
 		}
 		if err := s.insertClaim(tx, nc.Claim, occs); err != nil {
