@@ -36,7 +36,7 @@ func (holdRow) TableName() string { return "claim_holds" }
 func liveHolds(q *gorm.DB, listing string, from, to int64, lapsed time.Time) ([]domain.Hold, error) {
 	var rows []holdRow
 	err := q.Where("listing_id = ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)",
-		listing, to, from, lapsed.Unix()).Find(&rows).Error
+		listing, to, from, lapsed.UnixMilli()).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
@@ -239,7 +239,12 @@ func (s *Claims) insertClaim(tx *gorm.DB, c domain.Claim, occs []schedule.Interv
 // holdExpiry: a pending claim's hold lapses at its expiry; an approved one's does not.
 func holdExpiry(c domain.Claim) sql.NullInt64 {
 	if c.Status == domain.ClaimPending {
-		return sql.NullInt64{Int64: c.ExpiresAt.Unix(), Valid: true}
+		// Unix milliseconds, rounded up: a hold never lapses before its claim expires.
+		ms := c.ExpiresAt.UnixMilli()
+		if c.ExpiresAt.After(time.UnixMilli(ms)) {
+			ms++
+		}
+		return sql.NullInt64{Int64: ms, Valid: true}
 	}
 	return sql.NullInt64{}
 }

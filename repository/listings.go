@@ -259,7 +259,7 @@ func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, lapsed t
 		chunk := ids[start:min(start+500, len(ids))]
 		var rows []holdRow
 		err := s.db.conn(ctx).Where("listing_id IN ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)",
-			chunk, to.Unix(), from.Unix(), lapsed.Unix()).Find(&rows).Error
+			chunk, to.Unix(), from.Unix(), lapsed.UnixMilli()).Find(&rows).Error
 		if err != nil {
 			return nil, translate(err)
 		}

@@ -115,8 +115,9 @@ CREATE INDEX claims_claimant ON claims (claimant_org_id, id);
 CREATE INDEX claims_agreement ON claims (agreement_id, status);
 CREATE INDEX claims_pending ON claims (status, expires_at);
 
--- One row per occurrence of a live claim's window: the capacity it holds. Times are Unix
--- seconds so that both engines compare them as integers.
+-- One row per occurrence of a live claim's window: the capacity it holds. starts_at and ends_at
+-- are Unix seconds, expires_at (set while the claim is pending) Unix milliseconds, so that both
+-- engines compare them as integers.
 CREATE TABLE claim_holds (
     claim_id        TEXT NOT NULL REFERENCES claims (id),
     listing_id      TEXT NOT NULL,
