@@ -44,6 +44,19 @@ func decodeJSON(c echo.Context, dst any) error {
 	return decodeBytes(body, dst)
 }
 
+// converter is a request body that becomes a domain input.
+type converter[D any] interface{ toDomain() (D, error) }
+
+// decodeInput reads a request body of type R strictly and converts it to its domain input.
+func decodeInput[R converter[D], D any](c echo.Context) (D, error) {
+	var req R
+	if err := decodeJSON(c, &req); err != nil {
+		var zero D
+		return zero, err
+	}
+	return req.toDomain()
+}
+
 func decodeBytes(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return newProblem(http.StatusBadRequest, "validation_failed", "a JSON request body is required")

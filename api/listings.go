@@ -123,11 +123,7 @@ func (h listingHandlers) respond(c echo.Context, status int, l domain.Listing) e
 }
 
 func (h listingHandlers) create(c echo.Context, side domain.Side) error {
-	var req ListingRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	in, err := req.toDomain()
+	in, err := decodeInput[ListingRequest, domain.ListingInput](c)
 	if err != nil {
 		return err
 	}
@@ -151,11 +147,7 @@ func (h listingHandlers) update(c echo.Context, side domain.Side) error {
 	if err != nil {
 		return err
 	}
-	var req ListingRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	in, err := req.toDomain()
+	in, err := decodeInput[ListingRequest, domain.ListingInput](c)
 	if err != nil {
 		return err
 	}

@@ -126,11 +126,7 @@ func (h orgHandlers) respond(c echo.Context, status int, o domain.Org) error {
 // @Security     bearer
 // @Router       /orgs [post]
 func (h orgHandlers) create(c echo.Context) error {
-	var req OrgRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	in, err := req.toDomain()
+	in, err := decodeInput[OrgRequest, domain.OrgInput](c)
 	if err != nil {
 		return err
 	}
@@ -223,19 +219,11 @@ func (h orgHandlers) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var req OrgRequest
-	if err := decodeJSON(c, &req); err != nil {
-		return err
-	}
-	in, err := req.toDomain()
+	in, err := decodeInput[OrgRequest, domain.OrgInput](c)
 	if err != nil {
 		return err
 	}
-	p := principal(c)
-	if _, err := h.dir.GetOrg(c.Request().Context(), p, c.Param("id")); err != nil {
-		return err
-	}
-	o, err := h.dir.UpdateOrg(c.Request().Context(), p, c.Param("id"), version, in)
+	o, err := h.dir.UpdateOrg(c.Request().Context(), principal(c), c.Param("id"), version, in)
 	if err != nil {
 		return err
 	}
