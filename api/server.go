@@ -26,6 +26,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/web"
 )
 
 // Deps are the services the API serves. None may be nil.
@@ -71,6 +72,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.GET("/metrics", m.handler(d.Tokens, d.Auth, d.MetricsToken))
 	e.GET("/readyz", ready(d.Ready))
 	mountDocs(e, d.OpenAPI)
+	mountConsole(e, web.Assets())
 
 	v1 := e.Group("/api/v1")
 	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients}
