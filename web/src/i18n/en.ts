@@ -67,6 +67,7 @@ export const en: Record<keyof typeof zh, string> = {
   "inbox.approve": "Approve",
   "inbox.reject": "Reject",
   "inbox.bulk": "Approve selected",
+  "inbox.selected": "{n} selected",
   "inbox.selectAll": "Select all",
   "inbox.select": "Select: {title} ({who})",
   "inbox.reason": "Reason",

@@ -65,6 +65,7 @@ export const zh = {
   "inbox.approve": "批准",
   "inbox.reject": "驳回",
   "inbox.bulk": "批量批准",
+  "inbox.selected": "已选 {n} 条",
   "inbox.selectAll": "全选",
   "inbox.select": "选择：{title}（{who}）",
   "inbox.reason": "理由",

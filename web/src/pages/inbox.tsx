@@ -93,10 +93,12 @@ export function Inbox({ user: _ }: { user: User }) {
     <section aria-labelledby="inbox-h" data-state={q.loading ? "loading" : "ready"}>
       <div class="page-head">
         <h1 id="inbox-h">{t("nav.inbox")}</h1>
-        <button type="button" class="primary" disabled={selected.size === 0} onClick={bulk}>
-          {t("inbox.bulk")}
-          {selected.size > 0 ? ` (${selected.size})` : ""}
-        </button>
+        <span class="bulk">
+          {selected.size > 0 && <span class="muted">{t("inbox.selected", { n: selected.size })}</span>}
+          <button type="button" class="primary" disabled={selected.size === 0} onClick={bulk}>
+            {t("inbox.bulk")}
+          </button>
+        </span>
       </div>
       <p class="lead">{t("inbox.lead")}</p>
       <Notice text={notice} />
