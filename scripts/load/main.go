@@ -165,7 +165,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fields := []string{
 		"mode=" + o.mode, fmt.Sprintf("clients=%d", o.clients), fmt.Sprintf("requests=%d", total),
 		fmt.Sprintf("rps=%.1f", float64(total)/elapsed.Seconds()), "p99_ms=" + ms(p99),
-		fmt.Sprintf("5xx=%d", rec.fivexx), "max_gap_ms=" + ms(rec.maxGap),
+		fmt.Sprintf("5xx=%d", rec.fivexx), fmt.Sprintf("5xx_not_503=%d", rec.not503), "max_gap_ms=" + ms(rec.maxGap),
 	}
 	if o.mode == "hot" {
 		fields = append(fields, hotReport(out, led)...)

@@ -19,6 +19,7 @@ type recorder struct {
 	lastOK   time.Time
 	maxGap   time.Duration // the longest time without any successful answer: the outage as clients saw it
 	fivexx   int
+	not503   int // 5xx other than 503 unavailable: the contract promises 503 for outages
 	problems map[string]int
 }
 
@@ -47,6 +48,9 @@ func (r *recorder) add(ctx context.Context, op string, a answer) {
 	s.outcomes[a.outcome()]++
 	if a.status >= 500 {
 		r.fivexx++
+		if a.status != 503 {
+			r.not503++
+		}
 	}
 	if a.code != "" {
 		r.problems[a.code]++
