@@ -13,7 +13,7 @@ import (
 type ClientRequest struct {
 	Name   *string  `json:"name" example:"五星街道停车小程序"`
 	OrgID  *string  `json:"org_id"`
-	Scopes []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read" example:"listings:read,claims:write"`
+	Scopes []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read,people:write,people:act" example:"listings:read,claims:write"`
 } // @name ClientRequest
 
 // ClientResponse is a registered app. Its secret is never shown here: only at creation and
@@ -23,7 +23,7 @@ type ClientResponse struct {
 	ClientID string   `json:"client_id" example:"gj_5f2b9c1d7e3a4b6c8d0e1f2a"`
 	Name     string   `json:"name" example:"五星街道停车小程序"`
 	OrgID    string   `json:"org_id"`
-	Scopes   []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read" example:"listings:read,claims:write"`
+	Scopes   []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read,people:write,people:act" example:"listings:read,claims:write"`
 	// PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
 	// null before any rotation.
 	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
