@@ -141,15 +141,9 @@ func (h peopleHandlers) list(c echo.Context) error {
 	}
 	f := people.Filter{CommunityID: c.QueryParam("community_id"), EmployerOrgID: c.QueryParam("employer_org_id"),
 		Query: strings.TrimSpace(c.QueryParam("q")), Page: pg}
-	if s := c.QueryParam("status"); s != "" {
-		for _, st := range strings.Split(s, ",") {
-			switch people.Status(st) {
-			case people.StatusPending, people.StatusVerified:
-				f.Statuses = append(f.Statuses, people.Status(st))
-			default:
-				return fieldProblem(http.StatusUnprocessableEntity, "status", "invalid", "status must be pending, verified or both")
-			}
-		}
+	f.Statuses, err = domain.ParseStatuses("status", c.QueryParam("status"), []people.Status{people.StatusPending, people.StatusVerified})
+	if err != nil {
+		return err
 	}
 	vs, err := h.svc.List(c.Request().Context(), principal(c), f)
 	if err != nil {
