@@ -26,6 +26,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/people"
 	"github.com/gongjian/gongjian/web"
 )
 
@@ -52,20 +53,30 @@ type Deps struct {
 	Stats *domain.Stats
 	// Webhooks manages webhooks (API.md §8); the webhooks package delivers them.
 	Webhooks *domain.WebhookService
+	// People registers people and exchanges app credentials for person tokens (API.md §10).
+	People *people.Service
+	// Names names the ids of responses (API.md §1 "Names beside ids").
+	Names *domain.Namer
+	// Metrics are the series /metrics serves; a fresh set when nil. The caller keeps it to report
+	// what happens outside requests (webhook deliveries, expiries) and to add collectors.
+	Metrics *Metrics
 }
 
 // New builds the echo server with every route.
 func New(d Deps) (*echo.Echo, error) {
 	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil ||
 		d.Market == nil || d.Catalog == nil || d.Idem == nil || d.Clients == nil ||
-		d.Feed == nil || d.Stats == nil || d.Webhooks == nil {
+		d.Feed == nil || d.Stats == nil || d.Webhooks == nil || d.Names == nil || d.People == nil {
 		return nil, errors.New("api: nil dependency")
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
-	m := newMetrics()
+	m := d.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
 	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), bodyLimit)
 
 	e.GET("/healthz", health)
@@ -75,20 +86,20 @@ func New(d Deps) (*echo.Echo, error) {
 	mountConsole(e, web.Assets())
 
 	v1 := e.Group("/api/v1")
-	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients}
+	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients, people: d.People}
 	limited := loginLimiter()
 	v1.POST("/auth/login", auth.login, limited)
 	v1.POST("/auth/refresh", auth.refresh, limited)
 	// Apps get a bucket of their own, so that an app's backend and people logging in from behind
 	// the same address do not spend each other's attempts.
-	v1.POST("/oauth/token", oauthHandlers{svc: d.Clients}.token, loginLimiter())
+	v1.POST("/oauth/token", oauthHandlers{svc: d.Clients, people: d.People}.token, loginLimiter())
 
 	p := v1.Group("", authenticate(d.Tokens, d.Auth))
 	p.POST("/auth/logout", auth.logout)
 	p.GET("/me", auth.me)
 
 	once := idempotent(d.Idem, d.Log)
-	orgs := orgHandlers{dir: d.Directory}
+	orgs := orgHandlers{dir: d.Directory, names: d.Names}
 	p.POST("/orgs", orgs.create, once)
 	p.GET("/orgs", orgs.list)
 	p.GET("/orgs/:id", orgs.get)
@@ -105,7 +116,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.GET("/categories", cats.list)
 	p.POST("/categories", cats.create, once)
 
-	apps := clientHandlers{svc: d.Clients}
+	apps := clientHandlers{svc: d.Clients, names: d.Names}
 	// A replayed registration or rotation answers without the secret: it is shown only once.
 	onceSecret := idempotent(d.Idem, d.Log, "client_secret")
 	p.POST("/clients", apps.create, onceSecret)
@@ -113,7 +124,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.DELETE("/clients/:id", apps.revoke)
 	p.POST("/clients/:id/rotate-secret", apps.rotateSecret, onceSecret)
 
-	ls := listingHandlers{m: d.Market}
+	ls := listingHandlers{m: d.Market, names: d.Names}
 	p.POST("/offers", ls.createOffer, once)
 	p.GET("/offers", ls.listOffers)
 	p.GET("/offers/:id", ls.getOffer)
@@ -125,14 +136,14 @@ func New(d Deps) (*echo.Echo, error) {
 	p.PATCH("/needs/:id", ls.updateNeed)
 	p.GET("/needs/:id/availability", ls.availabilityNeed)
 
-	ags := agreementHandlers{m: d.Market}
+	ags := agreementHandlers{m: d.Market, names: d.Names}
 	p.POST("/agreements", ags.create, once)
 	p.GET("/agreements", ags.list)
 	p.GET("/agreements/:id", ags.get)
 	p.POST("/agreements/:id/sign", ags.sign)
 	p.POST("/agreements/:id/terminate", ags.terminate)
 
-	cls := claimHandlers{m: d.Market}
+	cls := claimHandlers{m: d.Market, names: d.Names}
 	p.POST("/claims", cls.create, once)
 	p.GET("/claims", cls.list)
 	p.GET("/claims/:id", cls.get)
@@ -142,15 +153,16 @@ func New(d Deps) (*echo.Echo, error) {
 	p.POST("/claims/:id/confirm", cls.confirm)
 	p.POST("/claims/:id/feedback", cls.feedback)
 
-	mh := matchingHandlers{m: d.Market, claims: cls}
+	mh := matchingHandlers{m: d.Market, names: d.Names, claims: cls}
 	p.GET("/needs/:id/suggestions", mh.needSuggestions)
 	p.GET("/offers/:id/suggestions", mh.offerSuggestions)
 	p.POST("/matching/runs", mh.createRun, once)
+	p.GET("/matching/runs", mh.listRuns)
 	p.GET("/matching/runs/:id", mh.getRun)
 	p.POST("/matching/proposals/:id/accept", mh.acceptProposal)
 
 	p.GET("/events", eventHandlers{feed: d.Feed}.list)
-	hooks := webhookHandlers{svc: d.Webhooks}
+	hooks := webhookHandlers{svc: d.Webhooks, names: d.Names}
 	// The signing secret is shown once: a replayed creation answers without it.
 	p.POST("/webhooks", hooks.create, idempotent(d.Idem, d.Log, "secret"))
 	p.GET("/webhooks", hooks.list)
@@ -159,6 +171,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.GET("/webhooks/:id/deliveries", hooks.deliveries)
 
 	p.GET("/stats/summary", statsHandlers{stats: d.Stats}.summary)
+	mountPeople(p, d, once)
 	return e, nil
 }
 
