@@ -9,7 +9,8 @@ import { currentLang } from "../i18n";
 export type S = components["schemas"];
 export type Problem = S["Problem"];
 
-export const api = createClient<paths>({ baseUrl: "/api/v1" });
+// List filters such as status take a comma-separated set (status=pending,approved).
+export const api = createClient<paths>({ baseUrl: "/api/v1", querySerializer: { array: { style: "form", explode: false } } });
 
 const originals = new WeakMap<Request, Request>();
 const open = ["/auth/login", "/auth/refresh"];

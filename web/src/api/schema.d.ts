@@ -441,7 +441,11 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /**
+         * List a street's matching runs
+         * @description Newest first, without their proposals (GET /matching/runs/{id} has them). Coordinators of that street and admins; anyone else is 403.
+         */
+        get: operations["listMatchingRuns"];
         put?: never;
         /**
          * Run the matching engine over a street
@@ -480,7 +484,7 @@ export interface paths {
         };
         /**
          * Who am I
-         * @description For a user: their account, role and the scopes the role has. For a third-party app (an access token from /oauth/token): role "app", id the app's id, username its client_id, display_name its name, org_id the org it acts for, and scopes those of the token that the app still holds.
+         * @description For a user: their account, role and the scopes the role has. For a third-party app (an access token from /oauth/token): role "app", id the app's id, username its client_id, display_name its name, org_id the org it acts for, and scopes those of the token that the app still holds. For a person token (from the token exchange): role "person", id and person_id the person's id, display_name their name, org_id their community.
          */
         get: operations["getMe"];
         put?: never;
@@ -500,7 +504,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description Request counts and latencies by route, Go runtime and process metrics, in the Prometheus text format. For admins, or for a scraper sending the token configured in GONGJIAN_METRICS_TOKEN as a bearer token.
+         * @description Request counts and latency histograms by route and status, problem answers by code, claim actions by outcome, capacity conflicts, idempotency replays, webhook deliveries by result, the database pool (in use, idle, waits), Go runtime and process metrics, in the Prometheus text format. For admins, or for a scraper sending the token configured in GONGJIAN_METRICS_TOKEN as a bearer token.
          */
         get: operations["metrics"];
         put?: never;
@@ -607,7 +611,7 @@ export interface paths {
         put?: never;
         /**
          * Get an access token for a third-party app (OAuth 2.0 client credentials)
-         * @description RFC 6749 §4.4. Send grant_type=client_credentials, the app's client_id and client_secret, and optionally a space-delimited scope (default: every scope the app is granted; a scope not granted is invalid_scope), as a form (application/x-www-form-urlencoded) or as JSON. Instead of client_id and client_secret in the body, the app may authenticate with HTTP Basic (RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(client_id) ":" urlencode(client_secret))`), but not both. The access token is a bearer JWT for the org the app acts for; every request with it checks that the app is still active and holds the scope. No refresh token is issued. Errors are problem documents that also carry RFC 6749's `error` (and `error_description`): invalid_client with 401 unauthenticated (unknown client, wrong secret, revoked app), unsupported_grant_type and invalid_scope with 422 validation_failed, invalid_request otherwise. Form parameters other than these four are ignored (RFC 6749 §3.2); unknown JSON fields are 422 as everywhere. Rate limited per client address like /auth/login.
+         * @description RFC 6749 §4.4. Send grant_type=client_credentials, the app's client_id and client_secret, and optionally a space-delimited scope (default: every scope the app is granted; a scope not granted is invalid_scope), as a form (application/x-www-form-urlencoded) or as JSON. Instead of client_id and client_secret in the body, the app may authenticate with HTTP Basic (RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(client_id) ":" urlencode(client_secret))`), but not both. The access token is a bearer JWT for the org the app acts for; every request with it checks that the app is still active and holds the scope. No refresh token is issued. Errors are problem documents that also carry RFC 6749's `error` (and `error_description`): invalid_client with 401 unauthenticated (unknown client, wrong secret, revoked app), unsupported_grant_type and invalid_scope with 422 validation_failed, invalid_request otherwise. Form parameters other than these are ignored (RFC 6749 §3.2); unknown JSON fields are 422 as everywhere. Rate limited per client address like /auth/login. Token exchange for a person (RFC 8693, API.md §10): an app granted people:act sends grant_type=urn:ietf:params:oauth:grant-type:token-exchange, its client credentials, subject_token=<the person's external_id in this app> and subject_token_type=urn:gongjian:token-type:external-id, and gets a person token (issued_token_type urn:ietf:params:oauth:token-type:access_token, empty scope) whose subject is the person and whose act claim is the app; it reads what API.md §9 lets a person read. An unknown, pending or deactivated person, or one outside the street of the app's org, is 400 invalid_request (field subject_token); an app without people:act is 400 invalid_scope.
          */
         post: operations["createOAuthToken"];
         delete?: never;
@@ -741,6 +745,78 @@ export interface paths {
          * @description Patch semantics: absent fields stay unchanged. kind and parent_id cannot change. Send If-Match with the ETag to avoid lost updates (412 when stale).
          */
         patch: operations["updateOrg"];
+        trace?: never;
+    };
+    "/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search people
+         * @description Active people the caller may read: admins all; coordinators their street's; community staff and the community's apps (people:write or people:act) their community's; liaison officers their unit's employees; a person token only itself. status is a comma-separated set; q matches part of the name.
+         */
+        get: operations["listPeople"];
+        put?: never;
+        /**
+         * Register a person with a community (双报到)
+         * @description A resident or in-service party member. Registered by the community's staff, its street's coordinators or admins, the person is verified at once; registered by an app with people:write bound to the community, pending until staff verify. community_id defaults to the caller's community. external_id is the person's id in an app (for an app it is its own; staff name the app with external_client_id, an app of the community or its street); it is unique per app among active people (409 conflict). skills are category codes. The phone is masked except to the community's staff and apps, its agreement partners, the street's coordinators, admins and the person themself.
+         */
+        post: operations["createPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a person
+         * @description Readers as for the list; a person token reads its own record with the phone unmasked.
+         */
+        get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        /**
+         * Deactivate a person
+         * @description The record is kept for the service history; the person leaves searches, their tokens stop working, their external id is free again, and their live claims are cancelled. Deactivating twice is not an error.
+         */
+        delete: operations["deactivatePerson"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a person
+         * @description The community's staff, the street's coordinators, admins, and apps of the community with people:write. community_id cannot change (register the person with the new community instead). Send If-Match to avoid lost updates.
+         */
+        patch: operations["updatePerson"];
+        trace?: never;
+    };
+    "/people/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a pending person
+         * @description The community's staff, the street's coordinators and admins. Only a pending, active person is verified (409 invalid_transition otherwise).
+         */
+        post: operations["verifyPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/readyz": {
@@ -912,13 +988,19 @@ export interface components {
             ends_on?: string;
             id?: string;
             party_a_org_id?: string;
+            /** @example 五星社区 */
+            party_a_org_name?: string;
             party_b_org_id?: string;
+            /** @example 市第一中学 */
+            party_b_org_name?: string;
             signatures?: components["schemas"]["Signature"][];
             /** Format: date */
             starts_on?: string;
             /** @enum {string} */
             status?: "pending_signatures" | "active" | "terminated" | "expired";
             street_id?: string;
+            /** @example 五星街道 */
+            street_name?: string;
             terminated_at?: string;
             termination_reason?: string;
             terms?: string;
@@ -994,25 +1076,39 @@ export interface components {
         };
         Claim: {
             agreement_id?: string;
+            /** @example 五星社区—市一中共建协议 */
+            agreement_title?: string;
             claimant_confirmed_at?: string;
             claimant_org_id?: string;
+            /** @example 五星社区 */
+            claimant_org_name?: string;
             counterpart_listing_id?: string;
+            /** @description CounterpartListingTitle is the title of counterpart_listing_id, null with it. */
+            counterpart_listing_title?: string;
             created_at?: string;
             expires_at?: string;
             feedback_comment?: string;
             history?: components["schemas"]["ClaimHistoryEntry"][];
             id?: string;
+            /** @example parking */
+            listing_category?: string;
             listing_id?: string;
             /** @enum {string} */
             listing_side?: "offer" | "need";
+            /** @example 夜间错时停车位 */
+            listing_title?: string;
             note?: string;
             owner_confirmed_at?: string;
             owner_org_id?: string;
+            /** @example 市第一中学 */
+            owner_org_name?: string;
             quantity?: number;
             rating?: number;
             /** @enum {string} */
             status?: "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled";
             street_id?: string;
+            /** @example 五星街道 */
+            street_name?: string;
             updated_at?: string;
             version?: number;
             window?: components["schemas"]["Window"];
@@ -1021,6 +1117,12 @@ export interface components {
             /** @example approved */
             action?: string;
             actor_id?: string;
+            /**
+             * @description ActorName is the user's display name or the app's name; null for the system (expiry,
+             *     auto-approval).
+             * @example coord
+             */
+            actor_name?: string;
             at?: string;
             from?: string;
             note?: string;
@@ -1048,6 +1150,8 @@ export interface components {
             /** @example 五星街道停车小程序 */
             name?: string;
             org_id?: string;
+            /** @example 五星社区 */
+            org_name?: string;
             /**
              * @description PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
              *     null before any rotation.
@@ -1061,7 +1165,7 @@ export interface components {
              *       "claims:write"
              *     ]
              */
-            scopes?: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read")[];
+            scopes?: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
             updated_at?: string;
             version?: number;
         };
@@ -1079,7 +1183,7 @@ export interface components {
              *       "claims:write"
              *     ]
              */
-            scopes?: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read")[];
+            scopes?: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
         };
         ClientWithSecret: {
             /** @example gj_5f2b9c1d7e3a4b6c8d0e1f2a */
@@ -1092,6 +1196,8 @@ export interface components {
             /** @example 五星街道停车小程序 */
             name?: string;
             org_id?: string;
+            /** @example 五星社区 */
+            org_name?: string;
             /**
              * @description PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
              *     null before any rotation.
@@ -1105,7 +1211,7 @@ export interface components {
              *       "claims:write"
              *     ]
              */
-            scopes?: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read")[];
+            scopes?: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
             updated_at?: string;
             version?: number;
         };
@@ -1145,6 +1251,8 @@ export interface components {
             location?: components["schemas"]["Location"];
             max_per_claimant?: number;
             org_id?: string;
+            /** @example 市第一中学 */
+            org_name?: string;
             quantity?: number;
             radius_km?: number;
             /** @enum {string} */
@@ -1152,6 +1260,8 @@ export interface components {
             /** @enum {string} */
             status?: "open" | "paused" | "closed";
             street_id?: string;
+            /** @example 五星街道 */
+            street_name?: string;
             timezone?: string;
             title?: string;
             updated_at?: string;
@@ -1213,20 +1323,37 @@ export interface components {
             claim_id?: string;
             id?: string;
             need_id?: string;
+            need_org_id?: string;
+            /** @example 五星社区 */
+            need_org_name?: string;
+            /** @example 周末志愿者 */
+            need_title?: string;
             offer_id?: string;
+            offer_org_id?: string;
+            /** @example 市第一中学 */
+            offer_org_name?: string;
+            /** @example 夜间错时停车位 */
+            offer_title?: string;
             quantity?: number;
             score?: number;
         };
         MatchingRun: {
             categories?: string[];
             created_at?: string;
+            created_by?: string;
             from?: string;
             id?: string;
             objective?: number;
             proposals?: components["schemas"]["MatchingProposal"][];
             stats?: components["schemas"]["MatchingRunStats"];
             street_id?: string;
+            /** @example 五星街道 */
+            street_name?: string;
             to?: string;
+        };
+        MatchingRunList: {
+            items?: components["schemas"]["MatchingRunSummary"][];
+            next_cursor?: string;
         };
         MatchingRunRequest: {
             /**
@@ -1247,12 +1374,26 @@ export interface components {
             offers?: number;
             unmet_quantity?: number;
         };
+        MatchingRunSummary: {
+            categories?: string[];
+            created_at?: string;
+            created_by?: string;
+            from?: string;
+            id?: string;
+            objective?: number;
+            stats?: components["schemas"]["MatchingRunStats"];
+            street_id?: string;
+            /** @example 五星街道 */
+            street_name?: string;
+            to?: string;
+        };
         Me: {
             display_name?: string;
             id?: string;
             org_id?: string;
+            person_id?: string;
             /** @enum {string} */
-            role?: "admin" | "coordinator" | "community_staff" | "liaison" | "app";
+            role?: "admin" | "coordinator" | "community_staff" | "liaison" | "app" | "person";
             scopes?: string[];
             username?: string;
         };
@@ -1300,19 +1441,40 @@ export interface components {
              * @example client_credentials
              * @enum {string}
              */
-            grant_type?: "client_credentials";
+            grant_type?: "client_credentials" | "urn:ietf:params:oauth:grant-type:token-exchange";
+            /**
+             * @description RequestedTokenType, when sent, must be urn:ietf:params:oauth:token-type:access_token.
+             * @enum {string}
+             */
+            requested_token_type?: "urn:ietf:params:oauth:token-type:access_token";
             /**
              * @description Scope is space-delimited; empty asks for every scope the app is granted.
              * @example listings:read claims:write
              */
             scope?: string;
+            /**
+             * @description SubjectToken is, for a token exchange, the person's external_id in the calling app.
+             * @example oX3b9_openid
+             */
+            subject_token?: string;
+            /**
+             * @description SubjectTokenType must be urn:gongjian:token-type:external-id for a token exchange.
+             * @enum {string}
+             */
+            subject_token_type?: "urn:gongjian:token-type:external-id";
         };
         OAuthTokenResponse: {
             access_token?: string;
             /** @example 900 */
             expires_in?: number;
             /**
-             * @description Scope is the space-delimited scopes granted to this token.
+             * @description IssuedTokenType is sent for a token exchange (RFC 8693 §2.2.1).
+             * @enum {string}
+             */
+            issued_token_type?: "urn:ietf:params:oauth:token-type:access_token";
+            /**
+             * @description Scope is the space-delimited scopes granted to this token; empty for a person token, whose
+             *     rights are those of API.md §9 for people.
              * @example listings:read claims:write
              */
             scope?: string;
@@ -1323,17 +1485,28 @@ export interface components {
             address?: string;
             admin_code?: string;
             community_id?: string;
+            /**
+             * @description CommunityName is the name of community_id, null with it.
+             * @example 五星社区
+             */
+            community_name?: string;
             contact_name?: string;
             contact_phone?: string;
             created_at?: string;
             district_id?: string;
+            /** @example 城中区 */
+            district_name?: string;
             id?: string;
             /** @enum {string} */
             kind?: "district" | "street" | "community" | "unit";
             location?: components["schemas"]["Location"];
             name?: string;
             parent_id?: string;
+            /** @example 五星街道 */
+            parent_name?: string;
             street_id?: string;
+            /** @example 五星街道 */
+            street_name?: string;
             updated_at?: string;
             version?: number;
         };
@@ -1355,6 +1528,70 @@ export interface components {
             /** @example 五星街道 */
             name?: string;
             parent_id?: string;
+        };
+        Person: {
+            active?: boolean;
+            community_id?: string;
+            /** @example 五星社区 */
+            community_name?: string;
+            created_at?: string;
+            employer_org_id?: string;
+            /** @example 柳州市第一中学 */
+            employer_org_name?: string;
+            external_client_id?: string;
+            external_id?: string;
+            id?: string;
+            /** @example 李明 */
+            name?: string;
+            party_member?: boolean;
+            /** @example 138****5678 */
+            phone?: string;
+            /**
+             * @example [
+             *       "patrol"
+             *     ]
+             */
+            skills?: string[];
+            /** @enum {string} */
+            status?: "pending" | "verified";
+            street_id?: string;
+            /** @example 五星街道 */
+            street_name?: string;
+            updated_at?: string;
+            verified_at?: string;
+            version?: number;
+        };
+        PersonList: {
+            items?: components["schemas"]["Person"][];
+            next_cursor?: string;
+        };
+        PersonRequest: {
+            community_id?: string;
+            employer_org_id?: string;
+            /**
+             * @description ExternalClientID is the client_id of the app ExternalID belongs to; staff send it, an app
+             *     registering a person sets its own.
+             * @example gj_5f2b9c1d7e3a4b6c8d0e1f2a
+             */
+            external_client_id?: string;
+            /**
+             * @description ExternalID is the person's id in an app (a mini-program's openid), unique per app.
+             * @example oX3b9_openid
+             */
+            external_id?: string;
+            /** @example 李明 */
+            name?: string;
+            /** @example true */
+            party_member?: boolean;
+            /** @example 13812345678 */
+            phone?: string;
+            /**
+             * @example [
+             *       "patrol",
+             *       "elderly_care"
+             *     ]
+             */
+            skills?: string[];
         };
         Problem: {
             /** @example validation_failed */
@@ -1393,8 +1630,12 @@ export interface components {
         };
         Signature: {
             org_id?: string;
+            /** @example 五星社区 */
+            org_name?: string;
             signed_at?: string;
             user_id?: string;
+            /** @example staff */
+            user_name?: string;
         };
         StatsFigures: {
             approved?: number;
@@ -1461,6 +1702,8 @@ export interface components {
             display_name?: string;
             id?: string;
             org_id?: string;
+            /** @example 五星社区 */
+            org_name?: string;
             phone?: string;
             /** @enum {string} */
             role?: "admin" | "coordinator" | "community_staff" | "liaison";
@@ -1497,12 +1740,16 @@ export interface components {
             events?: ("listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled")[];
             id?: string;
             org_id?: string;
+            /** @example 五星社区 */
+            org_name?: string;
             /**
              * @description StreetID and OrgID are the part of the feed delivered, fixed at creation from the
              *     creator's rights: a street (coordinators), an org (staff, liaison officers, apps), or
              *     neither (admins: every event).
              */
             street_id?: string;
+            /** @example 五星街道 */
+            street_name?: string;
             /** @example https://example.com/hooks/gongjian */
             url?: string;
         };
@@ -1586,6 +1833,8 @@ export interface components {
             events?: ("listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled")[];
             id?: string;
             org_id?: string;
+            /** @example 五星社区 */
+            org_name?: string;
             /**
              * @description Secret is the HMAC-SHA256 key of Gongjian-Signature. Store it now: it is never shown again.
              * @example gjwh_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM
@@ -1597,6 +1846,8 @@ export interface components {
              *     neither (admins: every event).
              */
             street_id?: string;
+            /** @example 五星街道 */
+            street_name?: string;
             /** @example https://example.com/hooks/gongjian */
             url?: string;
         };
@@ -1622,8 +1873,8 @@ export interface operations {
             query?: {
                 /** @description a party */
                 org_id?: string;
-                /** @description status */
-                status?: "pending_signatures" | "active" | "terminated" | "expired";
+                /** @description any of these statuses, comma-separated (status=a,b) */
+                status?: ("pending_signatures" | "active" | "terminated" | "expired")[];
                 /** @description page size (1–100, default 20) */
                 limit?: number;
                 /** @description next_cursor of the previous page */
@@ -2187,8 +2438,8 @@ export interface operations {
     listClaims: {
         parameters: {
             query?: {
-                /** @description status */
-                status?: "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled";
+                /** @description any of these statuses, comma-separated (status=a,b) */
+                status?: ("pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled")[];
                 /** @description street */
                 street_id?: string;
                 /** @description owner or claimant org */
@@ -3081,6 +3332,60 @@ export interface operations {
             };
         };
     };
+    listMatchingRuns: {
+        parameters: {
+            query: {
+                /** @description the street */
+                street_id: string;
+                /** @description page size (1–100, default 20) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MatchingRunList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     createMatchingRun: {
         parameters: {
             query?: never;
@@ -3258,8 +3563,8 @@ export interface operations {
             query?: {
                 /** @description category code */
                 category?: string;
-                /** @description status */
-                status?: "open" | "paused" | "closed";
+                /** @description any of these statuses, comma-separated (status=a,b) */
+                status?: ("open" | "paused" | "closed")[];
                 /** @description owner org */
                 org_id?: string;
                 /** @description street */
@@ -3737,8 +4042,8 @@ export interface operations {
             query?: {
                 /** @description category code */
                 category?: string;
-                /** @description status */
-                status?: "open" | "paused" | "closed";
+                /** @description any of these statuses, comma-separated (status=a,b) */
+                status?: ("open" | "paused" | "closed")[];
                 /** @description owner org */
                 org_id?: string;
                 /** @description street */
@@ -4371,6 +4676,381 @@ export interface operations {
             };
             /** @description Unprocessable Entity */
             422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listPeople: {
+        parameters: {
+            query?: {
+                /** @description community */
+                community_id?: string;
+                /** @description employer unit */
+                employer_org_id?: string;
+                /** @description pending, verified, or both comma-separated */
+                status?: string;
+                /** @description part of the name */
+                q?: string;
+                /** @description page size (1–100, default 20) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonList"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    createPerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description makes retries safe */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the person */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    getPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description person id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    deactivatePerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description person id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No Content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    updatePerson: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the ETag last read */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description person id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description fields to change */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PersonRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Precondition Failed */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    verifyPerson: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description person id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Person"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Conflict */
+            409: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -3,7 +3,7 @@
 import { useState } from "preact/hooks";
 import { all, api, must, type S } from "../api/client";
 import { t, type Key } from "../i18n";
-import { catName, field, orgName, useNames } from "../names";
+import { catName, orgName, useNames } from "../names";
 import { dateTime } from "../format";
 import { ErrorBox, Empty, Loading, Notice, TableWrap, describe, useAsync, useConfirm } from "../components/ui";
 import type { User } from "../user";
@@ -70,9 +70,9 @@ export function Agreements({ user }: { user: User }) {
                     )}
                   </td>
                   <td>
-                    {orgName(a.party_a_org_id, field(a, "party_a_org_name"))}
+                    {orgName(a.party_a_org_id, a.party_a_org_name)}
                     <br />
-                    {orgName(a.party_b_org_id, field(a, "party_b_org_name"))}
+                    {orgName(a.party_b_org_id, a.party_b_org_name)}
                   </td>
                   <td>{(a.categories ?? []).map((c) => catName(c)).join("、")}</td>
                   <td>
@@ -83,7 +83,7 @@ export function Agreements({ user }: { user: User }) {
                       ? t("agreements.unsigned")
                       : (a.signatures ?? []).map((s) => (
                           <div>
-                            {orgName(s.org_id, field(s, "org_name"))} · {dateTime(s.signed_at)}
+                            {orgName(s.org_id, s.org_name)}{s.user_name ? ` (${s.user_name})` : ""} · {dateTime(s.signed_at)}
                           </div>
                         ))}
                   </td>

@@ -115,7 +115,7 @@ export function Apps({ user: _ }: { user: User }) {
                   <td>
                     <code>{c.client_id}</code>
                   </td>
-                  <td>{orgName(c.org_id)}</td>
+                  <td>{c.org_name || orgName(c.org_id)}</td>
                   <td>{(c.scopes ?? []).join(", ")}</td>
                   <td>{dateTime(c.created_at)}</td>
                   <td>{c.revoked_at ? t("apps.revokedState") : t("apps.activeState")}</td>

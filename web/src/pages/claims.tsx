@@ -1,12 +1,12 @@
 // 认领: the org's (or street's) claims, filtered by status, with the actions the user may take
 // and each claim's history.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { all, api, must, type S } from "../api/client";
 import { t, type Key } from "../i18n";
-import { field, orgName, useNames, want } from "../names";
+import { useNames } from "../names";
 import { dateTime, windowInWords } from "../format";
 import { ErrorBox, Empty, Field, Loading, Notice, TableWrap, describe, useAsync, useConfirm } from "../components/ui";
-import { claimant, ListingLink, owner, refs } from "./claimrow";
+import { claimant, ListingLink, owner } from "./claimrow";
 import { can, type User } from "../user";
 
 type Status = NonNullable<S["Claim"]["status"]>;
@@ -19,7 +19,7 @@ export function Claims({ user }: { user: User }) {
   const q = useAsync(
     () =>
       all(
-        (cursor) => api.GET("/claims", { params: { query: { status: status || undefined, limit: 100, cursor } } }),
+        (cursor) => api.GET("/claims", { params: { query: { status: status ? [status] : undefined, limit: 100, cursor } } }),
         500,
       ).then((items) => items.reverse()),
     [status],
@@ -29,9 +29,6 @@ export function Claims({ user }: { user: User }) {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [rating, setRating] = useState<S["Claim"] | null>(null);
   const [dialog, ask] = useConfirm();
-  useEffect(() => {
-    if (q.data) void want(refs(q.data));
-  }, [q.data]);
 
   const mine = (c: S["Claim"]) => c.owner_org_id === user.me.org_id || c.claimant_org_id === user.me.org_id;
   const replace = (c: S["Claim"]) => q.set((q.data ?? []).map((x) => (x.id === c.id ? c : x)));
@@ -182,7 +179,7 @@ function History({ id }: { id: string }) {
             <time dateTime={e.at}>{dateTime(e.at)}</time> · {t(("action." + e.action) as Key) || e.action}
             {e.from ? ` · ${t(statusKey(e.from))} → ${t(statusKey(e.to))}` : ` · ${t(statusKey(e.to))}`}
             {" · "}
-            {field(e, "actor_name") ?? (e.actor_id === "system" ? t("claims.system") : orgName(undefined, "#" + (e.actor_id ?? "").slice(-6)))}
+            {e.actor_name || (e.actor_id === "system" ? t("claims.system") : "—")}
             {e.note ? ` · ${e.note}` : ""}
           </li>
         ))}

@@ -1,18 +1,16 @@
 // 待审批: the street's pending claims, oldest first, with the time left before each expires.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { all, api, must, type S } from "../api/client";
 import { t } from "../i18n";
-import { useNames, want } from "../names";
 import { windowInWords, timeLeft, dateTime } from "../format";
 import { ErrorBox, Empty, Loading, Notice, TableWrap, describe, useAsync, useConfirm, useNow } from "../components/ui";
-import { claimant, claimListing, ListingLink, owner, refs } from "./claimrow";
+import { claimant, claimListing, ListingLink, owner } from "./claimrow";
 import type { User } from "../user";
 
 export function Inbox({ user: _ }: { user: User }) {
-  useNames();
   const now = useNow(15_000);
   const q = useAsync(async () => {
-    const items = await all((cursor) => api.GET("/claims", { params: { query: { status: "pending", limit: 100, cursor } } }));
+    const items = await all((cursor) => api.GET("/claims", { params: { query: { status: ["pending"], limit: 100, cursor } } }));
     items.sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? ""));
     return items;
   }, []);
@@ -21,10 +19,6 @@ export function Inbox({ user: _ }: { user: User }) {
   const [busy, setBusy] = useState<Set<string>>(new Set());
   const [notice, setNotice] = useState("");
   const [dialog, ask] = useConfirm();
-
-  useEffect(() => {
-    if (q.data) void want(refs(q.data));
-  }, [q.data]);
 
   const claims = (q.data ?? []).filter((c) => new Date(c.expires_at ?? 0).getTime() > now);
   const drop = (ids: string[]) => {

@@ -1,9 +1,9 @@
 // A listing's page: its details, availability per occurrence, its claims, and for a need the
 // suggested offers with 认领.
-import { useEffect, useState } from "preact/hooks";
+import { useState } from "preact/hooks";
 import { all, api, must, type S } from "../api/client";
 import { t, type Key } from "../i18n";
-import { catName, orgName, rememberListing, useNames } from "../names";
+import { catName, orgName, useNames } from "../names";
 import { dateTime, number, percent, windowInWords } from "../format";
 import { ErrorBox, Empty, Loading, Notice, TableWrap, describe, useAsync } from "../components/ui";
 import { href, onLink } from "../router";
@@ -18,7 +18,6 @@ export function ListingPage({ user, side, id }: { user: User; side: "offer" | "n
       side === "offer"
         ? await must(api.GET("/offers/{id}", { params: { path: { id } } }))
         : await must(api.GET("/needs/{id}", { params: { path: { id } } }));
-    rememberListing(l);
     return l;
   }, [id]);
   const l = q.data;
@@ -38,7 +37,7 @@ export function ListingPage({ user, side, id }: { user: User; side: "offer" | "n
             <dt>{t("listing.category")}</dt>
             <dd>{catName(l.category)}</dd>
             <dt>{t("listing.owner")}</dt>
-            <dd>{orgName(l.org_id, (l as { owner_org_name?: string }).owner_org_name)}</dd>
+            <dd>{l.org_name || orgName(l.org_id)}</dd>
             <dt>{t("listing.quantity")}</dt>
             <dd>{l.quantity}</dd>
             <dt>{t("claim.window")}</dt>
@@ -152,9 +151,6 @@ function Suggestions({ user, need }: { user: User; need: S["Listing"] }) {
   const [notice, setNotice] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [claimed, setClaimed] = useState<Set<string>>(new Set());
-  useEffect(() => {
-    (q.data?.items ?? []).forEach((s) => s.listing && rememberListing(s.listing));
-  }, [q.data]);
   // The need's org claims the offer for the need's first window.
   const mayClaim = can.party(user) && need.org_id === user.me.org_id;
   const claim = async (s: S["Suggestion"]) => {
@@ -211,7 +207,7 @@ function Suggestions({ user, need }: { user: User; need: S["Listing"] }) {
                       </p>
                     )}
                   </td>
-                  <td>{orgName(s.listing?.org_id)}</td>
+                  <td>{s.listing?.org_name || orgName(s.listing?.org_id)}</td>
                   <td class="num">{s.quantity}</td>
                   <td class="num">{number(s.score, 2)}</td>
                   <td>{reasonsText(s.reasons)}</td>

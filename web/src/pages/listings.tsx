@@ -2,7 +2,7 @@
 import { useState } from "preact/hooks";
 import { all, api, type S } from "../api/client";
 import { t, type Key } from "../i18n";
-import { catName, orgName, rememberListing, useNames } from "../names";
+import { catName, orgName, useNames } from "../names";
 import { windowInWords } from "../format";
 import { ErrorBox, Empty, Loading, Notice, TableWrap, useAsync } from "../components/ui";
 import { href, onLink } from "../router";
@@ -23,7 +23,6 @@ export function Listings({ user, side }: { user: User; side: "offer" | "need" })
           : api.GET("/needs", { params: { query: { ...scope, limit: 100, cursor } } }),
       500,
     );
-    items.forEach(rememberListing);
     return items.reverse();
   }, [side]);
   const base = side === "offer" ? "offers/" : "needs/";
@@ -63,7 +62,7 @@ export function Listings({ user, side }: { user: User; side: "offer" | "need" })
                     </a>
                   </td>
                   <td>{catName(l.category)}</td>
-                  <td>{orgName(l.org_id, (l as { owner_org_name?: string }).owner_org_name)}</td>
+                  <td>{l.org_name || orgName(l.org_id)}</td>
                   <td class="num">{l.quantity}</td>
                   <td>{(l.windows ?? []).map((w) => windowInWords(w, true)).join("；")}</td>
                   <td>
@@ -80,8 +79,7 @@ export function Listings({ user, side }: { user: User; side: "offer" | "need" })
           user={user}
           side={side}
           onCreated={(l) => {
-            rememberListing(l);
-            q.set([l, ...rows]);
+                    q.set([l, ...rows]);
             setNotice(t("listing.published", { title: l.title ?? "" }));
           }}
         />

@@ -3,7 +3,7 @@
 import { useEffect, useState } from "preact/hooks";
 import { api, must, type S } from "../api/client";
 import { t } from "../i18n";
-import { catName, categoryList, field, listing, listingTitle, orgList, orgName, rememberListing, useNames, want } from "../names";
+import { catName, categoryList, orgList, useNames } from "../names";
 import { dateTime, dayStart, number, today } from "../format";
 import { ErrorBox, Empty, Field, Loading, Notice, TableWrap, describe, useAsync } from "../components/ui";
 import { reasonsText } from "./listing";
@@ -12,24 +12,10 @@ import { streetOf, type User } from "../user";
 type Run = S["MatchingRun"];
 type Proposal = S["MatchingProposal"];
 
-const KEY = "gongjian.runs.";
-const remember = (street: string, id: string) => {
-  const ids = JSON.parse(localStorage.getItem(KEY + street) ?? "[]") as string[];
-  localStorage.setItem(KEY + street, JSON.stringify([id, ...ids.filter((x) => x !== id)].slice(0, 20)));
-};
-
-/** runs lists a street's runs newest first (GET /matching/runs); on a server without that list,
- * the runs this browser started. */
+/** listRuns lists a street's earlier runs, newest first (without their proposals). */
 async function listRuns(street: string): Promise<Run[]> {
-  // Typed loosely until docs/openapi.json lists GET /matching/runs.
-  const loose = api as unknown as {
-    GET: (p: string, o: { params: { query: Record<string, string | number> } }) => Promise<{ data?: { items?: Run[] }; response: Response }>;
-  };
-  const res = await loose.GET("/matching/runs", { params: { query: { street_id: street, limit: 20 } } });
-  if (res.response.ok) return res.data?.items ?? [];
-  const ids = JSON.parse(localStorage.getItem(KEY + street) ?? "[]") as string[];
-  const runs = await Promise.all(ids.map((id) => api.GET("/matching/runs/{id}", { params: { path: { id } } }).then((r) => r.data)));
-  return runs.filter((r): r is Run => !!r);
+  const r = await must(api.GET("/matching/runs", { params: { query: { street_id: street, limit: 20 } } }));
+  return r.items ?? [];
 }
 
 export function Matching({ user }: { user: User }) {
@@ -59,7 +45,6 @@ export function Matching({ user }: { user: User }) {
           body: { street_id: street, from: dayStart(from), to: dayStart(to), categories: cats.length ? cats : undefined },
         }),
       );
-      remember(street, r.id!);
       setRun(r);
       runs.reload();
     } catch (err) {
@@ -161,19 +146,11 @@ function RunView({ run }: { run: Run }) {
       needs.map(async (id) => {
         const r = await api.GET("/needs/{id}/suggestions", { params: { path: { id }, query: { limit: 50 } } });
         for (const s of r.data?.items ?? []) {
-          if (s.listing) rememberListing(s.listing);
           out[id + "/" + s.listing?.id] = s.reasons!;
         }
       }),
     );
     return out;
-  }, [run.id]);
-  useEffect(() => {
-    const missing = proposals.flatMap((p) => [
-      ...(field(p, "need_title") ? [] : [{ id: p.need_id, side: "need" }]),
-      ...(field(p, "offer_title") ? [] : [{ id: p.offer_id, side: "offer" }]),
-    ]);
-    void want(missing);
   }, [run.id]);
 
   const accept = async (p: Proposal) => {
@@ -220,12 +197,12 @@ function RunView({ run }: { run: Run }) {
               {proposals.map((p) => (
                 <tr key={p.id}>
                   <td>
-                    {listingTitle(p.need_id, field(p, "need_title"))}
-                    <div class="muted">{orgName(listing(p.need_id)?.org_id, field(p, "need_org_name"))}</div>
+                    {p.need_title}
+                    <div class="muted">{p.need_org_name}</div>
                   </td>
                   <td>
-                    {listingTitle(p.offer_id, field(p, "offer_title"))}
-                    <div class="muted">{orgName(listing(p.offer_id)?.org_id, field(p, "offer_org_name"))}</div>
+                    {p.offer_title}
+                    <div class="muted">{p.offer_org_name}</div>
                     {errors[p.id!] && (
                       <p class="field-error" role="alert">
                         {errors[p.id!]}

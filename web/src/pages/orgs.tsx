@@ -56,7 +56,7 @@ export function OrgsUsers({ user: _ }: { user: User }) {
                 <tr key={o.id}>
                   <td>{o.name}</td>
                   <td>{t(kindKey(o.kind))}</td>
-                  <td>{o.parent_id ? orgName(o.parent_id) : "—"}</td>
+                  <td>{o.parent_name || (o.parent_id ? orgName(o.parent_id) : "—")}</td>
                   <td>{o.address || o.location?.address || "—"}</td>
                   <td>{[o.contact_name, o.contact_phone].filter(Boolean).join(" ") || "—"}</td>
                 </tr>
@@ -102,7 +102,7 @@ export function OrgsUsers({ user: _ }: { user: User }) {
                     )}
                   </td>
                   <td>{t(("role." + u.role) as Key)}</td>
-                  <td>{orgName(u.org_id)}</td>
+                  <td>{u.org_name || orgName(u.org_id)}</td>
                   <td>{u.phone || "—"}</td>
                   <td>{u.active === false ? t("users.inactive") : t("users.active")}</td>
                   <td>
