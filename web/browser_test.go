@@ -135,9 +135,9 @@ var textRoles = []string{"StaticText", "InlineTextBox", "LabelText", "generic", 
 // lookup marks the DOM elements whose accessible name is name (and role, unless empty) with a
 // fresh data attribute, and returns a CSS selector per element, in document order.
 func (b *tab) lookup(role, name string) []string {
-	// The document as a JavaScript object: DOM.getDocument would reset chromedp's own view of
-	// the DOM.
-	doc, err := chromedp.Run(b.ctx, chromedp.Evaluate[*runtime.RemoteObject]("document"))
+	// The document (or, while a modal dialog is open, the dialog: the rest is inert) as a
+	// JavaScript object: DOM.getDocument would reset chromedp's own view of the DOM.
+	doc, err := chromedp.Run(b.ctx, chromedp.Evaluate[*runtime.RemoteObject](`document.querySelector("dialog[open]") || document`))
 	if err != nil || doc == nil {
 		return nil
 	}
@@ -250,6 +250,12 @@ func (b *tab) waitJS(what, js string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// dialog waits for a modal dialog to open; lookups then search it alone.
+func (b *tab) dialog() {
+	b.t.Helper()
+	b.waitJS("a dialog", `!!document.querySelector("dialog[open]")`)
 }
 
 // login logs in through the form and waits for the banner.

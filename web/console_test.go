@@ -157,6 +157,7 @@ func TestInboxApproveRejectAndBulk(t *testing.T) {
 		}
 
 		b.click("button", "驳回", 0)
+		b.dialog()
 		b.typeIn("理由", "与社区活动时间冲突")
 		b.axe("reject dialog")
 		b.click("button", "确认")
