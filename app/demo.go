@@ -41,7 +41,6 @@ var demoUsers = []demoUser{
 	{"liaison-power", "供电局联络员", domain.RoleLiaison, "柳州供电局城中营业厅"},
 }
 
-
 // LoadDemo loads a street office's working week in a Liuzhou district (柳州市城中区): streets,
 // communities and units with users and contacts, agreements (some awaiting a signature),
 // offers and needs, claims in every status made over the past days (some pending ones about to

@@ -27,7 +27,9 @@ func (d *demo) load() {
 	now := d.now.In(loc)
 	y, m, dd := now.Date()
 	midnight := time.Date(y, m, dd, 0, 0, 0, 0, loc)
-	day := func(n int, h, min int) time.Time { return midnight.AddDate(0, 0, n).Add(time.Duration(h)*time.Hour + time.Duration(min)*time.Minute) }
+	day := func(n int, h, min int) time.Time {
+		return midnight.AddDate(0, 0, n).Add(time.Duration(h)*time.Hour + time.Duration(min)*time.Minute)
+	}
 	night := func(n int) time.Time { return day(n, 19, 0) }
 	const twelve = 12 * time.Hour
 	weekdays := "FREQ=WEEKLY;BYDAY=MO,TU,WE,TH,FR"
