@@ -186,6 +186,18 @@ func (b *tab) find(role, name string, nth int) string {
 	}
 }
 
+// waitCount waits until n elements with role and name are on the page.
+func (b *tab) waitCount(role, name string, n int) {
+	b.t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for len(b.lookup(role, name)) != n {
+		if time.Now().After(deadline) {
+			b.t.Fatalf("never %d %s named %q on the page; it reads:\n%s", n, role, name, b.text())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
 // has reports whether an element with role and name is on the page now.
 func (b *tab) has(role, name string) bool { return len(b.lookup(role, name)) > 0 }
 

@@ -40,13 +40,14 @@ func TestClaimsPageActions(t *testing.T) {
 		b.fill("按状态筛选", "approved")
 		b.waitJS("only approved claims", `[...document.querySelectorAll("main tbody .badge")].every(e => e.textContent === "已批准")`)
 		// Confirm every approved claim: the one the school confirmed already becomes fulfilled.
-		for b.has("button", "确认完成") {
+		for n := len(b.lookup("button", "确认完成")); n > 0; n-- {
 			b.click("button", "确认完成")
 			b.dialog()
 			b.click("button", "确认完成")
-			b.waitText("已确认完成。")
 			b.waitJS("the dialog to close", `!document.querySelector("dialog")`)
+			b.waitCount("button", "确认完成", n-1)
 		}
+		b.waitText("已确认完成。")
 		b.click("button", "评价")
 		b.dialog()
 		b.fill("评分", "4")
