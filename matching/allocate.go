@@ -176,7 +176,7 @@ func allocateComponent(dst []Assignment, edges []Edge, ks []int, weights, capaci
 	// overflow guard, which MaxQuantity keeps out of reach for components
 	// of fewer than about four million offers and needs. The cost is not
 	// needed, so solveFlow skips summing it.
-	st, flow, err := net.solveFlow(false)
+	st, flow, _, err := net.solveFlow(false)
 	if err != nil || st != Optimal {
 		panic(fmt.Sprintf("matching: Allocate: component of %d offers and %d needs: %v %v",
 			nOffers, len(needIDs), st, err))

@@ -47,6 +47,9 @@ type Solution struct {
 	Status Status
 	Cost   int64
 	Flow   []int64
+	// Pivots counts the simplex pivots of the solve and Degenerate those
+	// among them that moved no flow; they are for benchmarks and tuning.
+	Pivots, Degenerate int
 }
 
 // arcSpec is one arc as the caller described it.
@@ -125,38 +128,42 @@ func (n *Network) checkNode(v int) {
 // numbers are too large to solve exactly (see [ErrOverflow]); infeasible
 // and unbounded instances are reported through Solution.Status.
 func (n *Network) Solve() (Solution, error) {
-	st, flow, err := n.solveFlow(false)
+	st, flow, stats, err := n.solveFlow(false)
 	if err != nil || st != Optimal {
-		return Solution{Status: st}, err
+		return Solution{Status: st, Pivots: stats.pivots, Degenerate: stats.degenerate}, err
 	}
 	cost, ok := n.flowCost(flow)
 	if !ok {
 		return Solution{}, ErrOverflow
 	}
-	return Solution{Status: Optimal, Cost: cost, Flow: flow}, nil
+	return Solution{Status: Optimal, Cost: cost, Flow: flow, Pivots: stats.pivots, Degenerate: stats.degenerate}, nil
 }
+
+// solveStats are the counters of one solve.
+type solveStats struct{ pivots, degenerate int }
 
 // solveFlow runs the simplex and maps the result back to the caller's arcs.
 // With zeroCost every cost is treated as 0, which turns the solve into a
 // pure feasibility check.
-func (n *Network) solveFlow(zeroCost bool) (Status, []int64, error) {
+func (n *Network) solveFlow(zeroCost bool) (Status, []int64, solveStats, error) {
 	sp, st, err := newSimplex(n, zeroCost)
 	if err != nil || st != Optimal {
-		return st, nil, err
+		return st, nil, solveStats{}, err
 	}
 	st = sp.run()
+	stats := solveStats{sp.pivots, sp.degenerate}
 	if st == Unbounded && !zeroCost {
 		// The simplex can meet an unbounded cycle before it has driven the
 		// artificial flow out, so "unbounded" is only certain once we know
 		// a feasible flow exists; a zero-cost solve settles that.
-		if fst, _, err := n.solveFlow(true); err != nil || fst != Optimal {
-			return fst, nil, err
+		if fst, _, _, err := n.solveFlow(true); err != nil || fst != Optimal {
+			return fst, nil, stats, err
 		}
 	}
 	if st != Optimal {
-		return st, nil, nil
+		return st, nil, stats, nil
 	}
-	return Optimal, sp.originalFlows(n), nil
+	return Optimal, sp.originalFlows(n), stats, nil
 }
 
 // flowCost returns Σ cost·flow over all arcs, or false if it overflows.
