@@ -69,12 +69,13 @@ type simplex struct {
 	pivots, degenerate int
 
 	supply []int64 // node supplies with lower bounds shifted out
+	warm   bool    // started from a hint, so no initial pivots
 }
 
 // newSimplex validates the network, removes lower bounds and builds the
 // artificial starting tree. A status other than Optimal means the instance
 // was recognised as infeasible before any pivot.
-func newSimplex(net *Network, zeroCost bool) (*simplex, Status, error) {
+func newSimplex(net *Network, zeroCost bool, hint []int8) (*simplex, Status, error) {
 	n, m := len(net.supply), len(net.arcs)
 	if m > math.MaxInt32-n-1 {
 		return nil, Optimal, ErrOverflow
@@ -165,6 +166,10 @@ func newSimplex(net *Network, zeroCost bool) (*simplex, Status, error) {
 	}
 	s.supply = supply
 	s.initTree(supply, artCost)
+	if hint != nil && artCost <= math.MaxInt64/64 {
+		s.warmStart(hint, artCost)
+		s.warm = true
+	}
 	s.blockSize = max(minBlockSize, int(blockSizeFactor*math.Sqrt(float64(m))))
 	s.stem = make([]stemNode, 0, 64)
 	return s, Optimal, nil
@@ -261,7 +266,7 @@ func (s *simplex) initTree(supply []int64, artCost int64) {
 
 // run pivots until no arc prices out, and reports the outcome.
 func (s *simplex) run() Status {
-	if !s.initialPivots(s.supply) {
+	if !s.warm && !s.initialPivots(s.supply) {
 		return Unbounded
 	}
 	for s.findEnteringArc() {
@@ -277,6 +282,17 @@ func (s *simplex) run() Status {
 		}
 	}
 	return Optimal
+}
+
+// basis returns, per caller arc, whether it ended in the tree (stateTree),
+// at its capacity (stateUpper) or at zero (stateLower): a hint for a
+// later warm start.
+func (s *simplex) basis() []int8 {
+	out := make([]int8, s.arcs)
+	for i, orig := range s.order {
+		out[orig] = s.state[i]
+	}
+	return out
 }
 
 // originalFlows maps internal flows back to the caller's arc indexes and
