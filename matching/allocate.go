@@ -78,6 +78,41 @@ func Allocate(offers []Supply, needs []Demand, edges []Edge) Allocation {
 	return a
 }
 
+// sortAssignments merges the components' assignments ordered by offer,
+// then need, then edge order. A counting sort by offer does most of it in
+// linear time; an offer rarely has more than a few assignments, so the
+// rest is sorting tiny runs.
+func sortAssignments(results []componentResult, offers int) []Assignment {
+	start := make([]int, offers+1)
+	total := 0
+	for _, res := range results {
+		for _, a := range res.assign {
+			start[a.Offer+1]++
+		}
+		total += len(res.assign)
+	}
+	if total == 0 {
+		return nil
+	}
+	for i := 1; i <= offers; i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]Assignment, total)
+	fill := slices.Clone(start[:offers])
+	for _, res := range results {
+		for _, a := range res.assign {
+			out[fill[a.Offer]] = a
+			fill[a.Offer]++
+		}
+	}
+	for i := range offers {
+		if run := out[start[i]:start[i+1]]; len(run) > 1 {
+			slices.SortStableFunc(run, func(a, b Assignment) int { return a.Need - b.Need })
+		}
+	}
+	return out
+}
+
 // AllocateWarm is Allocate that also returns the optimal spanning trees
 // of its components as a [Basis], and starts from prev, the Basis of an
 // earlier run, when it is not nil. Offers and needs are matched with the
@@ -96,19 +131,17 @@ func AllocateWarm(prev *Basis, offers []Supply, needs []Demand, edges []Edge) (A
 }
 
 func allocate(prev *Basis, offers []Supply, needs []Demand, edges []Edge, wantBasis bool) (Allocation, *Basis) {
-	r := newRun(prev, offers, needs, edges, wantBasis)
-	r.solveAll()
+	var r *allocRun
+	if prev != nil && prev.kept != nil && prev.kept.fits(offers, needs, edges) {
+		r = newAmounts(offers, needs, edges, wantBasis)
+		r.rerun(prev.kept)
+	} else {
+		r = newRun(prev, offers, needs, edges, wantBasis)
+		r.solveAll()
+	}
 
 	var out Allocation
-	for _, res := range r.results {
-		out.Assignments = append(out.Assignments, res.assign...)
-	}
-	slices.SortStableFunc(out.Assignments, func(a, b Assignment) int {
-		if a.Offer != b.Offer {
-			return a.Offer - b.Offer
-		}
-		return a.Need - b.Need
-	})
+	out.Assignments = sortAssignments(r.results, len(offers))
 	for _, a := range out.Assignments {
 		out.Matched += a.Quantity
 		out.Score += a.Score * float64(a.Quantity)
@@ -117,7 +150,7 @@ func allocate(prev *Basis, offers []Supply, needs []Demand, edges []Edge, wantBa
 	if !wantBasis {
 		return out, nil
 	}
-	return out, r.basis()
+	return out, r.basis(prev)
 }
 
 func clampQuantity(q int64) int64 {

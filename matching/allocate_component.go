@@ -61,7 +61,7 @@ func (r *allocRun) solveComponent(ks []int32) componentResult {
 	// to the sink) and has no cycles, so the only possible failure is the
 	// overflow guard, which MaxQuantity keeps out of reach for components
 	// of fewer than about four million offers and needs.
-	st, flow, stats, err := net.solveFlow(solveOpts{hint: hint, wantBasis: r.wantBasis})
+	st, flow, stats, err := net.solveFlow(solveOpts{hint: hint, keep: r.wantBasis})
 	if err != nil || st != Optimal {
 		panic(fmt.Sprintf("matching: Allocate: component of %d offers and %d needs: %v %v",
 			nOffers, len(res.needIDs), st, err))
@@ -73,14 +73,6 @@ func (r *allocRun) solveComponent(ks []int32) componentResult {
 			res.assign = append(res.assign, Assignment{Offer: e.Offer, Need: e.Need, Quantity: f, Score: clampScore(e.Score)})
 		}
 	}
-	if r.wantBasis {
-		res.nodeState = stats.basis[:first]
-		for i, k := range ks {
-			if stats.basis[first+i] == stateTree {
-				e := r.edges[k]
-				res.treePairs = append(res.treePairs, [2]int32{int32(e.Offer), int32(e.Need)})
-			}
-		}
-	}
+	res.sp = stats.kept
 	return res
 }

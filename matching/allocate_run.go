@@ -26,6 +26,7 @@ type allocRun struct {
 	oldOffer  []int32 // per offer: its index in prev's run, or -1
 	oldNeed   []int32
 	wantBasis bool
+	inPlace   bool // re-running prev's kept networks (allocate_kept.go)
 
 	// Components: the edges of component c are
 	// compEdges[compStart[c]:compStart[c+1]], in input order.
@@ -39,18 +40,17 @@ type allocRun struct {
 // componentResult is what solving one component produces.
 type componentResult struct {
 	assign []Assignment
-	// Final arc states, for the Basis: per offer and need of the
-	// component (offers first, then needs, in local order), and the edges
-	// that ended in the tree.
-	nodeState []int8
-	offerIDs  []int32
-	needIDs   []int32
-	treePairs [][2]int32
-	pivots    int
+	// The component's offers and needs in local order, and its solved
+	// simplex if the run makes a Basis.
+	offerIDs []int32
+	needIDs  []int32
+	sp       *simplex
+	pivots   int
 }
 
-func newRun(prev *Basis, offers []Supply, needs []Demand, edges []Edge, wantBasis bool) *allocRun {
-	r := &allocRun{offers: offers, needs: needs, edges: edges, prev: prev, wantBasis: wantBasis}
+// newAmounts starts a run with the clamped amounts only.
+func newAmounts(offers []Supply, needs []Demand, edges []Edge, wantBasis bool) *allocRun {
+	r := &allocRun{offers: offers, needs: needs, edges: edges, wantBasis: wantBasis}
 	r.capacity = make([]int64, len(offers))
 	for i, o := range offers {
 		r.capacity[i] = clampQuantity(o.Capacity)
@@ -60,6 +60,14 @@ func newRun(prev *Basis, offers []Supply, needs []Demand, edges []Edge, wantBasi
 		r.quantity[j] = clampQuantity(d.Quantity)
 		r.wanted += r.quantity[j]
 	}
+	return r
+}
+
+// newRun prepares a run that builds its networks: amounts, usable edges
+// and components, and the mapping of prev's offers and needs if any.
+func newRun(prev *Basis, offers []Supply, needs []Demand, edges []Edge, wantBasis bool) *allocRun {
+	r := newAmounts(offers, needs, edges, wantBasis)
+	r.prev = prev
 
 	// Keep only edges that can carry value, and group them by component.
 	r.weights = make([]int64, len(edges))

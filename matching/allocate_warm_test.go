@@ -87,3 +87,41 @@ func reversedOffers(offers []Supply, edges []Edge) ([]Supply, []Edge) {
 	}
 	return rev, out
 }
+
+// When only amounts change (and none that was 0 becomes positive), the
+// warm run restarts the kept networks in place; it must still agree with
+// a cold run.
+func TestAllocateWarmInPlace(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		offers, needs, edges := randomMarket(t, "first")
+		for i := range offers {
+			offers[i].Capacity++
+		}
+		for j := range needs {
+			needs[j].Quantity++
+		}
+		_, basis := AllocateWarm(nil, offers, needs, edges)
+		for round := range 3 {
+			for i := range offers {
+				if rapid.IntRange(0, 3).Draw(t, "changeOffer") == 0 {
+					offers[i].Capacity = rapid.Int64Range(0, 6).Draw(t, "cap")
+				}
+			}
+			for j := range needs {
+				if rapid.IntRange(0, 3).Draw(t, "changeNeed") == 0 {
+					needs[j].Quantity = rapid.Int64Range(0, 6).Draw(t, "qty")
+				}
+			}
+			inPlace := basis.kept.fits(offers, needs, edges)
+			if round == 0 && !inPlace {
+				t.Fatal("amount changes from a positive start must fit the kept networks")
+			}
+			warm, next := AllocateWarm(basis, offers, needs, edges)
+			checkAllocation(t, offers, needs, edges, warm)
+			if w, want := allocationWeight(warm), allocationWeight(Allocate(offers, needs, edges)); w != want {
+				t.Fatalf("round %d (in place %v): warm weight %d, cold %d", round, inPlace, w, want)
+			}
+			basis = next
+		}
+	})
+}

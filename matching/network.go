@@ -143,6 +143,7 @@ func (n *Network) Solve() (Solution, error) {
 type solveStats struct {
 	pivots, degenerate int
 	basis              []int8 // final arc states, see simplex.basis
+	kept               *simplex
 }
 
 // solveOpts are the internal options of a solve.
@@ -156,6 +157,9 @@ type solveOpts struct {
 	hint []int8
 	// wantBasis asks for the final arc states in solveStats.basis.
 	wantBasis bool
+	// keep asks for the solved simplex itself in solveStats.kept, with
+	// its pos index filled in, for an in-place warm start later.
+	keep bool
 }
 
 // solveFlow runs the simplex and maps the result back to the caller's arcs.
@@ -180,6 +184,13 @@ func (n *Network) solveFlow(o solveOpts) (Status, []int64, solveStats, error) {
 	}
 	if o.wantBasis {
 		stats.basis = sp.basis()
+	}
+	if o.keep {
+		sp.pos = make([]int32, sp.arcs)
+		for i, orig := range sp.order {
+			sp.pos[orig] = int32(i)
+		}
+		stats.kept = sp
 	}
 	return Optimal, sp.originalFlows(n), stats, nil
 }

@@ -40,6 +40,7 @@ type simplex struct {
 	flow     []int64
 	state    []int8
 	order    []int32 // internal arc index → caller's arc index
+	pos      []int32 // caller's arc index → internal; only for kept solves
 
 	// Per node: potentials and the spanning tree. thread is a preorder
 	// walk of the tree (a cycle through the root), revThread its inverse,
@@ -69,7 +70,8 @@ type simplex struct {
 	pivots, degenerate int
 
 	supply []int64 // node supplies with lower bounds shifted out
-	warm   bool    // started from a hint, so no initial pivots
+	warm    bool    // started from a hint, so no initial pivots
+	artCost int64   // big-M of the artificial arcs
 }
 
 // newSimplex validates the network, removes lower bounds and builds the
@@ -166,8 +168,13 @@ func newSimplex(net *Network, zeroCost bool, hint []int8) (*simplex, Status, err
 	}
 	s.supply = supply
 	s.initTree(supply, artCost)
+	s.artCost = artCost
 	if hint != nil && artCost <= math.MaxInt64/64 {
-		s.warmStart(hint, artCost)
+		internal := make([]int8, m)
+		for i, orig := range s.order {
+			internal[i] = hint[orig]
+		}
+		s.warmStart(internal, artCost)
 		s.warm = true
 	}
 	s.blockSize = max(minBlockSize, int(blockSizeFactor*math.Sqrt(float64(m))))

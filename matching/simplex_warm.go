@@ -21,9 +21,9 @@ package matching
 // few pivots to do.
 
 // warmStart replaces the artificial start tree by one built from hint,
-// indexed by the caller's arc indexes: stateTree for arcs suggested for
-// the tree, stateUpper for arcs to start at capacity, anything else for
-// arcs at zero. artCost is the big-M of the cold start; newSimplex only
+// indexed by internal arc: stateTree for arcs suggested for the tree,
+// stateUpper for arcs to start at capacity, anything else for arcs at
+// zero. artCost is the big-M of the cold start; newSimplex only
 // warm-starts when 4·artCost leaves the same overflow margin as the cold
 // start's artCost (see there).
 func (s *simplex) warmStart(hint []int8, artCost int64) {
@@ -31,14 +31,14 @@ func (s *simplex) warmStart(hint []int8, artCost int64) {
 	uf := newUnionFind(n)
 	excess := append([]int64(nil), s.supply...)
 	treeArcs := make([]int32, 0, n)
-	for i, orig := range s.order {
+	for i := range int32(m) {
 		s.flow[i] = 0
 		s.state[i] = stateLower
-		switch hint[orig] {
+		switch hint[i] {
 		case stateTree:
 			if uf.find(int(s.src[i])) != uf.find(int(s.dst[i])) {
 				uf.union(int(s.src[i]), int(s.dst[i]))
-				treeArcs = append(treeArcs, int32(i))
+				treeArcs = append(treeArcs, i)
 				s.state[i] = stateTree
 			}
 		case stateUpper:
