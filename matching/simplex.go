@@ -69,7 +69,7 @@ type simplex struct {
 	// Counters reported in Solution.
 	pivots, degenerate int
 
-	supply []int64 // node supplies with lower bounds shifted out
+	supply  []int64 // node supplies with lower bounds shifted out
 	warm    bool    // started from a hint, so no initial pivots
 	artCost int64   // big-M of the artificial arcs
 }
