@@ -36,8 +36,9 @@ type WebhookResponse struct {
 // WebhookSecretResponse is a new webhook with its signing secret, shown once.
 type WebhookSecretResponse struct {
 	WebhookResponse
-	// Secret is the HMAC-SHA256 key of Gongjian-Signature. Store it now: it is never shown again.
-	Secret string `json:"secret" example:"gjwh_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
+	// Secret is the HMAC-SHA256 key of Gongjian-Signature. Store it now: it is never shown again
+	// (an Idempotency-Key replay answers without it).
+	Secret string `json:"secret,omitempty" example:"gjwh_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
 } // @name WebhookWithSecret
 
 // WebhookList is a page of webhooks.
