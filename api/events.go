@@ -14,7 +14,7 @@ import (
 // EventResponse is one event of the feed.
 type EventResponse struct {
 	ID        string    `json:"id"`
-	Type      string    `json:"type" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled" example:"claim.approved"`
+	Type      string    `json:"type" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled,person.registered,person.verified,pass.issued,pass.revoked" example:"claim.approved"`
 	At        time.Time `json:"at"`
 	SubjectID string    `json:"subject_id"`
 	// Data depends on the type (see EventData).
@@ -24,13 +24,17 @@ type EventResponse struct {
 // EventData is what an event says about its subject; the members present depend on the type:
 // listing.created {side, org_id, category}; listing.updated {status, version};
 // agreement.activated {party_a_org_id, party_b_org_id}; agreement.terminated {reason};
-// claim.* {listing_id, owner_org_id, claimant_org_id, street_id, quantity, status}.
+// claim.* {listing_id, owner_org_id, claimant_org_id, street_id, quantity, status, and
+// claimant_person_id for a person's claim}; person.* {person_id, community_id, street_id,
+// employer_org_id, party_member, status}.
 type EventData struct {
 	Side     string `json:"side,omitempty" enums:"offer,need"`
 	OrgID    string `json:"org_id,omitempty"`
 	Category string `json:"category,omitempty" example:"parking"`
 	// Status is the listing's status (listing.updated) or the claim's (claim.*).
-	Status        string `json:"status,omitempty" enums:"open,paused,closed,pending,approved,rejected,cancelled,expired,fulfilled"`
+	// Status is the listing's status (listing.updated), the claim's (claim.*) or the person's
+	// (person.*).
+	Status        string `json:"status,omitempty" enums:"open,paused,closed,pending,approved,rejected,cancelled,expired,fulfilled,verified"`
 	Version       *int64 `json:"version,omitempty"`
 	PartyAOrgID   string `json:"party_a_org_id,omitempty"`
 	PartyBOrgID   string `json:"party_b_org_id,omitempty"`
@@ -40,6 +44,14 @@ type EventData struct {
 	ClaimantOrgID string `json:"claimant_org_id,omitempty"`
 	StreetID      string `json:"street_id,omitempty"`
 	Quantity      *int64 `json:"quantity,omitempty"`
+	// ClaimantPersonID is the person of a person's claim (claim.*).
+	ClaimantPersonID string `json:"claimant_person_id,omitempty"`
+	PersonID         string `json:"person_id,omitempty"`
+	CommunityID      string `json:"community_id,omitempty"`
+	EmployerOrgID    string `json:"employer_org_id,omitempty"`
+	PartyMember      *bool  `json:"party_member,omitempty"`
+	PassID           string `json:"pass_id,omitempty"`
+	ClaimID          string `json:"claim_id,omitempty"`
 } // @name EventData
 
 // eventData types an event's stored data; members EventData does not declare are dropped, so a

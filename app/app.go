@@ -12,10 +12,12 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/gongjian/gongjian/api"
 	"github.com/gongjian/gongjian/docs"
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/people"
 	"github.com/gongjian/gongjian/repository"
 	"github.com/gongjian/gongjian/webhooks"
 )
@@ -30,7 +32,11 @@ type App struct {
 	Idem      *repository.Idempotency
 	// Webhooks delivers webhooks; StartBackground runs it.
 	Webhooks *webhooks.Dispatcher
-	Log      *slog.Logger
+	// People is the people service (API.md §10).
+	People *people.Service
+	// Metrics are the series of /metrics; the background jobs report to them too.
+	Metrics *api.Metrics
+	Log     *slog.Logger
 }
 
 // New opens the database named by cfg, migrates it, and builds the service.
@@ -67,7 +73,15 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	}
 	hasher := domain.PasswordHasher{Cost: cfg.BcryptCost}
 	users := repository.NewUsers(db)
-	auth, err := domain.NewAuthService(users, repository.NewAuth(db), jwts, hasher, cfg.RefreshTTL, now)
+	clients, err := domain.NewClientService(repository.NewClients(db), repository.NewOrgs(db), jwts, cfg.ClientSecretGrace, now)
+	if err != nil {
+		return nil, err
+	}
+	persons, err := newPeople(db, clients, jwts, now)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := domain.NewAuthService(users, repository.NewAuth(db), jwts, hasher, cfg.RefreshTTL, now, domain.WithPersons(persons))
 	if err != nil {
 		return nil, err
 	}
@@ -92,10 +106,6 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
-	clients, err := domain.NewClientService(repository.NewClients(db), repository.NewOrgs(db), jwts, cfg.ClientSecretGrace, now)
-	if err != nil {
-		return nil, err
-	}
 	feed, err := domain.NewFeed(repository.NewEvents(db))
 	if err != nil {
 		return nil, err
@@ -109,8 +119,13 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
+	metrics := api.NewMetrics()
+	if err := metrics.Register(collectors.NewDBStatsCollector(db.SQL(), db.Dialect())); err != nil {
+		return nil, err
+	}
 	dispatcher, err := webhooks.New(webhooks.Options{
 		Store: hookStore, Events: repository.NewEvents(db), Client: webhooks.NewHTTPClient(cfg.WebhookAllowPrivate), Log: log,
+		Observe: metrics.WebhookDelivery,
 	})
 	if err != nil {
 		return nil, err
@@ -124,10 +139,10 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
-		Webhooks: hooks, Names: namer,
+		Webhooks: hooks, Names: namer, People: persons, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, Log: log}, nil
+	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, People: persons, Metrics: metrics, Log: log}, nil
 }

@@ -62,8 +62,8 @@ func main() {
 		rootPaths:  splitList(*roots),
 		typesDir:   *types,
 		oauthPaths: splitList(*oauth),
-		license:   &openapi3.License{Name: *licenseName, URL: *licenseURL},
-		contact:   &openapi3.Contact{Name: *contactName, URL: *contactURL},
+		license:    &openapi3.License{Name: *licenseName, URL: *licenseURL},
+		contact:    &openapi3.Contact{Name: *contactName, URL: *contactURL},
 	}
 	if err := run(context.Background(), *in, *out, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "openapi3:", err)
@@ -73,10 +73,10 @@ func main() {
 
 type options struct {
 	rootPaths  []string
-	typesDir   string   // the DTOs' Go package
-	oauthPaths []string // token endpoints (RFC 6749 §5.2 errors)
-	license   *openapi3.License // used only when the annotations give none and it has a name
-	contact   *openapi3.Contact // used only when the annotations give none and it is not empty
+	typesDir   string            // the DTOs' Go package
+	oauthPaths []string          // token endpoints (RFC 6749 §5.2 errors)
+	license    *openapi3.License // used only when the annotations give none and it has a name
+	contact    *openapi3.Contact // used only when the annotations give none and it is not empty
 }
 
 func run(ctx context.Context, in, out string, opts options) error {

@@ -75,7 +75,7 @@ func applyFields(doc *openapi3.T, s *openapi3.Schema, fields []goField, request,
 		}
 		if prop.Ref != "" && !request && f.pointer && !f.omitempty {
 			// A reference cannot be nullable itself in OpenAPI 3.0: wrap it.
-			s.Properties[f.json] = &openapi3.SchemaRef{Value: &openapi3.Schema{Nullable: true, AllOf: openapi3.SchemaRefs{prop}}}
+			s.Properties[f.json] = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Nullable: true, AllOf: openapi3.SchemaRefs{prop}}}
 			continue
 		}
 		v := prop.Value
@@ -100,7 +100,8 @@ func applyFields(doc *openapi3.T, s *openapi3.Schema, fields []goField, request,
 }
 
 func isGeneratedID(json string) bool {
-	return (json == "id" || strings.HasSuffix(json, "_id")) && !slices.Contains(notUUID, json)
+	return (json == "id" || strings.HasSuffix(json, "_id")) && !slices.Contains(notUUID, json) &&
+		!strings.HasPrefix(json, "external_") && !strings.HasSuffix(json, "client_id")
 }
 
 // requestSchemas are the schemas request bodies name, with the operations (method and path)
