@@ -27,7 +27,7 @@ const (
 func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		rid := c.Request().Header.Get(echo.HeaderXRequestID)
-		if rid == "" || len(rid) > 128 || strings.ContainsAny(rid, "\r\n\t ") {
+		if rid == "" || len(rid) > 128 || strings.ContainsAny(rid, "\r\n\t ") || !cleanText(rid) {
 			b := make([]byte, 12)
 			_, _ = rand.Read(b)
 			rid = hex.EncodeToString(b)

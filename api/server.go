@@ -65,7 +65,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	m := newMetrics()
-	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), bodyLimit)
+	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), bodyLimit, inputGate)
 
 	e.GET("/healthz", health)
 	e.GET("/metrics", m.handler(d.Tokens, d.Auth, d.MetricsToken))
