@@ -69,7 +69,7 @@ func (m *metrics) observe(next echo.HandlerFunc) echo.HandlerFunc {
 // @Failure      403  {object}  Problem
 // @Security     bearer
 // @Router       /metrics [get]
-func (m *metrics) handler(tokens *JWTs, auth Authenticator, scrapeToken string) echo.HandlerFunc {
+func (m *metrics) handler(tokens TokenVerifier, auth Authenticator, scrapeToken string) echo.HandlerFunc {
 	serve := echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 	authed := authenticate(tokens, auth)(func(c echo.Context) error {
 		if !principal(c).IsAdmin() {

@@ -14,7 +14,7 @@ type LocationDTO struct {
 	// Lat and Lng are required: a location without one is refused, never read as 0.
 	Lat     *float64 `json:"lat" validate:"required" example:"24.3264"`
 	Lng     *float64 `json:"lng" validate:"required" example:"109.4281"`
-	Address string  `json:"address,omitempty" example:"柳州市城中区五星街"`
+	Address string   `json:"address,omitempty" example:"柳州市城中区五星街"`
 	// CRS of the input coordinates: wgs84 (default) or gcj02 (WeChat and Chinese map SDKs); the
 	// server stores and answers WGS-84.
 	CRS string `json:"crs,omitempty" enums:"wgs84,gcj02"`

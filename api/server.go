@@ -34,7 +34,7 @@ type Deps struct {
 	// none, the client address is the peer's, so rate limits cannot be dodged with a header.
 	TrustedProxies []*net.IPNet
 	Log            *slog.Logger
-	Tokens         *JWTs
+	Tokens         TokenVerifier
 	Auth           *domain.AuthService
 	Directory      *domain.Directory
 	Market         *domain.Marketplace

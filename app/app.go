@@ -17,6 +17,7 @@ import (
 	"github.com/gongjian/gongjian/docs"
 	"github.com/gongjian/gongjian/domain"
 	"github.com/gongjian/gongjian/repository"
+	"github.com/gongjian/gongjian/tokens"
 	"github.com/gongjian/gongjian/webhooks"
 )
 
@@ -61,13 +62,13 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 			return nil, fmt.Errorf("signing key: %w", err)
 		}
 	}
-	jwts, err := api.NewJWTs(ctx, keys, cfg.JWTSecret, cfg.AccessTTL, now)
+	jwts, err := tokens.NewJWTs(ctx, keys, cfg.JWTSecret, cfg.AccessTTL, now)
 	if err != nil {
 		return nil, err
 	}
 	hasher := domain.PasswordHasher{Cost: cfg.BcryptCost}
 	users := repository.NewUsers(db)
-	auth, err := domain.NewAuthService(users, repository.NewAuth(db), jwts, hasher, cfg.RefreshTTL, now)
+	auth, err := domain.NewAuthService(users, repository.NewAuth(db), repository.NewThrottles(db), jwts, hasher, cfg.RefreshTTL, now)
 	if err != nil {
 		return nil, err
 	}
