@@ -1,7 +1,6 @@
 package api_test
 
 import (
-
 	"context"
 	"fmt"
 	"net/http"
@@ -192,4 +191,3 @@ func TestLoginRateLimitIgnoresForwardedFor(t *testing.T) {
 		t.Fatal("60 rapid failed logins from one peer were never limited")
 	}
 }
-
