@@ -133,6 +133,7 @@ func (h authHandlers) logout(c echo.Context) error {
 // @Produce      json
 // @Success      200  {object}  MeResponse
 // @Failure      401  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /me [get]
 func (h authHandlers) me(c echo.Context) error {

@@ -38,7 +38,8 @@ var gatedHeaders = []string{
 }
 
 // inputGate checks the query, the path parameters and the headers the API reads. It runs after
-// routing (so path parameters are known) and before any route middleware such as idempotency.
+// routing (so path parameters are known) and before authentication and any route middleware
+// such as idempotency, on every route of /api/v1.
 func inputGate(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		if err := checkRequestText(c); err != nil {

@@ -58,6 +58,9 @@ type oauthHandlers struct{ svc *domain.ClientService }
 // @Failure      429   {object}  Problem
 // @Router       /oauth/token [post]
 func (h oauthHandlers) token(c echo.Context) error {
+	if err := checkRequestText(c); err != nil {
+		return oauthFail(c, err, false)
+	}
 	req, basic, err := readTokenRequest(c)
 	if err == nil {
 		err = checkGrantType(req.GrantType)

@@ -148,6 +148,7 @@ func (h orgHandlers) create(c echo.Context) error {
 // @Header       200  {string}  ETag  "the version"
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /orgs/{id} [get]
 func (h orgHandlers) get(c echo.Context) error {
