@@ -117,11 +117,15 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		return nil, err
 	}
 	idem := repository.NewIdempotency(db)
+	namer, err := domain.NewNamer(repository.NewNames(db))
+	if err != nil {
+		return nil, err
+	}
 	e, err := api.New(api.Deps{
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
-		Webhooks: hooks,
+		Webhooks: hooks, Names: namer,
 	})
 	if err != nil {
 		return nil, err
