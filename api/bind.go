@@ -72,6 +72,15 @@ func decodeBytes(body []byte, dst any) error {
 	if !utf8.Valid(body) {
 		return newProblem(http.StatusBadRequest, "validation_failed", "the body is not valid JSON: it is not valid UTF-8")
 	}
+	if !json.Valid(body) {
+		return newProblem(http.StatusBadRequest, "validation_failed", "the body is not valid JSON")
+	}
+	// Shape before content: a body listing thousands of things is refused before any of them
+	// is decoded, let alone expanded.
+	if field, long := longArray(body, maxArrayItems); long {
+		return fieldProblem(http.StatusUnprocessableEntity, field, "out_of_range",
+			fmt.Sprintf("%s must hold at most %d items", field, maxArrayItems))
+	}
 	dec := json.NewDecoder(bytes.NewReader(markLoneSurrogates(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {

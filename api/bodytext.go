@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -81,21 +82,12 @@ func badTextField(v reflect.Value, path string) string {
 			return orBody(path)
 		}
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, ok := jsonName(f)
-			if !ok {
-				continue
-			}
-			p := join(path, name)
-			if f.Anonymous && f.Tag.Get("json") == "" {
+		for _, f := range jsonFields(v.Type()) {
+			p := join(path, f.name)
+			if f.inline {
 				p = path
 			}
-			if bad := badTextField(v.Field(i), p); bad != "" {
+			if bad := badTextField(v.Field(f.index), p); bad != "" {
 				return bad
 			}
 		}
@@ -121,6 +113,34 @@ func badTextField(v reflect.Value, path string) string {
 		}
 	}
 	return ""
+}
+
+// jsonField is an exported struct field that encoding/json decodes into.
+type jsonField struct {
+	index  int
+	name   string
+	inline bool // an embedded struct without a tag: its fields are the outer object's
+}
+
+var fieldCache sync.Map // reflect.Type → []jsonField
+
+// jsonFields lists the fields of struct type t that JSON fills, once per type: reflect's Field
+// is too slow to call for every element of a long list.
+func jsonFields(t reflect.Type) []jsonField {
+	if fs, ok := fieldCache.Load(t); ok {
+		return fs.([]jsonField)
+	}
+	var fs []jsonField
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name, ok := jsonName(f)
+		if !f.IsExported() || !ok {
+			continue
+		}
+		fs = append(fs, jsonField{index: i, name: name, inline: f.Anonymous && f.Tag.Get("json") == ""})
+	}
+	fieldCache.Store(t, fs)
+	return fs
 }
 
 func jsonName(f reflect.StructField) (string, bool) {
