@@ -26,6 +26,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/people"
 )
 
 // Deps are the services the API serves. None may be nil.
@@ -51,6 +52,8 @@ type Deps struct {
 	Stats *domain.Stats
 	// Webhooks manages webhooks (API.md §8); the webhooks package delivers them.
 	Webhooks *domain.WebhookService
+	// People registers people and exchanges app credentials for person tokens (API.md §10).
+	People *people.Service
 	// Names names the ids of responses (API.md §1 "Names beside ids").
 	Names *domain.Namer
 }
@@ -59,7 +62,7 @@ type Deps struct {
 func New(d Deps) (*echo.Echo, error) {
 	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil ||
 		d.Market == nil || d.Catalog == nil || d.Idem == nil || d.Clients == nil ||
-		d.Feed == nil || d.Stats == nil || d.Webhooks == nil || d.Names == nil {
+		d.Feed == nil || d.Stats == nil || d.Webhooks == nil || d.Names == nil || d.People == nil {
 		return nil, errors.New("api: nil dependency")
 	}
 	e := echo.New()
@@ -78,11 +81,11 @@ func New(d Deps) (*echo.Echo, error) {
 	// Apps get a bucket of their own, so that an app's backend and people logging in from behind
 	// the same address do not spend each other's attempts. The token endpoint runs the input
 	// gate itself, to answer in RFC 6749's terms.
-	v1.POST("/oauth/token", oauthHandlers{svc: d.Clients}.token, loginLimiter())
+	v1.POST("/oauth/token", oauthHandlers{svc: d.Clients, people: d.People}.token, loginLimiter())
 
 	// Every other route passes the input gate before anything else reads the request.
 	gated := v1.Group("", inputGate)
-	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients}
+	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients, people: d.People}
 	limited := loginLimiter()
 	gated.POST("/auth/login", auth.login, limited)
 	gated.POST("/auth/refresh", auth.refresh, limited)
@@ -164,6 +167,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.GET("/webhooks/:id/deliveries", hooks.deliveries)
 
 	p.GET("/stats/summary", statsHandlers{stats: d.Stats}.summary)
+	mountPeople(p, d, once)
 	return e, nil
 }
 

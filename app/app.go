@@ -16,6 +16,7 @@ import (
 	"github.com/gongjian/gongjian/api"
 	"github.com/gongjian/gongjian/docs"
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/people"
 	"github.com/gongjian/gongjian/repository"
 	"github.com/gongjian/gongjian/tokens"
 	"github.com/gongjian/gongjian/webhooks"
@@ -31,7 +32,9 @@ type App struct {
 	Idem      *repository.Idempotency
 	// Webhooks delivers webhooks; StartBackground runs it.
 	Webhooks *webhooks.Dispatcher
-	Log      *slog.Logger
+	// People is the people service (API.md §10).
+	People *people.Service
+	Log    *slog.Logger
 }
 
 // New opens the database named by cfg, migrates it, and builds the service.
@@ -68,7 +71,15 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	}
 	hasher := domain.PasswordHasher{Cost: cfg.BcryptCost}
 	users := repository.NewUsers(db)
-	auth, err := domain.NewAuthService(users, repository.NewAuth(db), repository.NewThrottles(db), jwts, hasher, cfg.RefreshTTL, now)
+	clients, err := domain.NewClientService(repository.NewClients(db), repository.NewOrgs(db), jwts, cfg.ClientSecretGrace, now)
+	if err != nil {
+		return nil, err
+	}
+	persons, err := newPeople(db, clients, jwts, now)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := domain.NewAuthService(users, repository.NewAuth(db), repository.NewThrottles(db), jwts, hasher, cfg.RefreshTTL, now, domain.WithPersons(persons))
 	if err != nil {
 		return nil, err
 	}
@@ -90,10 +101,6 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		Orgs: repository.NewOrgs(db), Categories: repository.NewCategories(db), Listings: repository.NewListings(db),
 		Agreements: repository.NewAgreements(db), Claims: repository.NewClaims(db), Runs: repository.NewRuns(db),
 	}, cfg.ClaimHold, now)
-	if err != nil {
-		return nil, err
-	}
-	clients, err := domain.NewClientService(repository.NewClients(db), repository.NewOrgs(db), jwts, cfg.ClientSecretGrace, now)
 	if err != nil {
 		return nil, err
 	}
@@ -125,10 +132,10 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
-		Webhooks: hooks, Names: namer,
+		Webhooks: hooks, Names: namer, People: persons,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, Log: log}, nil
+	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, People: persons, Log: log}, nil
 }
