@@ -56,6 +56,9 @@ type Deps struct {
 	People *people.Service
 	// Names names the ids of responses (API.md §1 "Names beside ids").
 	Names *domain.Namer
+	// Metrics are the series /metrics serves; a fresh set when nil. The caller keeps it to report
+	// what happens outside requests (webhook deliveries, expiries) and to add collectors.
+	Metrics *Metrics
 }
 
 // New builds the echo server with every route.
@@ -69,7 +72,10 @@ func New(d Deps) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
-	m := newMetrics()
+	m := d.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
 	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), bodyLimit)
 
 	e.GET("/healthz", health)

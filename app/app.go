@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/gongjian/gongjian/api"
 	"github.com/gongjian/gongjian/docs"
@@ -34,7 +35,9 @@ type App struct {
 	Webhooks *webhooks.Dispatcher
 	// People is the people service (API.md §10).
 	People *people.Service
-	Log    *slog.Logger
+	// Metrics are the series of /metrics; the background jobs report to them too.
+	Metrics *api.Metrics
+	Log     *slog.Logger
 }
 
 // New opens the database named by cfg, migrates it, and builds the service.
@@ -117,8 +120,13 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
+	metrics := api.NewMetrics()
+	if err := metrics.Register(collectors.NewDBStatsCollector(db.SQL(), db.Dialect())); err != nil {
+		return nil, err
+	}
 	dispatcher, err := webhooks.New(webhooks.Options{
 		Store: hookStore, Events: repository.NewEvents(db), Client: webhooks.NewHTTPClient(cfg.WebhookAllowPrivate), Log: log,
+		Observe: metrics.WebhookDelivery,
 	})
 	if err != nil {
 		return nil, err
@@ -132,10 +140,10 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
-		Webhooks: hooks, Names: namer, People: persons,
+		Webhooks: hooks, Names: namer, People: persons, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, People: persons, Log: log}, nil
+	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, People: persons, Metrics: metrics, Log: log}, nil
 }
