@@ -13,7 +13,8 @@ import (
 // (see goField), schema by schema:
 //
 //   - a response field without omitempty is required; a pointer or map without omitempty may be
-//     null (nullable); with omitempty it is absent instead, never null;
+//     null (nullable); with omitempty it is absent instead, never null; validate:"required"
+//     makes a field required and never null;
 //   - a request field is required when it has neither omitempty nor a pointer type, or, in the
 //     POST variant of a schema shared with PATCH, when its tag says create:"required" (the
 //     variant is named <Name without Request>CreateRequest and the POST operations use it);
@@ -66,14 +67,17 @@ func applyFields(doc *openapi3.T, s *openapi3.Schema, fields []goField, request,
 			prop = openapi3.NewSchemaRef("#/components/schemas/"+name, nil)
 			s.Properties[f.json] = prop
 		}
-		required := !f.omitempty
+		// validate:"required" (swag's own tag): present and never null, whatever the Go type.
+		mandatory := strings.Contains(","+f.tags.Get("validate")+",", ",required,")
+		required := !f.omitempty || mandatory
 		if request {
-			required = (!f.omitempty && !f.pointer) || (create && f.tags.Get("create") == "required")
+			required = (!f.omitempty && !f.pointer) || mandatory || (create && f.tags.Get("create") == "required")
 		}
 		if required {
 			s.Required = append(s.Required, f.json)
 		}
-		if prop.Ref != "" && !request && f.pointer && !f.omitempty {
+		nullable := !request && f.pointer && !f.omitempty && !mandatory
+		if prop.Ref != "" && nullable {
 			// A reference cannot be nullable itself in OpenAPI 3.0: wrap it.
 			s.Properties[f.json] = &openapi3.SchemaRef{Value: &openapi3.Schema{Type: &openapi3.Types{"object"}, Nullable: true, AllOf: openapi3.SchemaRefs{prop}}}
 			continue
@@ -82,7 +86,7 @@ func applyFields(doc *openapi3.T, s *openapi3.Schema, fields []goField, request,
 		if prop.Ref != "" || v == nil {
 			continue
 		}
-		if !request && f.pointer && !f.omitempty {
+		if nullable {
 			v.Nullable = true
 		}
 		if f.timestamp && v.Type.Is("string") {
