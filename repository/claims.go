@@ -228,6 +228,7 @@ func (s *Claims) insertClaim(tx *gorm.DB, c domain.Claim, occs []schedule.Interv
 	if err := tx.Create(&r).Error; err != nil {
 		return err
 	}
+	noteCreated(tx, "claims/"+c.ID)
 	rows := make([]holdRow, len(occs))
 	for i, o := range occs {
 		rows[i] = holdRow{ClaimID: c.ID, ListingID: c.ListingID, ClaimantOrgID: c.ClaimantOrgID,

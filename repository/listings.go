@@ -113,6 +113,7 @@ func (s *Listings) CreateListing(ctx context.Context, l domain.Listing, ev domai
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}
+		noteCreated(tx, string(l.Side)+"s/"+l.ID)
 		return insertEvent(tx, ev)
 	})
 }
