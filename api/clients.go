@@ -23,6 +23,7 @@ type ClientResponse struct {
 	ClientID string   `json:"client_id" example:"gj_5f2b9c1d7e3a4b6c8d0e1f2a"`
 	Name     string   `json:"name" example:"五星街道停车小程序"`
 	OrgID    string   `json:"org_id"`
+	OrgName  string   `json:"org_name" example:"五星社区"`
 	Scopes   []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read" example:"listings:read,claims:write"`
 	// PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
 	// null before any rotation.
@@ -45,21 +46,28 @@ type ClientSecretResponse struct {
 // ClientList is a page of apps.
 type ClientList = List[ClientResponse] // @name ClientList
 
-func clientResponse(c domain.Client) ClientResponse {
+func clientResponse(c domain.Client, n domain.Names) ClientResponse {
 	return ClientResponse{
-		ID: c.ID, ClientID: c.ClientID, Name: c.Name, OrgID: c.OrgID, Scopes: c.Scopes,
+		ID: c.ID, ClientID: c.ClientID, Name: c.Name, OrgID: c.OrgID, OrgName: nameOr(n.Org(c.OrgID)), Scopes: c.Scopes,
 		PreviousSecretExpiresAt: c.PreviousSecretExpiresAt, RevokedAt: c.RevokedAt,
 		CreatedBy: c.CreatedBy, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 }
 
-type clientHandlers struct{ svc *domain.ClientService }
+type clientHandlers struct {
+	svc   *domain.ClientService
+	names *domain.Namer
+}
 
 // withSecret answers an app with its secret, which no cache may keep.
-func withSecret(c echo.Context, status int, cl domain.Client, secret string) error {
+func (h clientHandlers) withSecret(c echo.Context, status int, cl domain.Client, secret string) error {
+	n, err := names(c, h.names, func(r *domain.NameRefs) { r.Org(cl.OrgID) })
+	if err != nil {
+		return err
+	}
 	noStore(c)
 	setETag(c, cl.Version)
-	return c.JSON(status, ClientSecretResponse{ClientResponse: clientResponse(cl), ClientSecret: secret})
+	return c.JSON(status, ClientSecretResponse{ClientResponse: clientResponse(cl, n), ClientSecret: secret})
 }
 
 // create godoc
@@ -88,7 +96,7 @@ func (h clientHandlers) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return withSecret(c, http.StatusCreated, cl, secret)
+	return h.withSecret(c, http.StatusCreated, cl, secret)
 }
 
 // list godoc
@@ -115,7 +123,16 @@ func (h clientHandlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listOf(cls, pg.Limit, func(cl domain.Client) string { return cl.ID }, clientResponse))
+	cls, last := domain.Paginate(cls, pg.Limit, func(cl domain.Client) string { return cl.ID })
+	n, err := names(c, h.names, func(r *domain.NameRefs) {
+		for _, cl := range cls {
+			r.Org(cl.OrgID)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listPage(cls, last, func(cl domain.Client) ClientResponse { return clientResponse(cl, n) }))
 }
 
 // revoke godoc
@@ -158,5 +175,5 @@ func (h clientHandlers) rotateSecret(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return withSecret(c, http.StatusOK, cl, secret)
+	return h.withSecret(c, http.StatusOK, cl, secret)
 }

@@ -37,7 +37,7 @@ func (h listingHandlers) createOffer(c echo.Context) error { return h.create(c, 
 // @Tags         offers
 // @Produce      json
 // @Param        category   query     string  false  "category code"
-// @Param        status     query     string  false  "status"  Enums(open,paused,closed)
+// @Param        status     query     []string  false  "any of these statuses, comma-separated (status=a,b)"  Enums(open,paused,closed)  collectionFormat(csv)
 // @Param        org_id     query     string  false  "owner org"
 // @Param        street_id  query     string  false  "street"
 // @Param        near       query     string  false  "lat,lng (WGS-84)"
@@ -138,7 +138,7 @@ func (h listingHandlers) createNeed(c echo.Context) error { return h.create(c, d
 // @Tags         needs
 // @Produce      json
 // @Param        category   query     string  false  "category code"
-// @Param        status     query     string  false  "status"  Enums(open,paused,closed)
+// @Param        status     query     []string  false  "any of these statuses, comma-separated (status=a,b)"  Enums(open,paused,closed)  collectionFormat(csv)
 // @Param        org_id     query     string  false  "owner org"
 // @Param        street_id  query     string  false  "street"
 // @Param        near       query     string  false  "lat,lng (WGS-84)"

@@ -64,13 +64,15 @@ type Deps struct {
 	Stats *domain.Stats
 	// Webhooks manages webhooks (API.md §8); the webhooks package delivers them.
 	Webhooks *domain.WebhookService
+	// Names names the ids of responses (API.md §1 "Names beside ids").
+	Names *domain.Namer
 }
 
 // New builds the echo server with every route.
 func New(d Deps) (*echo.Echo, error) {
 	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil ||
 		d.Market == nil || d.Catalog == nil || d.Idem == nil || d.Clients == nil ||
-		d.Feed == nil || d.Stats == nil || d.Webhooks == nil || d.Now == nil || d.RequestTimeout <= 0 {
+		d.Feed == nil || d.Stats == nil || d.Webhooks == nil || d.Names == nil || d.Now == nil || d.RequestTimeout <= 0 {
 		return nil, errors.New("api: nil dependency")
 	}
 	e := echo.New()
@@ -100,7 +102,7 @@ func New(d Deps) (*echo.Echo, error) {
 
 	idem := idempotencyConfig{store: d.Idem, log: d.Log, now: d.Now, lease: d.RequestTimeout + leaseMargin, crash: d.Crash}
 	once := idempotent(idem)
-	orgs := orgHandlers{dir: d.Directory}
+	orgs := orgHandlers{dir: d.Directory, names: d.Names}
 	p.POST("/orgs", orgs.create, once)
 	p.GET("/orgs", orgs.list)
 	p.GET("/orgs/:id", orgs.get)
@@ -117,7 +119,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.GET("/categories", cats.list)
 	p.POST("/categories", cats.create, once)
 
-	apps := clientHandlers{svc: d.Clients}
+	apps := clientHandlers{svc: d.Clients, names: d.Names}
 	// A replayed registration or rotation answers without the secret: it is shown only once.
 	onceSecret := idempotent(idem, "client_secret")
 	p.POST("/clients", apps.create, onceSecret)
@@ -125,7 +127,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.DELETE("/clients/:id", apps.revoke)
 	p.POST("/clients/:id/rotate-secret", apps.rotateSecret, onceSecret)
 
-	ls := listingHandlers{m: d.Market}
+	ls := listingHandlers{m: d.Market, names: d.Names}
 	p.POST("/offers", ls.createOffer, once)
 	p.GET("/offers", ls.listOffers)
 	p.GET("/offers/:id", ls.getOffer)
@@ -137,14 +139,14 @@ func New(d Deps) (*echo.Echo, error) {
 	p.PATCH("/needs/:id", ls.updateNeed)
 	p.GET("/needs/:id/availability", ls.availabilityNeed)
 
-	ags := agreementHandlers{m: d.Market}
+	ags := agreementHandlers{m: d.Market, names: d.Names}
 	p.POST("/agreements", ags.create, once)
 	p.GET("/agreements", ags.list)
 	p.GET("/agreements/:id", ags.get)
 	p.POST("/agreements/:id/sign", ags.sign)
 	p.POST("/agreements/:id/terminate", ags.terminate)
 
-	cls := claimHandlers{m: d.Market}
+	cls := claimHandlers{m: d.Market, names: d.Names}
 	p.POST("/claims", cls.create, once)
 	p.GET("/claims", cls.list)
 	p.GET("/claims/:id", cls.get)
@@ -154,15 +156,16 @@ func New(d Deps) (*echo.Echo, error) {
 	p.POST("/claims/:id/confirm", cls.confirm)
 	p.POST("/claims/:id/feedback", cls.feedback)
 
-	mh := matchingHandlers{m: d.Market, claims: cls}
+	mh := matchingHandlers{m: d.Market, names: d.Names, claims: cls}
 	p.GET("/needs/:id/suggestions", mh.needSuggestions)
 	p.GET("/offers/:id/suggestions", mh.offerSuggestions)
 	p.POST("/matching/runs", mh.createRun, once)
+	p.GET("/matching/runs", mh.listRuns)
 	p.GET("/matching/runs/:id", mh.getRun)
 	p.POST("/matching/proposals/:id/accept", mh.acceptProposal)
 
 	p.GET("/events", eventHandlers{feed: d.Feed}.list)
-	hooks := webhookHandlers{svc: d.Webhooks}
+	hooks := webhookHandlers{svc: d.Webhooks, names: d.Names}
 	// The signing secret is shown once: a replayed creation answers without it.
 	p.POST("/webhooks", hooks.create, idempotent(idem, "secret"))
 	p.GET("/webhooks", hooks.list)

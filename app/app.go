@@ -135,11 +135,15 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		return nil, err
 	}
 	idem := repository.NewIdempotency(db)
+	namer, err := domain.NewNamer(repository.NewNames(db))
+	if err != nil {
+		return nil, err
+	}
 	e, err := api.New(api.Deps{
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
-		Webhooks: hooks, Now: now, RequestTimeout: cfg.RequestTimeout, Draining: a.draining.Load,
+		Webhooks: hooks, Names: namer, Now: now, RequestTimeout: cfg.RequestTimeout, Draining: a.draining.Load,
 		Crash: func(point string) bool { return a.Crash != nil && a.Crash(point) },
 	})
 	if err != nil {

@@ -87,10 +87,7 @@ func (c *Claim) Recorded() []HistoryEntry { return c.recorded }
 // EffectiveStatus is what a reader sees: a pending claim past its hold reads expired even
 // before the sweeper has recorded it (its hold no longer counts either).
 func (c Claim) EffectiveStatus(now time.Time) ClaimStatus {
-	if c.Status == ClaimPending && !now.Before(c.ExpiresAt) {
-		return ClaimExpired
-	}
-	return c.Status
+	return ClaimStatus(effective(claimLapses, string(c.Status), !now.Before(c.ExpiresAt)))
 }
 
 func (c *Claim) move(to ClaimStatus, action, actor, note string, now time.Time) error {
@@ -198,7 +195,7 @@ func EventType(action string) string {
 
 // ClaimFilter selects claims.
 type ClaimFilter struct {
-	Status    ClaimStatus
+	Statuses  []ClaimStatus // any of these (none: all)
 	StreetID  string
 	OrgID     string // owner or claimant
 	ListingID string

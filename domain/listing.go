@@ -100,10 +100,7 @@ func (l Listing) Loc() *time.Location { return ZoneOr(l.TimeZone) }
 
 // EffectiveStatus is the status a reader sees at now: closed once valid_until has passed.
 func (l Listing) EffectiveStatus(now time.Time) ListingStatus {
-	if l.ValidUntil != nil && !now.Before(*l.ValidUntil) {
-		return ListingClosed
-	}
-	return l.Status
+	return ListingStatus(effective(listingLapses, string(l.Status), l.ValidUntil != nil && !now.Before(*l.ValidUntil)))
 }
 
 // Occurrences returns the listing's occurrences overlapping [from, to), sorted by start.
@@ -298,8 +295,8 @@ func NewWindow(prefix string, w WindowInput, loc *time.Location, v *ValidationEr
 type ListingFilter struct {
 	Side       Side
 	Category   string
-	Categories []string // any of these
-	Status     ListingStatus
+	Categories []string        // any of these
+	Statuses   []ListingStatus // any of these (none: all)
 	OrgID      string
 	StreetID   string
 	Near       *Location

@@ -157,7 +157,7 @@ func (m *Marketplace) Suggestions(ctx context.Context, p Principal, side Side, i
 	}
 	near := q.Location
 	found, err := m.ListListings(ctx, p, ListingFilter{
-		Side: other, Categories: compatible(q.Category, cats), Status: ListingOpen,
+		Side: other, Categories: compatible(q.Category, cats), Statuses: []ListingStatus{ListingOpen},
 		Near: &near, RadiusKm: q.RadiusKm, From: &from, To: &to, Page: Page{Limit: maxCandidates},
 	})
 	if err != nil {

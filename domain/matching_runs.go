@@ -53,10 +53,19 @@ type Run struct {
 	CreatedAt  time.Time
 }
 
+// RunFilter selects the runs of a street, newest first: Page.After is the id of the last run of
+// the previous page, and the next page holds older runs.
+type RunFilter struct {
+	StreetID string
+	Page     Page
+}
+
 // RunStore persists matching runs.
 type RunStore interface {
 	CreateRun(ctx context.Context, r Run) error
 	GetRun(ctx context.Context, id string) (Run, error)
+	// ListRuns lists runs newest first, without their proposals, fetching Page.Limit+1.
+	ListRuns(ctx context.Context, f RunFilter) ([]Run, error)
 	GetProposal(ctx context.Context, id string) (Proposal, error)
 }
 
@@ -117,7 +126,7 @@ func (m *Marketplace) RunMatching(ctx context.Context, p Principal, in RunInput)
 	}
 	load := func(side Side, categories []string) ([]candidate, error) {
 		ls, err := m.listings.ListListings(ctx, ListingFilter{
-			Side: side, Categories: categories, Status: ListingOpen, StreetID: street.ID,
+			Side: side, Categories: categories, Statuses: []ListingStatus{ListingOpen}, StreetID: street.ID,
 			From: &in.From, To: &in.To, Now: m.now(), Page: Page{Limit: maxRunListings},
 		})
 		if err != nil {
@@ -189,6 +198,18 @@ func (m *Marketplace) GetRun(ctx context.Context, p Principal, id string) (Run, 
 		return Run{}, ErrNotFound
 	}
 	return r, nil
+}
+
+// ListRuns lists a street's runs, newest first, without proposals: the coordinators of that
+// street and admins (API.md §9); to anyone else the street has no runs to show (403).
+func (m *Marketplace) ListRuns(ctx context.Context, p Principal, f RunFilter) ([]Run, error) {
+	if f.StreetID == "" {
+		return nil, Invalid("street_id", "required", "street_id is required")
+	}
+	if !CanRunMatching(p, f.StreetID) {
+		return nil, ErrForbidden
+	}
+	return m.runs.ListRuns(ctx, f)
 }
 
 // AcceptProposal turns a proposal into an approved claim: the need's org claims the offer, through

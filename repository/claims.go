@@ -303,14 +303,8 @@ func (s *Claims) load(q *gorm.DB, id string, lock bool) (domain.Claim, error) {
 // ListClaims lists claims in id order (without history).
 func (s *Claims) ListClaims(ctx context.Context, f domain.ClaimFilter) ([]domain.Claim, error) {
 	q := page(s.db.conn(ctx), f.Page)
-	switch f.Status {
-	case "":
-	case domain.ClaimPending:
-		q = q.Where("status = 'pending' AND expires_at > ?", f.Now.UTC())
-	case domain.ClaimExpired:
-		q = q.Where("(status = 'expired' OR (status = 'pending' AND expires_at <= ?))", f.Now.UTC())
-	default:
-		q = q.Where("status = ?", string(f.Status))
+	if len(f.Statuses) > 0 {
+		q = whereStatus(q, "expires_at", domain.ClaimStatusTerms(f.Statuses, f.Now))
 	}
 	if f.StreetID != "" {
 		q = q.Where("street_id = ?", f.StreetID)
@@ -426,7 +420,7 @@ func (s *Claims) saveClaim(tx *gorm.DB, c *domain.Claim) error {
 // OverdueClaims lists pending claims whose hold expired before now, oldest first.
 func (s *Claims) OverdueClaims(ctx context.Context, now time.Time, limit int) ([]string, error) {
 	var ids []string
-	err := s.db.conn(ctx).Model(&claimRow{}).Where("status = 'pending' AND expires_at <= ?", now.UTC()).
+	err := s.db.conn(ctx).Model(&claimRow{}).Scopes(func(q *gorm.DB) *gorm.DB { return whereStatus(q, "expires_at", domain.OverdueClaimTerms(now)) }).
 		Order("expires_at").Limit(limit).Pluck("id", &ids).Error
 	return ids, translate(err)
 }

@@ -177,11 +177,8 @@ func (s *Listings) filter(q *gorm.DB, f domain.ListingFilter) *gorm.DB {
 	if f.StreetID != "" {
 		q = q.Where("street_id = ?", f.StreetID)
 	}
-	switch f.Status {
-	case domain.ListingOpen, domain.ListingPaused:
-		q = q.Where("status = ? AND (valid_until IS NULL OR valid_until > ?)", string(f.Status), f.Now.UTC())
-	case domain.ListingClosed:
-		q = q.Where("(status = 'closed' OR valid_until <= ?)", f.Now.UTC())
+	if len(f.Statuses) > 0 {
+		q = whereStatus(q, "valid_until", domain.ListingStatusTerms(f.Statuses, f.Now))
 	}
 	if f.RestrictStreet {
 		q = q.Where("(visibility = 'public' OR street_id = ? OR org_id = ?)", f.ReaderStreetID, f.ReaderOrgID)
