@@ -15,6 +15,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/gongjian/gongjian/domain"
 )
 
 // Dialects.
@@ -114,6 +116,9 @@ func openPool(open func() gorm.Dialector, dialect string, size int) (*gorm.DB, *
 	if err != nil {
 		return nil, nil, fmt.Errorf("open %s database: %w", dialect, err)
 	}
+	if err := markUnavailable(g); err != nil {
+		return nil, nil, err
+	}
 	sqlDB, err := g.DB()
 	if err != nil {
 		return nil, nil, err
@@ -142,6 +147,30 @@ func sqliteDSN(u string) (string, error) {
 	}
 	q.Set("_txlock", "immediate")
 	return "file:" + path + "?" + q.Encode(), nil
+}
+
+// markUnavailable makes every statement's outage error (see unavailable) wrap
+// domain.ErrUnavailable, wherever a store returns it from, so it answers 503 and not 500.
+func markUnavailable(g *gorm.DB) error {
+	mark := func(tx *gorm.DB) {
+		if tx.Error != nil && !errors.Is(tx.Error, domain.ErrUnavailable) && unavailable(tx.Error) {
+			tx.Error = fmt.Errorf("%w: %w", domain.ErrUnavailable, tx.Error)
+		}
+	}
+	cb := g.Callback()
+	for _, err := range []error{
+		cb.Create().After("*").Register("gongjian:unavailable", mark),
+		cb.Query().After("*").Register("gongjian:unavailable", mark),
+		cb.Update().After("*").Register("gongjian:unavailable", mark),
+		cb.Delete().After("*").Register("gongjian:unavailable", mark),
+		cb.Row().After("*").Register("gongjian:unavailable", mark),
+		cb.Raw().After("*").Register("gongjian:unavailable", mark),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Dialect is Postgres or SQLite.

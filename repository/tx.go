@@ -82,7 +82,7 @@ func translate(err error) error {
 		return domain.ErrNotFound
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return domain.ErrConflict
-	case unavailable(err):
+	case !errors.Is(err, domain.ErrUnavailable) && unavailable(err):
 		return fmt.Errorf("%w: %w", domain.ErrUnavailable, err)
 	}
 	return err
@@ -92,6 +92,10 @@ func translate(err error) error {
 // or went away, it is shutting down or full, a statement or lock wait ran past its timeout, or
 // SQLite stayed busy. The request may succeed when retried (503 unavailable).
 func unavailable(err error) bool {
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) {
+		return true // whatever the server said (down, starting, not accepting connections)
+	}
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch {
@@ -104,11 +108,10 @@ func unavailable(err error) bool {
 		}
 		return false
 	}
-	var connectErr *pgconn.ConnectError
 	var netErr net.Error
 	var coded interface{ Code() int }
 	switch {
-	case errors.As(err, &connectErr), errors.As(err, &netErr), pgconn.Timeout(err), pgconn.SafeToRetry(err),
+	case errors.As(err, &netErr), pgconn.Timeout(err), pgconn.SafeToRetry(err),
 		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
 		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNREFUSED),
 		errors.Is(err, syscall.ECONNRESET):
