@@ -13,7 +13,7 @@ import (
 type ClientRequest struct {
 	Name   *string  `json:"name" example:"五星街道停车小程序"`
 	OrgID  *string  `json:"org_id"`
-	Scopes []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read" example:"listings:read,claims:write"`
+	Scopes []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read,people:write,people:act" example:"listings:read,claims:write"`
 } // @name ClientRequest
 
 // ClientResponse is a registered app. Its secret is never shown here: only at creation and
@@ -24,7 +24,7 @@ type ClientResponse struct {
 	Name     string   `json:"name" example:"五星街道停车小程序"`
 	OrgID    string   `json:"org_id"`
 	OrgName  string   `json:"org_name" example:"五星社区"`
-	Scopes   []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read" example:"listings:read,claims:write"`
+	Scopes   []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read,people:write,people:act" example:"listings:read,claims:write"`
 	// PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
 	// null before any rotation.
 	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`

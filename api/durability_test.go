@@ -203,4 +203,3 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
-

@@ -16,8 +16,8 @@ import (
 
 const mimeForm = "application/x-www-form-urlencoded"
 
-// tokenParams are the four parameters of a token request the server reads.
-var tokenParams = []string{"grant_type", "client_id", "client_secret", "scope"}
+// tokenParams are the parameters of a token request the server reads.
+var tokenParams = []string{"grant_type", "client_id", "client_secret", "scope", "subject_token", "subject_token_type", "requested_token_type"}
 
 // readTokenRequest reads a token request from a form (RFC 6749's encoding) or a JSON body, and
 // the client's credentials from HTTP Basic when sent so. basic reports whether the client tried
@@ -73,6 +73,7 @@ func decodeTokenForm(body []byte) (OAuthTokenRequest, error) {
 		}
 	}
 	req.GrantType, req.ClientID, req.ClientSecret, req.Scope = vals.Get("grant_type"), vals.Get("client_id"), vals.Get("client_secret"), vals.Get("scope")
+	req.SubjectToken, req.SubjectTokenType, req.RequestedTokenType = vals.Get("subject_token"), vals.Get("subject_token_type"), vals.Get("requested_token_type")
 	return req, nil
 }
 

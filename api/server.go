@@ -27,6 +27,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/people"
 	"github.com/gongjian/gongjian/idempotency"
 )
 
@@ -64,22 +65,30 @@ type Deps struct {
 	Stats *domain.Stats
 	// Webhooks manages webhooks (API.md §8); the webhooks package delivers them.
 	Webhooks *domain.WebhookService
+	// People registers people and exchanges app credentials for person tokens (API.md §10).
+	People *people.Service
 	// Names names the ids of responses (API.md §1 "Names beside ids").
 	Names *domain.Namer
+	// Metrics are the series /metrics serves; a fresh set when nil. The caller keeps it to report
+	// what happens outside requests (webhook deliveries, expiries) and to add collectors.
+	Metrics *Metrics
 }
 
 // New builds the echo server with every route.
 func New(d Deps) (*echo.Echo, error) {
 	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil ||
 		d.Market == nil || d.Catalog == nil || d.Idem == nil || d.Clients == nil ||
-		d.Feed == nil || d.Stats == nil || d.Webhooks == nil || d.Names == nil || d.Now == nil || d.RequestTimeout <= 0 {
+		d.Feed == nil || d.Stats == nil || d.Webhooks == nil || d.Names == nil || d.People == nil || d.Now == nil || d.RequestTimeout <= 0 {
 		return nil, errors.New("api: nil dependency")
 	}
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
-	m := newMetrics()
+	m := d.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
 	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), deadline(d.RequestTimeout), bodyLimit)
 
 	e.GET("/healthz", health)
@@ -88,13 +97,13 @@ func New(d Deps) (*echo.Echo, error) {
 	mountDocs(e, d.OpenAPI)
 
 	v1 := e.Group("/api/v1")
-	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients}
+	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients, people: d.People}
 	limited := loginLimiter()
 	v1.POST("/auth/login", auth.login, limited)
 	v1.POST("/auth/refresh", auth.refresh, limited)
 	// Apps get a bucket of their own, so that an app's backend and people logging in from behind
 	// the same address do not spend each other's attempts.
-	v1.POST("/oauth/token", oauthHandlers{svc: d.Clients}.token, loginLimiter())
+	v1.POST("/oauth/token", oauthHandlers{svc: d.Clients, people: d.People}.token, loginLimiter())
 
 	p := v1.Group("", authenticate(d.Tokens, d.Auth))
 	p.POST("/auth/logout", auth.logout)
@@ -174,6 +183,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.GET("/webhooks/:id/deliveries", hooks.deliveries)
 
 	p.GET("/stats/summary", statsHandlers{stats: d.Stats}.summary)
+	mountPeople(p, d, once)
 	return e, nil
 }
 

@@ -94,6 +94,12 @@ type accessClaims struct {
 	SessionID string `json:"sid,omitempty"`
 	ClientID  string `json:"cid,omitempty"`
 	Scope     string `json:"scope,omitempty"`
+	// Act names the app acting for the subject in a person token (RFC 8693 §4.1).
+	Act *actClaim `json:"act,omitempty"`
+}
+
+type actClaim struct {
+	Sub string `json:"sub"`
 }
 
 // ringTTL is how long a loaded key ring is used before it is read again.
@@ -135,6 +141,9 @@ func (j *JWTs) Issue(c domain.AccessClaims) (string, time.Duration, error) {
 		ClientID:  c.ClientID,
 		Scope:     strings.Join(c.Scopes, " "),
 	}
+	if c.Actor != "" {
+		claims.Act = &actClaim{Sub: c.Actor}
+	}
 	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims)
 	tok.Header["kid"] = signer.Kid
 	s, err := tok.SignedString(signer.Secret)
@@ -168,7 +177,14 @@ func (j *JWTs) Verify(ctx context.Context, token string) (domain.AccessClaims, e
 	if claims.Scope != "" {
 		scopes = strings.Fields(claims.Scope)
 	}
-	return domain.AccessClaims{Subject: claims.Subject, SessionID: claims.SessionID, ClientID: claims.ClientID, Scopes: scopes}, nil
+	out := domain.AccessClaims{Subject: claims.Subject, SessionID: claims.SessionID, ClientID: claims.ClientID, Scopes: scopes}
+	if claims.Act != nil {
+		if claims.Act.Sub == "" {
+			return domain.AccessClaims{}, domain.ErrUnauthenticated
+		}
+		out.Actor = claims.Act.Sub
+	}
+	return out, nil
 }
 
 func (j *JWTs) key(ctx context.Context, kid string) ([]byte, error) {

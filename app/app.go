@@ -13,10 +13,12 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/gongjian/gongjian/api"
 	"github.com/gongjian/gongjian/docs"
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/people"
 	"github.com/gongjian/gongjian/repository"
 	"github.com/gongjian/gongjian/webhooks"
 )
@@ -31,7 +33,11 @@ type App struct {
 	Idem      *repository.Idempotency
 	// Webhooks delivers webhooks; StartBackground runs it.
 	Webhooks *webhooks.Dispatcher
-	Log      *slog.Logger
+	// People is the people service (API.md §10).
+	People *people.Service
+	// Metrics are the series of /metrics; the background jobs report to them too.
+	Metrics *api.Metrics
+	Log     *slog.Logger
 	// Now is the service's one clock (Config.Clock, or time.Now).
 	Now func() time.Time
 	// draining is set when shutdown begins (BeginDrain): /readyz answers 503 from then on.
@@ -85,7 +91,15 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	}
 	hasher := domain.PasswordHasher{Cost: cfg.BcryptCost}
 	users := repository.NewUsers(db)
-	auth, err := domain.NewAuthService(users, repository.NewAuth(db), jwts, hasher, cfg.RefreshTTL, now)
+	clients, err := domain.NewClientService(repository.NewClients(db), repository.NewOrgs(db), jwts, cfg.ClientSecretGrace, now)
+	if err != nil {
+		return nil, err
+	}
+	persons, err := newPeople(db, clients, jwts, now)
+	if err != nil {
+		return nil, err
+	}
+	auth, err := domain.NewAuthService(users, repository.NewAuth(db), jwts, hasher, cfg.RefreshTTL, now, domain.WithPersons(persons))
 	if err != nil {
 		return nil, err
 	}
@@ -110,10 +124,6 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
-	clients, err := domain.NewClientService(repository.NewClients(db), repository.NewOrgs(db), jwts, cfg.ClientSecretGrace, now)
-	if err != nil {
-		return nil, err
-	}
 	feed, err := domain.NewFeed(repository.NewEvents(db))
 	if err != nil {
 		return nil, err
@@ -127,9 +137,19 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
+	metrics := api.NewMetrics()
+	// Two pools (repository.DB): plain reads under the engine's name, transactions under
+	// "<engine>_tx".
+	if err := metrics.Register(collectors.NewDBStatsCollector(db.SQL(), db.Dialect())); err != nil {
+		return nil, err
+	}
+	if err := metrics.Register(collectors.NewDBStatsCollector(db.TxSQL(), db.Dialect()+"_tx")); err != nil {
+		return nil, err
+	}
 	dispatcher, err := webhooks.New(webhooks.Options{
 		Store: hookStore, Events: repository.NewEvents(db), Client: webhooks.NewHTTPClient(cfg.WebhookAllowPrivate), Log: log,
-		Now: now,
+		Now:     now,
+		Observe: metrics.WebhookDelivery,
 	})
 	if err != nil {
 		return nil, err
@@ -143,12 +163,12 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
-		Webhooks: hooks, Names: namer, Now: now, RequestTimeout: cfg.RequestTimeout, Draining: a.draining.Load,
-		Crash: func(point string) bool { return a.Crash != nil && a.Crash(point) },
+		Webhooks: hooks, Names: namer, People: persons, Metrics: metrics, Now: now, RequestTimeout: cfg.RequestTimeout,
+		Draining: a.draining.Load, Crash: func(point string) bool { return a.Crash != nil && a.Crash(point) },
 	})
 	if err != nil {
 		return nil, err
 	}
-	a.Handler, a.Directory, a.Market, a.Idem, a.Webhooks = e, dir, market, idem, dispatcher
+	a.Handler, a.Directory, a.Market, a.Idem, a.Webhooks, a.People, a.Metrics = e, dir, market, idem, dispatcher, persons, metrics
 	return a, nil
 }

@@ -27,6 +27,23 @@ type AccessClaims struct {
 	SessionID string // empty for apps
 	ClientID  string // set for apps
 	Scopes    []string
+	// Actor is set for a person token (RFC 8693 token exchange): Subject is the person, Actor
+	// the client id of the app acting for them (the token's act claim).
+	Actor string
+}
+
+// PersonResolver resolves a person token: the person, still verified and active, and the app
+// acting for them, still allowed to. Package people implements it.
+type PersonResolver interface {
+	PersonPrincipal(ctx context.Context, personID, clientID string) (Principal, error)
+}
+
+// AuthOption configures an AuthService.
+type AuthOption func(*AuthService)
+
+// WithPersons lets the service resolve person tokens; without it they are refused.
+func WithPersons(r PersonResolver) AuthOption {
+	return func(s *AuthService) { s.persons = r }
 }
 
 // TokenIssuer mints signed access tokens; implemented with JWTs in package api.
@@ -72,10 +89,11 @@ type AuthService struct {
 	refreshTTL time.Duration
 	now        func() time.Time
 	dummyHash  string
+	persons    PersonResolver
 }
 
 // NewAuthService wires the service; none of the dependencies may be nil.
-func NewAuthService(users UserStore, store AuthStore, issuer TokenIssuer, hasher PasswordHasher, refreshTTL time.Duration, now func() time.Time) (*AuthService, error) {
+func NewAuthService(users UserStore, store AuthStore, issuer TokenIssuer, hasher PasswordHasher, refreshTTL time.Duration, now func() time.Time, opts ...AuthOption) (*AuthService, error) {
 	if users == nil || store == nil || issuer == nil || now == nil {
 		return nil, errors.New("auth service: nil dependency")
 	}
@@ -85,7 +103,11 @@ func NewAuthService(users UserStore, store AuthStore, issuer TokenIssuer, hasher
 	if err != nil {
 		return nil, err
 	}
-	return &AuthService{users: users, store: store, issuer: issuer, hasher: hasher, refreshTTL: refreshTTL, now: now, dummyHash: dummy}, nil
+	s := &AuthService{users: users, store: store, issuer: issuer, hasher: hasher, refreshTTL: refreshTTL, now: now, dummyHash: dummy}
+	for _, o := range opts {
+		o(s)
+	}
+	return s, nil
 }
 
 // Login checks the password and starts a session.
@@ -144,6 +166,14 @@ func (s *AuthService) Logout(ctx context.Context, refresh string) error {
 
 // Principal resolves verified access-token claims.
 func (s *AuthService) Principal(ctx context.Context, c AccessClaims) (Principal, error) {
+	if c.Actor != "" {
+		// A person token: resolved anew on every request, so deactivating the person, revoking
+		// the app or withdrawing its people:act ends the token at once.
+		if s.persons == nil || c.ClientID != "" || c.SessionID != "" {
+			return Principal{}, ErrUnauthenticated
+		}
+		return s.persons.PersonPrincipal(ctx, c.Subject, c.Actor)
+	}
 	if c.ClientID != "" {
 		return s.appPrincipal(ctx, c)
 	}

@@ -12,6 +12,7 @@ var EventTypes = []string{
 	"listing.created", "listing.updated",
 	"agreement.activated", "agreement.terminated",
 	"claim.created", "claim.approved", "claim.rejected", "claim.cancelled", "claim.expired", "claim.fulfilled",
+	"person.registered", "person.verified", "pass.issued", "pass.revoked",
 }
 
 // EventQuery selects one page of the events feed.

@@ -13,13 +13,15 @@ import (
 // Role is what a user (or app) may do; each role belongs to one org kind.
 type Role string
 
-// Roles of API.md §3, plus RoleApp for third-party apps using client credentials.
+// Roles of API.md §3, plus RoleApp for third-party apps using client credentials and RolePerson
+// for a person an app acts for (API.md §10). Neither is a user's role.
 const (
 	RoleAdmin          Role = "admin"
 	RoleCoordinator    Role = "coordinator"
 	RoleCommunityStaff Role = "community_staff"
 	RoleLiaison        Role = "liaison"
 	RoleApp            Role = "app"
+	RolePerson         Role = "person"
 )
 
 // OrgKind is the kind of org a role's users belong to.

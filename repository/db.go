@@ -193,8 +193,11 @@ func (db *DB) Close() error {
 // Stats are the two pools' statistics, for /metrics.
 func (db *DB) Stats() (reads, writes sql.DBStats) { return db.sql.Stats(), db.wsql.Stats() }
 
-// SQL is the underlying pool, for migrations and tests.
+// SQL is the pool of plain reads, for migrations and tests.
 func (db *DB) SQL() *sql.DB { return db.sql }
+
+// TxSQL is the pool transactions run on.
+func (db *DB) TxSQL() *sql.DB { return db.wsql }
 
 func (db *DB) conn(ctx context.Context) *gorm.DB { return db.gorm.WithContext(ctx) }
 
