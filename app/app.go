@@ -20,6 +20,7 @@ import (
 	"github.com/gongjian/gongjian/domain"
 	"github.com/gongjian/gongjian/domain/people"
 	"github.com/gongjian/gongjian/repository"
+	"github.com/gongjian/gongjian/tokens"
 	"github.com/gongjian/gongjian/webhooks"
 )
 
@@ -85,7 +86,7 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 			return nil, fmt.Errorf("signing key: %w", err)
 		}
 	}
-	jwts, err := api.NewJWTs(ctx, keys, cfg.JWTSecret, cfg.AccessTTL, now)
+	jwts, err := tokens.NewJWTs(ctx, keys, cfg.JWTSecret, cfg.AccessTTL, now)
 	if err != nil {
 		return nil, err
 	}
@@ -99,7 +100,7 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
-	auth, err := domain.NewAuthService(users, repository.NewAuth(db), jwts, hasher, cfg.RefreshTTL, now, domain.WithPersons(persons))
+	auth, err := domain.NewAuthService(users, repository.NewAuth(db), repository.NewThrottles(db), jwts, hasher, cfg.RefreshTTL, now, domain.WithPersons(persons))
 	if err != nil {
 		return nil, err
 	}
