@@ -177,6 +177,11 @@ func problemResponse(status int) *openapi3.Response {
 		r.Headers["WWW-Authenticate"] = headerRef("WWW-Authenticate")
 	case 429, 503:
 		r.Headers["Retry-After"] = headerRef("Retry-After")
+	case 409:
+		// An Idempotency-Key request still in progress (retry after Retry-After), or one whose
+		// resource can no longer be read (Location says where it was).
+		r.Headers["Retry-After"] = headerRef("Retry-After")
+		r.Headers["Location"] = headerRef("Location")
 	}
 	return r
 }

@@ -24,6 +24,9 @@ var headers = map[string]*openapi3.Header{
 	"Idempotent-Replayed": {Parameter: openapi3.Parameter{
 		Description: "true when this is the stored first answer to an earlier request with the same Idempotency-Key.",
 		Schema:      stringSchemaWith(func(s *openapi3.Schema) { s.Enum = []any{"true"} })}},
+	"Location": {Parameter: openapi3.Parameter{
+		Description: "The path of the resource an Idempotency-Key request created.",
+		Schema:      openapi3.NewStringSchema().NewRef()}},
 	"Content-Disposition": {Parameter: openapi3.Parameter{
 		Description: "attachment, with a file name for the download.",
 		Schema:      openapi3.NewStringSchema().NewRef()}},
@@ -93,6 +96,7 @@ func declareHeaders(doc *openapi3.T) {
 				}
 				if creates && status >= 200 && status < 300 {
 					r.Headers["Idempotent-Replayed"] = headerRef("Idempotent-Replayed")
+					r.Headers["Location"] = headerRef("Location")
 				}
 				if _, ok := r.Content["text/csv"]; ok {
 					r.Headers["Content-Disposition"] = headerRef("Content-Disposition")
