@@ -24,7 +24,9 @@ type AgreementRequest struct {
 // SignatureDTO is one party's signature.
 type SignatureDTO struct {
 	OrgID    string    `json:"org_id"`
+	OrgName  string    `json:"org_name" example:"五星社区"`
 	UserID   string    `json:"user_id"`
+	UserName string    `json:"user_name" example:"staff"`
 	SignedAt time.Time `json:"signed_at"`
 } // @name Signature
 
@@ -32,7 +34,9 @@ type SignatureDTO struct {
 type AgreementResponse struct {
 	ID                string         `json:"id"`
 	PartyAOrgID       string         `json:"party_a_org_id"`
+	PartyAOrgName     string         `json:"party_a_org_name" example:"五星社区"`
 	PartyBOrgID       string         `json:"party_b_org_id"`
+	PartyBOrgName     string         `json:"party_b_org_name" example:"市第一中学"`
 	Title             string         `json:"title"`
 	Categories        []string       `json:"categories"`
 	StartsOn          string         `json:"starts_on" format:"date"`
@@ -42,6 +46,7 @@ type AgreementResponse struct {
 	Status            string         `json:"status" enums:"pending_signatures,active,terminated,expired"`
 	Signatures        []SignatureDTO `json:"signatures"`
 	StreetID          string         `json:"street_id"`
+	StreetName        string         `json:"street_name" example:"五星街道"`
 	TerminatedAt      *time.Time     `json:"terminated_at"`
 	TerminationReason string         `json:"termination_reason,omitempty"`
 	Version           int64          `json:"version"`
@@ -57,25 +62,44 @@ type ReasonRequest struct {
 	Reason string `json:"reason" example:"合作期满，双方协商终止"`
 } // @name ReasonRequest
 
-func agreementResponse(a domain.Agreement, now time.Time) AgreementResponse {
+// agreementRefs names the ids an agreement response shows names beside.
+func agreementRefs(r *domain.NameRefs, a domain.Agreement) {
+	r.Org(a.PartyAOrgID, a.PartyBOrgID, a.StreetID)
+	for _, s := range a.Signatures {
+		r.Org(s.OrgID)
+		r.Actor(s.UserID)
+	}
+}
+
+func agreementResponse(a domain.Agreement, now time.Time, n domain.Names) AgreementResponse {
 	r := AgreementResponse{
-		ID: a.ID, PartyAOrgID: a.PartyAOrgID, PartyBOrgID: a.PartyBOrgID, Title: a.Title, Categories: a.Categories,
+		ID: a.ID, PartyAOrgID: a.PartyAOrgID, PartyAOrgName: nameOr(n.Org(a.PartyAOrgID)),
+		PartyBOrgID: a.PartyBOrgID, PartyBOrgName: nameOr(n.Org(a.PartyBOrgID)), StreetName: nameOr(n.Org(a.StreetID)),
+		Title: a.Title, Categories: a.Categories,
 		StartsOn: a.StartsOn.Format(domain.DateLayout), EndsOn: a.EndsOn.Format(domain.DateLayout), Terms: a.Terms,
 		AutoApprove: a.AutoApprove, Status: string(a.EffectiveStatus(now)), StreetID: a.StreetID,
 		TerminatedAt: a.TerminatedAt, TerminationReason: a.TerminationReason, Version: a.Version,
 		CreatedAt: a.CreatedAt, UpdatedAt: a.UpdatedAt, Signatures: make([]SignatureDTO, len(a.Signatures)),
 	}
 	for i, s := range a.Signatures {
-		r.Signatures[i] = SignatureDTO{OrgID: s.OrgID, UserID: s.UserID, SignedAt: s.SignedAt}
+		r.Signatures[i] = SignatureDTO{OrgID: s.OrgID, OrgName: nameOr(n.Org(s.OrgID)), UserID: s.UserID,
+			UserName: nameOr(n.Actor(s.UserID)), SignedAt: s.SignedAt}
 	}
 	return r
 }
 
-type agreementHandlers struct{ m *domain.Marketplace }
+type agreementHandlers struct {
+	m     *domain.Marketplace
+	names *domain.Namer
+}
 
 func (h agreementHandlers) respond(c echo.Context, status int, a domain.Agreement) error {
+	n, err := names(c, h.names, func(r *domain.NameRefs) { agreementRefs(r, a) })
+	if err != nil {
+		return err
+	}
 	setETag(c, a.Version)
-	return c.JSON(status, agreementResponse(a, h.m.Now()))
+	return c.JSON(status, agreementResponse(a, h.m.Now(), n))
 }
 
 // create godoc
@@ -118,6 +142,7 @@ func (h agreementHandlers) create(c echo.Context) error {
 // @Success      200  {object}  AgreementResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /agreements/{id} [get]
 func (h agreementHandlers) get(c echo.Context) error {
@@ -135,7 +160,7 @@ func (h agreementHandlers) get(c echo.Context) error {
 // @Tags         agreements
 // @Produce      json
 // @Param        org_id  query     string  false  "a party"
-// @Param        status  query     string  false  "status"  Enums(pending_signatures,active,terminated,expired)
+// @Param        status  query     []string  false  "any of these statuses, comma-separated (status=a,b)"  Enums(pending_signatures,active,terminated,expired)  collectionFormat(csv)
 // @Param        limit   query     int     false  "page size (1–100, default 20)"
 // @Param        cursor  query     string  false  "next_cursor of the previous page"
 // @Success      200     {object}  AgreementList
@@ -149,19 +174,25 @@ func (h agreementHandlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st := domain.AgreementStatus(c.QueryParam("status"))
-	switch st {
-	case "", domain.AgreementPending, domain.AgreementActive, domain.AgreementTerminated, domain.AgreementExpired:
-	default:
-		return fieldProblem(http.StatusUnprocessableEntity, "status", "invalid", "status must be pending_signatures, active, terminated or expired")
+	st, err := domain.ParseStatuses("status", c.QueryParam("status"), domain.AgreementStatuses)
+	if err != nil {
+		return err
 	}
-	items, err := h.m.ListAgreements(c.Request().Context(), principal(c), domain.AgreementFilter{OrgID: c.QueryParam("org_id"), Status: st, Page: pg})
+	items, err := h.m.ListAgreements(c.Request().Context(), principal(c), domain.AgreementFilter{OrgID: c.QueryParam("org_id"), Statuses: st, Page: pg})
+	if err != nil {
+		return err
+	}
+	items, last := domain.Paginate(items, pg.Limit, func(a domain.Agreement) string { return a.ID })
+	n, err := names(c, h.names, func(r *domain.NameRefs) {
+		for _, a := range items {
+			agreementRefs(r, a)
+		}
+	})
 	if err != nil {
 		return err
 	}
 	now := h.m.Now()
-	return c.JSON(http.StatusOK, listOf(items, pg.Limit, func(a domain.Agreement) string { return a.ID },
-		func(a domain.Agreement) AgreementResponse { return agreementResponse(a, now) }))
+	return c.JSON(http.StatusOK, listPage(items, last, func(a domain.Agreement) AgreementResponse { return agreementResponse(a, now, n) }))
 }
 
 // sign godoc
@@ -176,6 +207,7 @@ func (h agreementHandlers) list(c echo.Context) error {
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
 // @Failure      409  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /agreements/{id}/sign [post]
 func (h agreementHandlers) sign(c echo.Context) error {

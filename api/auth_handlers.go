@@ -6,6 +6,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/people"
 )
 
 // LoginRequest is a username and password.
@@ -28,12 +29,14 @@ type TokenResponse struct {
 } // @name TokenResponse
 
 // MeResponse describes the caller. For an app (role "app") id is its app id, username its
-// client_id and display_name its name.
+// client_id and display_name its name. For a person token (role "person") id and person_id are
+// the person's, display_name their name, org_id their community, and username and scopes empty.
 type MeResponse struct {
 	ID          string   `json:"id"`
+	PersonID    string   `json:"person_id,omitempty"`
 	Username    string   `json:"username"`
 	DisplayName string   `json:"display_name"`
-	Role        string   `json:"role" enums:"admin,coordinator,community_staff,liaison,app"`
+	Role        string   `json:"role" enums:"admin,coordinator,community_staff,liaison,app,person"`
 	OrgID       string   `json:"org_id"`
 	Scopes      []string `json:"scopes"`
 } // @name Me
@@ -42,6 +45,7 @@ type authHandlers struct {
 	auth    *domain.AuthService
 	dir     *domain.Directory
 	clients *domain.ClientService
+	people  *people.Service
 }
 
 func tokenResponse(t domain.Tokens) TokenResponse {
@@ -50,7 +54,7 @@ func tokenResponse(t domain.Tokens) TokenResponse {
 
 // login godoc
 // @Summary      Log in with username and password
-// @Description  Returns a short-lived access token (JWT, HS256) and a refresh token. Wrong credentials and deactivated accounts are 401.
+// @Description  Returns a short-lived access token (JWT, HS256) and a refresh token. Wrong credentials and deactivated accounts are 401. Failed attempts are counted per username from each client address (an IPv6 client by its /64: 5 free, then 429 with Retry-After for 1 min, doubling to 15 min) and per username from anywhere (50 free, then likewise), whether or not the account exists, so the answers never tell. A good password clears both counts.
 // @ID           login
 // @Tags         auth
 // @Accept       json
@@ -67,7 +71,7 @@ func (h authHandlers) login(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := h.auth.Login(c.Request().Context(), req.Username, req.Password)
+	t, err := h.auth.Login(c.Request().Context(), req.Username, req.Password, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -127,16 +131,26 @@ func (h authHandlers) logout(c echo.Context) error {
 
 // me godoc
 // @Summary      Who am I
-// @Description  For a user: their account, role and the scopes the role has. For a third-party app (an access token from /oauth/token): role "app", id the app's id, username its client_id, display_name its name, org_id the org it acts for, and scopes those of the token that the app still holds.
+// @Description  For a user: their account, role and the scopes the role has. For a third-party app (an access token from /oauth/token): role "app", id the app's id, username its client_id, display_name its name, org_id the org it acts for, and scopes those of the token that the app still holds. For a person token (from the token exchange): role "person", id and person_id the person's id, display_name their name, org_id their community.
 // @ID           getMe
 // @Tags         auth
 // @Produce      json
 // @Success      200  {object}  MeResponse
 // @Failure      401  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /me [get]
 func (h authHandlers) me(c echo.Context) error {
 	p := principal(c)
+	if p.IsPerson() {
+		v, err := h.people.Self(c.Request().Context(), p)
+		if err != nil {
+			return err
+		}
+		return c.JSON(http.StatusOK, MeResponse{
+			ID: v.ID, PersonID: v.ID, DisplayName: v.Name, Role: string(domain.RolePerson), OrgID: v.CommunityID, Scopes: []string{},
+		})
+	}
 	if p.Role == domain.RoleApp {
 		app, err := h.clients.Self(c.Request().Context(), p)
 		if err != nil {

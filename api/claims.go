@@ -23,35 +23,46 @@ type ClaimRequest struct {
 type HistoryDTO struct {
 	At      time.Time `json:"at"`
 	ActorID string    `json:"actor_id"`
-	Action  string    `json:"action" example:"approved"`
-	From    *string   `json:"from"`
-	To      string    `json:"to"`
-	Note    string    `json:"note,omitempty"`
+	// ActorName is the user's display name or the app's name; null for the system (expiry,
+	// auto-approval).
+	ActorName *string `json:"actor_name" example:"coord"`
+	Action    string  `json:"action" example:"approved"`
+	From      *string `json:"from"`
+	To        string  `json:"to"`
+	Note      string  `json:"note,omitempty"`
 } // @name ClaimHistoryEntry
 
 // ClaimResponse is a claim; history is included when one claim is read.
 type ClaimResponse struct {
-	ID                   string       `json:"id"`
-	ListingID            string       `json:"listing_id"`
-	ListingSide          string       `json:"listing_side" enums:"offer,need"`
-	OwnerOrgID           string       `json:"owner_org_id"`
-	ClaimantOrgID        string       `json:"claimant_org_id"`
-	AgreementID          string       `json:"agreement_id"`
-	StreetID             string       `json:"street_id"`
-	CounterpartListingID *string      `json:"counterpart_listing_id"`
-	Quantity             int64        `json:"quantity"`
-	Window               WindowDTO    `json:"window"`
-	Note                 string       `json:"note,omitempty"`
-	Status               string       `json:"status" enums:"pending,approved,rejected,cancelled,expired,fulfilled"`
-	ExpiresAt            *time.Time   `json:"expires_at"`
-	OwnerConfirmedAt     *time.Time   `json:"owner_confirmed_at"`
-	ClaimantConfirmedAt  *time.Time   `json:"claimant_confirmed_at"`
-	Rating               *int         `json:"rating"`
-	FeedbackComment      string       `json:"feedback_comment,omitempty"`
-	Version              int64        `json:"version"`
-	CreatedAt            time.Time    `json:"created_at"`
-	UpdatedAt            time.Time    `json:"updated_at"`
-	History              []HistoryDTO `json:"history,omitempty"`
+	ID                   string  `json:"id"`
+	ListingID            string  `json:"listing_id"`
+	ListingTitle         string  `json:"listing_title" example:"夜间错时停车位"`
+	ListingCategory      string  `json:"listing_category" example:"parking"`
+	ListingSide          string  `json:"listing_side" enums:"offer,need"`
+	OwnerOrgID           string  `json:"owner_org_id"`
+	OwnerOrgName         string  `json:"owner_org_name" example:"市第一中学"`
+	ClaimantOrgID        string  `json:"claimant_org_id"`
+	ClaimantOrgName      string  `json:"claimant_org_name" example:"五星社区"`
+	AgreementID          string  `json:"agreement_id"`
+	AgreementTitle       string  `json:"agreement_title" example:"五星社区—市一中共建协议"`
+	StreetID             string  `json:"street_id"`
+	StreetName           string  `json:"street_name" example:"五星街道"`
+	CounterpartListingID *string `json:"counterpart_listing_id"`
+	// CounterpartListingTitle is the title of counterpart_listing_id, null with it.
+	CounterpartListingTitle *string      `json:"counterpart_listing_title"`
+	Quantity                int64        `json:"quantity"`
+	Window                  WindowDTO    `json:"window"`
+	Note                    string       `json:"note,omitempty"`
+	Status                  string       `json:"status" enums:"pending,approved,rejected,cancelled,expired,fulfilled"`
+	ExpiresAt               *time.Time   `json:"expires_at"`
+	OwnerConfirmedAt        *time.Time   `json:"owner_confirmed_at"`
+	ClaimantConfirmedAt     *time.Time   `json:"claimant_confirmed_at"`
+	Rating                  *int         `json:"rating"`
+	FeedbackComment         string       `json:"feedback_comment,omitempty"`
+	Version                 int64        `json:"version"`
+	CreatedAt               time.Time    `json:"created_at"`
+	UpdatedAt               time.Time    `json:"updated_at"`
+	History                 []HistoryDTO `json:"history,omitempty"`
 } // @name Claim
 
 // ClaimList is a page of claims.
@@ -69,11 +80,27 @@ type FeedbackRequest struct {
 	Comment string `json:"comment,omitempty"`
 } // @name FeedbackRequest
 
-func claimResponse(c domain.Claim, now time.Time, withHistory bool) ClaimResponse {
+// claimRefs names the ids a claim response shows names beside.
+func claimRefs(r *domain.NameRefs, c domain.Claim, withHistory bool) {
+	r.Org(c.OwnerOrgID, c.ClaimantOrgID, c.StreetID)
+	r.Listing(c.ListingID, c.CounterpartListingID)
+	r.Agreement(c.AgreementID)
+	if withHistory {
+		for _, h := range c.History {
+			r.Actor(h.ActorID)
+		}
+	}
+}
+
+func claimResponse(c domain.Claim, now time.Time, withHistory bool, n domain.Names) ClaimResponse {
 	loc := domain.ZoneOr(c.TimeZone)
+	listing, _ := n.Listing(c.ListingID)
 	r := ClaimResponse{
-		ID: c.ID, ListingID: c.ListingID, ListingSide: string(c.ListingSide), OwnerOrgID: c.OwnerOrgID,
-		ClaimantOrgID: c.ClaimantOrgID, AgreementID: c.AgreementID, StreetID: c.StreetID,
+		ID: c.ID, ListingID: c.ListingID, ListingTitle: listing.Title, ListingCategory: listing.Category,
+		ListingSide: string(c.ListingSide), OwnerOrgID: c.OwnerOrgID, OwnerOrgName: nameOr(n.Org(c.OwnerOrgID)),
+		ClaimantOrgID: c.ClaimantOrgID, ClaimantOrgName: nameOr(n.Org(c.ClaimantOrgID)),
+		AgreementID: c.AgreementID, AgreementTitle: nameOr(n.Agreement(c.AgreementID)),
+		StreetID: c.StreetID, StreetName: nameOr(n.Org(c.StreetID)),
 		CounterpartListingID: optional(c.CounterpartListingID), Quantity: c.Quantity,
 		Window: WindowDTO{Start: c.Window.Start.In(loc), End: c.Window.End.In(loc), RRule: c.Window.RRule},
 		Note:   c.Note, Status: string(c.EffectiveStatus(now)), OwnerConfirmedAt: c.OwnerConfirmedAt,
@@ -88,20 +115,30 @@ func claimResponse(c domain.Claim, now time.Time, withHistory bool) ClaimRespons
 		n := c.Rating
 		r.Rating = &n
 	}
+	if cp, ok := n.Listing(c.CounterpartListingID); ok {
+		r.CounterpartListingTitle = &cp.Title
+	}
 	if withHistory {
 		r.History = make([]HistoryDTO, len(c.History))
 		for i, h := range c.History {
-			r.History[i] = HistoryDTO{At: h.At, ActorID: h.ActorID, Action: h.Action, From: optional(string(h.From)), To: string(h.To), Note: h.Note}
+			r.History[i] = HistoryDTO{At: h.At, ActorID: h.ActorID, ActorName: n.Actor(h.ActorID), Action: h.Action, From: optional(string(h.From)), To: string(h.To), Note: h.Note}
 		}
 	}
 	return r
 }
 
-type claimHandlers struct{ m *domain.Marketplace }
+type claimHandlers struct {
+	m     *domain.Marketplace
+	names *domain.Namer
+}
 
 func (h claimHandlers) respond(c echo.Context, status int, cl domain.Claim) error {
+	n, err := names(c, h.names, func(r *domain.NameRefs) { claimRefs(r, cl, true) })
+	if err != nil {
+		return err
+	}
 	setETag(c, cl.Version)
-	return c.JSON(status, claimResponse(cl, h.m.Now(), true))
+	return c.JSON(status, claimResponse(cl, h.m.Now(), true, n))
 }
 
 // create godoc
@@ -146,6 +183,7 @@ func (h claimHandlers) create(c echo.Context) error {
 // @Success      200  {object}  ClaimResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id} [get]
 func (h claimHandlers) get(c echo.Context) error {
@@ -162,7 +200,7 @@ func (h claimHandlers) get(c echo.Context) error {
 // @ID           listClaims
 // @Tags         claims
 // @Produce      json
-// @Param        status      query     string  false  "status"  Enums(pending,approved,rejected,cancelled,expired,fulfilled)
+// @Param        status      query     []string  false  "any of these statuses, comma-separated (status=a,b)"  Enums(pending,approved,rejected,cancelled,expired,fulfilled)  collectionFormat(csv)
 // @Param        street_id   query     string  false  "street"
 // @Param        org_id      query     string  false  "owner or claimant org"
 // @Param        listing_id  query     string  false  "listing"
@@ -179,21 +217,27 @@ func (h claimHandlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	st := domain.ClaimStatus(c.QueryParam("status"))
-	switch st {
-	case "", domain.ClaimPending, domain.ClaimApproved, domain.ClaimRejected, domain.ClaimCancelled, domain.ClaimExpired, domain.ClaimFulfilled:
-	default:
-		return fieldProblem(http.StatusUnprocessableEntity, "status", "invalid", "status must be pending, approved, rejected, cancelled, expired or fulfilled")
+	st, err := domain.ParseStatuses("status", c.QueryParam("status"), domain.ClaimStatuses)
+	if err != nil {
+		return err
 	}
 	items, err := h.m.ListClaims(c.Request().Context(), principal(c), domain.ClaimFilter{
-		Status: st, StreetID: c.QueryParam("street_id"), OrgID: c.QueryParam("org_id"), ListingID: c.QueryParam("listing_id"), Page: pg,
+		Statuses: st, StreetID: c.QueryParam("street_id"), OrgID: c.QueryParam("org_id"), ListingID: c.QueryParam("listing_id"), Page: pg,
+	})
+	if err != nil {
+		return err
+	}
+	items, last := domain.Paginate(items, pg.Limit, func(cl domain.Claim) string { return cl.ID })
+	n, err := names(c, h.names, func(r *domain.NameRefs) {
+		for _, cl := range items {
+			claimRefs(r, cl, false)
+		}
 	})
 	if err != nil {
 		return err
 	}
 	now := h.m.Now()
-	return c.JSON(http.StatusOK, listOf(items, pg.Limit, func(cl domain.Claim) string { return cl.ID },
-		func(cl domain.Claim) ClaimResponse { return claimResponse(cl, now, false) }))
+	return c.JSON(http.StatusOK, listPage(items, last, func(cl domain.Claim) ClaimResponse { return claimResponse(cl, now, false, n) }))
 }
 
 func (h claimHandlers) act(c echo.Context, action domain.ClaimAction) error {
@@ -238,6 +282,7 @@ func (h claimHandlers) act(c echo.Context, action domain.ClaimAction) error {
 // @Failure      403   {object}  Problem
 // @Failure      404   {object}  Problem
 // @Failure      409   {object}  Problem
+// @Failure      422   {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id}/approve [post]
 func (h claimHandlers) approve(c echo.Context) error { return h.act(c, domain.ActionApprove) }
@@ -275,6 +320,7 @@ func (h claimHandlers) reject(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      403   {object}  Problem
 // @Failure      404   {object}  Problem
 // @Failure      409   {object}  Problem
+// @Failure      422   {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id}/cancel [post]
 func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.ActionCancel) }
@@ -291,6 +337,7 @@ func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
 // @Failure      409  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id}/confirm [post]
 func (h claimHandlers) confirm(c echo.Context) error { return h.act(c, domain.ActionConfirm) }

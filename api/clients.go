@@ -13,8 +13,8 @@ import (
 type ClientRequest struct {
 	Name   *string  `json:"name" example:"五星街道停车小程序"`
 	OrgID  *string  `json:"org_id"`
-	Scopes []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read" example:"listings:read,claims:write"`
-} // @name ClientRequest
+	Scopes []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read,people:write,people:act" example:"listings:read,claims:write"`
+} // @name AppRequest
 
 // ClientResponse is a registered app. Its secret is never shown here: only at creation and
 // after a rotation (ClientWithSecret).
@@ -23,7 +23,8 @@ type ClientResponse struct {
 	ClientID string   `json:"client_id" example:"gj_5f2b9c1d7e3a4b6c8d0e1f2a"`
 	Name     string   `json:"name" example:"五星街道停车小程序"`
 	OrgID    string   `json:"org_id"`
-	Scopes   []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read" example:"listings:read,claims:write"`
+	OrgName  string   `json:"org_name" example:"五星社区"`
+	Scopes   []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read,people:write,people:act" example:"listings:read,claims:write"`
 	// PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
 	// null before any rotation.
 	PreviousSecretExpiresAt *time.Time `json:"previous_secret_expires_at"`
@@ -33,33 +34,41 @@ type ClientResponse struct {
 	Version   int64      `json:"version"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
-} // @name Client
+} // @name App
 
 // ClientSecretResponse is an app with its plain secret, shown once. Store it at once: the
 // server keeps only a hash and cannot show it again.
 type ClientSecretResponse struct {
 	ClientResponse
-	ClientSecret string `json:"client_secret" example:"gjs_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
-} // @name ClientWithSecret
+	// ClientSecret is absent when an Idempotency-Key replay answers: it is shown only once.
+	ClientSecret string `json:"client_secret,omitempty" example:"gjs_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
+} // @name AppWithSecret
 
 // ClientList is a page of apps.
-type ClientList = List[ClientResponse] // @name ClientList
+type ClientList = List[ClientResponse] // @name AppList
 
-func clientResponse(c domain.Client) ClientResponse {
+func clientResponse(c domain.Client, n domain.Names) ClientResponse {
 	return ClientResponse{
-		ID: c.ID, ClientID: c.ClientID, Name: c.Name, OrgID: c.OrgID, Scopes: c.Scopes,
+		ID: c.ID, ClientID: c.ClientID, Name: c.Name, OrgID: c.OrgID, OrgName: nameOr(n.Org(c.OrgID)), Scopes: c.Scopes,
 		PreviousSecretExpiresAt: c.PreviousSecretExpiresAt, RevokedAt: c.RevokedAt,
 		CreatedBy: c.CreatedBy, Version: c.Version, CreatedAt: c.CreatedAt, UpdatedAt: c.UpdatedAt,
 	}
 }
 
-type clientHandlers struct{ svc *domain.ClientService }
+type clientHandlers struct {
+	svc   *domain.ClientService
+	names *domain.Namer
+}
 
 // withSecret answers an app with its secret, which no cache may keep.
-func withSecret(c echo.Context, status int, cl domain.Client, secret string) error {
+func (h clientHandlers) withSecret(c echo.Context, status int, cl domain.Client, secret string) error {
+	n, err := names(c, h.names, func(r *domain.NameRefs) { r.Org(cl.OrgID) })
+	if err != nil {
+		return err
+	}
 	noStore(c)
 	setETag(c, cl.Version)
-	return c.JSON(status, ClientSecretResponse{ClientResponse: clientResponse(cl), ClientSecret: secret})
+	return c.JSON(status, ClientSecretResponse{ClientResponse: clientResponse(cl, n), ClientSecret: secret})
 }
 
 // create godoc
@@ -88,7 +97,7 @@ func (h clientHandlers) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return withSecret(c, http.StatusCreated, cl, secret)
+	return h.withSecret(c, http.StatusCreated, cl, secret)
 }
 
 // list godoc
@@ -115,7 +124,16 @@ func (h clientHandlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listOf(cls, pg.Limit, func(cl domain.Client) string { return cl.ID }, clientResponse))
+	cls, last := domain.Paginate(cls, pg.Limit, func(cl domain.Client) string { return cl.ID })
+	n, err := names(c, h.names, func(r *domain.NameRefs) {
+		for _, cl := range cls {
+			r.Org(cl.OrgID)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listPage(cls, last, func(cl domain.Client) ClientResponse { return clientResponse(cl, n) }))
 }
 
 // revoke godoc
@@ -128,6 +146,7 @@ func (h clientHandlers) list(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /clients/{id} [delete]
 func (h clientHandlers) revoke(c echo.Context) error {
@@ -158,5 +177,5 @@ func (h clientHandlers) rotateSecret(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return withSecret(c, http.StatusOK, cl, secret)
+	return h.withSecret(c, http.StatusOK, cl, secret)
 }

@@ -37,7 +37,7 @@ func (h listingHandlers) createOffer(c echo.Context) error { return h.create(c, 
 // @Tags         offers
 // @Produce      json
 // @Param        category   query     string  false  "category code"
-// @Param        status     query     string  false  "status"  Enums(open,paused,closed)
+// @Param        status     query     []string  false  "any of these statuses, comma-separated (status=a,b)"  Enums(open,paused,closed)  collectionFormat(csv)
 // @Param        org_id     query     string  false  "owner org"
 // @Param        street_id  query     string  false  "street"
 // @Param        near       query     string  false  "lat,lng (WGS-84)"
@@ -65,6 +65,7 @@ func (h listingHandlers) listOffers(c echo.Context) error { return h.list(c, dom
 // @Header       200  {string}  ETag  "the version"
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /offers/{id} [get]
 func (h listingHandlers) getOffer(c echo.Context) error { return h.get(c, domain.SideOffer) }
@@ -138,7 +139,7 @@ func (h listingHandlers) createNeed(c echo.Context) error { return h.create(c, d
 // @Tags         needs
 // @Produce      json
 // @Param        category   query     string  false  "category code"
-// @Param        status     query     string  false  "status"  Enums(open,paused,closed)
+// @Param        status     query     []string  false  "any of these statuses, comma-separated (status=a,b)"  Enums(open,paused,closed)  collectionFormat(csv)
 // @Param        org_id     query     string  false  "owner org"
 // @Param        street_id  query     string  false  "street"
 // @Param        near       query     string  false  "lat,lng (WGS-84)"
@@ -166,6 +167,7 @@ func (h listingHandlers) listNeeds(c echo.Context) error { return h.list(c, doma
 // @Header       200  {string}  ETag  "the version"
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /needs/{id} [get]
 func (h listingHandlers) getNeed(c echo.Context) error { return h.get(c, domain.SideNeed) }

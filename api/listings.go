@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -40,7 +39,9 @@ type ListingResponse struct {
 	ID             string      `json:"id"`
 	Side           string      `json:"side" enums:"offer,need"`
 	OrgID          string      `json:"org_id"`
+	OrgName        string      `json:"org_name" example:"市第一中学"`
 	StreetID       string      `json:"street_id"`
+	StreetName     string      `json:"street_name" example:"五星街道"`
 	Category       string      `json:"category"`
 	Title          string      `json:"title"`
 	Description    string      `json:"description"`
@@ -96,9 +97,13 @@ func (r ListingRequest) toDomain() (domain.ListingInput, error) {
 	return in, nil
 }
 
-func listingResponse(l domain.Listing, now time.Time) ListingResponse {
+// listingRefs names the ids a listing response shows names beside.
+func listingRefs(r *domain.NameRefs, l domain.Listing) { r.Org(l.OrgID, l.StreetID) }
+
+func listingResponse(l domain.Listing, now time.Time, n domain.Names) ListingResponse {
 	r := ListingResponse{
-		ID: l.ID, Side: string(l.Side), OrgID: l.OrgID, StreetID: l.StreetID, Category: l.Category,
+		ID: l.ID, Side: string(l.Side), OrgID: l.OrgID, OrgName: nameOr(n.Org(l.OrgID)),
+		StreetID: l.StreetID, StreetName: nameOr(n.Org(l.StreetID)), Category: l.Category,
 		Title: l.Title, Description: l.Description, Quantity: l.Quantity, Location: *locationResponse(l.Location),
 		RadiusKm: l.RadiusKm, Timezone: l.TimeZone, Visibility: string(l.Visibility), ValidUntil: l.ValidUntil,
 		Status: string(l.EffectiveStatus(now)), Version: l.Version, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt,
@@ -115,11 +120,18 @@ func listingResponse(l domain.Listing, now time.Time) ListingResponse {
 	return r
 }
 
-type listingHandlers struct{ m *domain.Marketplace }
+type listingHandlers struct {
+	m     *domain.Marketplace
+	names *domain.Namer
+}
 
 func (h listingHandlers) respond(c echo.Context, status int, l domain.Listing) error {
+	n, err := names(c, h.names, func(r *domain.NameRefs) { listingRefs(r, l) })
+	if err != nil {
+		return err
+	}
 	setETag(c, l.Version)
-	return c.JSON(status, listingResponse(l, h.m.Now()))
+	return c.JSON(status, listingResponse(l, h.m.Now(), n))
 }
 
 func (h listingHandlers) create(c echo.Context, side domain.Side) error {
@@ -167,11 +179,8 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 		Side: side, Category: c.QueryParam("category"), OrgID: c.QueryParam("org_id"),
 		StreetID: c.QueryParam("street_id"), Query: strings.TrimSpace(c.QueryParam("q")), Page: pg,
 	}
-	if s := c.QueryParam("status"); s != "" {
-		f.Status = domain.ListingStatus(s)
-		if f.Status != domain.ListingOpen && f.Status != domain.ListingPaused && f.Status != domain.ListingClosed {
-			return fieldProblem(http.StatusUnprocessableEntity, "status", "invalid", "status must be open, paused or closed")
-		}
+	if f.Statuses, err = domain.ParseStatuses("status", c.QueryParam("status"), domain.ListingStatuses); err != nil {
+		return err
 	}
 	if s := c.QueryParam("near"); s != "" {
 		lat, lng, ok := parseLatLng(s)
@@ -181,15 +190,15 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 		f.Near = &domain.Location{Lat: lat, Lng: lng}
 		f.RadiusKm = domain.DefaultRadiusKm
 		if r := c.QueryParam("radius_km"); r != "" {
-			v, err := strconv.ParseFloat(r, 64)
-			if err != nil || v <= 0 || v > domain.MaxRadiusKm {
+			v, ok := parseFinite(r)
+			if !ok || v <= 0 || v > domain.MaxRadiusKm {
 				return fieldProblem(http.StatusUnprocessableEntity, "radius_km", "out_of_range", "radius_km must be in (0, 100]")
 			}
 			f.RadiusKm = v
 		}
 	}
 	if c.QueryParam("from") != "" || c.QueryParam("to") != "" {
-		from, to, err := timeRange(c, false)
+		from, to, err := timeRange(c, nil)
 		if err != nil {
 			return err
 		}
@@ -200,12 +209,20 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 		return err
 	}
 	now := h.m.Now()
-	return c.JSON(http.StatusOK, listOf(items, pg.Limit, func(l domain.Listing) string { return l.ID },
-		func(l domain.Listing) ListingResponse { return listingResponse(l, now) }))
+	items, last := domain.Paginate(items, pg.Limit, func(l domain.Listing) string { return l.ID })
+	n, err := names(c, h.names, func(r *domain.NameRefs) {
+		for _, l := range items {
+			listingRefs(r, l)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listPage(items, last, func(l domain.Listing) ListingResponse { return listingResponse(l, now, n) }))
 }
 
 func (h listingHandlers) availability(c echo.Context, side domain.Side) error {
-	from, to, err := timeRange(c, true)
+	from, to, err := timeRange(c, h.m.Now)
 	if err != nil {
 		return err
 	}
@@ -225,16 +242,18 @@ func parseLatLng(s string) (float64, float64, bool) {
 	if !ok {
 		return 0, 0, false
 	}
-	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	lng, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
+	lat, ok1 := parseFinite(a)
+	lng, ok2 := parseFinite(b)
+	if !ok1 || !ok2 || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
 		return 0, 0, false
 	}
 	return lat, lng, true
 }
 
-// timeRange reads ?from= and ?to= (RFC 3339). With defaults, from is now and to is from + 7 days.
-func timeRange(c echo.Context, defaults bool) (time.Time, time.Time, error) {
+// timeRange reads ?from= and ?to= (RFC 3339). With a clock, a missing from is now and a missing
+// to is from + 7 days; without one, both are required together.
+func timeRange(c echo.Context, clock func() time.Time) (time.Time, time.Time, error) {
+	defaults := clock != nil
 	parse := func(name string) (time.Time, bool, error) {
 		s := c.QueryParam(name)
 		if s == "" {
@@ -259,7 +278,7 @@ func timeRange(c echo.Context, defaults bool) (time.Time, time.Time, error) {
 		if !defaults {
 			return from, to, fieldProblem(http.StatusUnprocessableEntity, "from", "required", "from and to go together")
 		}
-		from = time.Now()
+		from = clock()
 	}
 	if !hasTo {
 		if !defaults {

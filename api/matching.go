@@ -51,31 +51,48 @@ type RunStatsDTO struct {
 
 // ProposalDTO is one pairing proposed by a run.
 type ProposalDTO struct {
-	ID          string  `json:"id"`
-	NeedID      string  `json:"need_id"`
-	OfferID     string  `json:"offer_id"`
-	Quantity    int64   `json:"quantity"`
-	Score       float64 `json:"score"`
-	AgreementID *string `json:"agreement_id"`
+	ID           string  `json:"id"`
+	NeedID       string  `json:"need_id"`
+	NeedTitle    string  `json:"need_title" example:"周末志愿者"`
+	NeedOrgID    string  `json:"need_org_id"`
+	NeedOrgName  string  `json:"need_org_name" example:"五星社区"`
+	OfferID      string  `json:"offer_id"`
+	OfferTitle   string  `json:"offer_title" example:"夜间错时停车位"`
+	OfferOrgID   string  `json:"offer_org_id"`
+	OfferOrgName string  `json:"offer_org_name" example:"市第一中学"`
+	Quantity     int64   `json:"quantity"`
+	Score        float64 `json:"score"`
+	AgreementID  *string `json:"agreement_id"`
 	// ClaimID is set once the proposal has been accepted.
 	ClaimID *string `json:"claim_id"`
 } // @name MatchingProposal
 
+// RunSummary is a matching run without its proposals, as listed.
+type RunSummary struct {
+	ID         string      `json:"id"`
+	StreetID   string      `json:"street_id"`
+	StreetName string      `json:"street_name" example:"五星街道"`
+	CreatedBy  string      `json:"created_by"`
+	Categories []string    `json:"categories"`
+	From       time.Time   `json:"from"`
+	To         time.Time   `json:"to"`
+	CreatedAt  time.Time   `json:"created_at"`
+	Objective  float64     `json:"objective"`
+	Stats      RunStatsDTO `json:"stats"`
+} // @name MatchingRunSummary
+
+// RunSummaryList is a page of runs, newest first.
+type RunSummaryList = List[RunSummary] // @name MatchingRunList
+
 // RunResponse is a matching run and its proposals.
 type RunResponse struct {
-	ID         string        `json:"id"`
-	StreetID   string        `json:"street_id"`
-	Categories []string      `json:"categories"`
-	From       time.Time     `json:"from"`
-	To         time.Time     `json:"to"`
-	CreatedAt  time.Time     `json:"created_at"`
-	Objective  float64       `json:"objective"`
-	Stats      RunStatsDTO   `json:"stats"`
-	Proposals  []ProposalDTO `json:"proposals"`
+	RunSummary
+	Proposals []ProposalDTO `json:"proposals"`
 } // @name MatchingRun
 
 type matchingHandlers struct {
 	m      *domain.Marketplace
+	names  *domain.Namer
 	claims claimHandlers
 }
 
@@ -92,11 +109,19 @@ func (h matchingHandlers) suggestions(c echo.Context, side domain.Side) error {
 	if err != nil {
 		return err
 	}
+	n, err := names(c, h.names, func(r *domain.NameRefs) {
+		for _, s := range items {
+			listingRefs(r, s.Listing)
+		}
+	})
+	if err != nil {
+		return err
+	}
 	now := h.m.Now()
 	out := List[SuggestionDTO]{Items: make([]SuggestionDTO, len(items))}
 	for i, s := range items {
 		out.Items[i] = SuggestionDTO{
-			Listing: listingResponse(s.Listing, now), Score: s.Score, Quantity: s.Quantity,
+			Listing: listingResponse(s.Listing, now, n), Score: s.Score, Quantity: s.Quantity,
 			Reasons: ReasonsDTO{DistanceKm: s.DistanceKm, TimeOverlap: s.TimeOverlap, CapacityFit: s.CapacityFit,
 				CategoryExact: s.Exact, AgreementID: optional(s.AgreementID)},
 		}
@@ -140,18 +165,80 @@ func (h matchingHandlers) offerSuggestions(c echo.Context) error {
 	return h.suggestions(c, domain.SideOffer)
 }
 
-func runResponse(r domain.Run) RunResponse {
-	out := RunResponse{
-		ID: r.ID, StreetID: r.StreetID, Categories: r.Categories, From: r.From, To: r.To, CreatedAt: r.CreatedAt,
-		Objective: r.Objective, Proposals: make([]ProposalDTO, len(r.Proposals)),
+func runSummary(r domain.Run, n domain.Names) RunSummary {
+	cats := r.Categories
+	if cats == nil {
+		cats = []string{}
+	}
+	return RunSummary{
+		ID: r.ID, StreetID: r.StreetID, StreetName: nameOr(n.Org(r.StreetID)), CreatedBy: r.CreatedBy,
+		Categories: cats, From: r.From, To: r.To, CreatedAt: r.CreatedAt, Objective: r.Objective,
 		Stats: RunStatsDTO{Needs: r.Stats.Needs, Offers: r.Stats.Offers, Candidates: r.Stats.Candidates,
 			MatchedQuantity: r.Stats.MatchedQuantity, UnmetQuantity: r.Stats.UnmetQuantity, ElapsedMS: r.Stats.ElapsedMS},
 	}
+}
+
+func runResponse(r domain.Run, n domain.Names) RunResponse {
+	out := RunResponse{RunSummary: runSummary(r, n), Proposals: make([]ProposalDTO, len(r.Proposals))}
 	for i, p := range r.Proposals {
-		out.Proposals[i] = ProposalDTO{ID: p.ID, NeedID: p.NeedID, OfferID: p.OfferID, Quantity: p.Quantity,
-			Score: p.Score, AgreementID: optional(p.AgreementID), ClaimID: optional(p.ClaimID)}
+		need, _ := n.Listing(p.NeedID)
+		offer, _ := n.Listing(p.OfferID)
+		out.Proposals[i] = ProposalDTO{ID: p.ID, NeedID: p.NeedID, NeedTitle: need.Title, NeedOrgID: need.OrgID,
+			NeedOrgName: need.OrgName, OfferID: p.OfferID, OfferTitle: offer.Title, OfferOrgID: offer.OrgID,
+			OfferOrgName: offer.OrgName, Quantity: p.Quantity, Score: p.Score,
+			AgreementID: optional(p.AgreementID), ClaimID: optional(p.ClaimID)}
 	}
 	return out
+}
+
+// respondRun answers a run with the names of its street and of its proposals' listings.
+func (h matchingHandlers) respondRun(c echo.Context, status int, r domain.Run) error {
+	n, err := names(c, h.names, func(refs *domain.NameRefs) {
+		refs.Org(r.StreetID)
+		for _, p := range r.Proposals {
+			refs.Listing(p.NeedID, p.OfferID)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(status, runResponse(r, n))
+}
+
+// listRuns godoc
+// @Summary      List a street's matching runs
+// @Description  Newest first, without their proposals (GET /matching/runs/{id} has them). Coordinators of that street and admins; anyone else is 403.
+// @ID           listMatchingRuns
+// @Tags         matching
+// @Produce      json
+// @Param        street_id  query     string  true   "the street"
+// @Param        limit      query     int     false  "page size (1–100, default 20)"
+// @Param        cursor     query     string  false  "next_cursor of the previous page"
+// @Success      200        {object}  RunSummaryList
+// @Failure      401        {object}  Problem
+// @Failure      403        {object}  Problem
+// @Failure      422        {object}  Problem
+// @Security     bearer
+// @Router       /matching/runs [get]
+func (h matchingHandlers) listRuns(c echo.Context) error {
+	pg, err := pageParams(c)
+	if err != nil {
+		return err
+	}
+	runs, err := h.m.ListRuns(c.Request().Context(), principal(c), domain.RunFilter{StreetID: c.QueryParam("street_id"), Page: pg})
+	if err != nil {
+		return err
+	}
+	runs, last := domain.Paginate(runs, pg.Limit, func(r domain.Run) string { return r.ID })
+	n, err := names(c, h.names, func(refs *domain.NameRefs) {
+		for _, r := range runs {
+			refs.Org(r.StreetID)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listPage(runs, last, func(r domain.Run) RunSummary { return runSummary(r, n) }))
 }
 
 // createRun godoc
@@ -181,7 +268,7 @@ func (h matchingHandlers) createRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, runResponse(r))
+	return h.respondRun(c, http.StatusCreated, r)
 }
 
 // getRun godoc
@@ -193,6 +280,7 @@ func (h matchingHandlers) createRun(c echo.Context) error {
 // @Success      200  {object}  RunResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /matching/runs/{id} [get]
 func (h matchingHandlers) getRun(c echo.Context) error {
@@ -200,7 +288,7 @@ func (h matchingHandlers) getRun(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, runResponse(r))
+	return h.respondRun(c, http.StatusOK, r)
 }
 
 // acceptProposal godoc

@@ -11,9 +11,10 @@ import (
 
 // LocationDTO is a point in WGS-84 (or GCJ-02 on input when crs says so).
 type LocationDTO struct {
-	Lat     float64 `json:"lat" example:"24.3264"`
-	Lng     float64 `json:"lng" example:"109.4281"`
-	Address string  `json:"address,omitempty" example:"柳州市城中区五星街"`
+	// Lat and Lng are required: a location without one is refused, never read as 0.
+	Lat     *float64 `json:"lat" validate:"required" example:"24.3264"`
+	Lng     *float64 `json:"lng" validate:"required" example:"109.4281"`
+	Address string   `json:"address,omitempty" example:"柳州市城中区五星街"`
 	// CRS of the input coordinates: wgs84 (default) or gcj02 (WeChat and Chinese map SDKs); the
 	// server stores and answers WGS-84.
 	CRS string `json:"crs,omitempty" enums:"wgs84,gcj02"`
@@ -34,21 +35,26 @@ type OrgRequest struct {
 
 // OrgResponse is an organisation. contact_phone is masked unless the caller may see it.
 type OrgResponse struct {
-	ID           string       `json:"id"`
-	Kind         string       `json:"kind" enums:"district,street,community,unit"`
-	Name         string       `json:"name"`
-	ParentID     *string      `json:"parent_id"`
-	StreetID     *string      `json:"street_id"`
-	DistrictID   *string      `json:"district_id"`
-	CommunityID  *string      `json:"community_id"`
-	Address      string       `json:"address"`
-	Location     *LocationDTO `json:"location"`
-	ContactName  string       `json:"contact_name"`
-	ContactPhone string       `json:"contact_phone"`
-	AdminCode    string       `json:"admin_code"`
-	Version      int64        `json:"version"`
-	CreatedAt    time.Time    `json:"created_at"`
-	UpdatedAt    time.Time    `json:"updated_at"`
+	ID           string  `json:"id"`
+	Kind         string  `json:"kind" enums:"district,street,community,unit"`
+	Name         string  `json:"name"`
+	ParentID     *string `json:"parent_id"`
+	ParentName   *string `json:"parent_name" example:"五星街道"`
+	StreetID     *string `json:"street_id"`
+	StreetName   *string `json:"street_name" example:"五星街道"`
+	DistrictID   *string `json:"district_id"`
+	DistrictName *string `json:"district_name" example:"城中区"`
+	CommunityID  *string `json:"community_id"`
+	// CommunityName is the name of community_id, null with it.
+	CommunityName *string      `json:"community_name" example:"五星社区"`
+	Address       string       `json:"address"`
+	Location      *LocationDTO `json:"location"`
+	ContactName   string       `json:"contact_name"`
+	ContactPhone  string       `json:"contact_phone"`
+	AdminCode     string       `json:"admin_code"`
+	Version       int64        `json:"version"`
+	CreatedAt     time.Time    `json:"created_at"`
+	UpdatedAt     time.Time    `json:"updated_at"`
 } // @name Org
 
 // OrgList is a page of organisations.
@@ -80,11 +86,18 @@ func (r OrgRequest) toDomain() (domain.OrgInput, error) {
 	return in, nil
 }
 
-func orgResponse(o domain.Org, showPhone bool) OrgResponse {
+// orgRefs names the ids an org response shows names beside.
+func orgRefs(r *domain.NameRefs, o domain.Org) {
+	r.Org(o.ParentID, o.StreetID, o.DistrictID, o.CommunityID)
+}
+
+func orgResponse(o domain.Org, showPhone bool, n domain.Names) OrgResponse {
 	r := OrgResponse{
 		ID: o.ID, Kind: string(o.Kind), Name: o.Name,
-		ParentID: optional(o.ParentID), StreetID: optional(o.StreetID),
-		DistrictID: optional(o.DistrictID), CommunityID: optional(o.CommunityID),
+		ParentID: optional(o.ParentID), ParentName: n.Org(o.ParentID),
+		StreetID: optional(o.StreetID), StreetName: n.Org(o.StreetID),
+		DistrictID: optional(o.DistrictID), DistrictName: n.Org(o.DistrictID),
+		CommunityID: optional(o.CommunityID), CommunityName: n.Org(o.CommunityID),
 		Address: o.Address, ContactName: o.ContactName, ContactPhone: o.ContactPhone,
 		AdminCode: o.AdminCode, Version: o.Version, CreatedAt: o.CreatedAt, UpdatedAt: o.UpdatedAt,
 	}
@@ -97,15 +110,22 @@ func orgResponse(o domain.Org, showPhone bool) OrgResponse {
 	return r
 }
 
-type orgHandlers struct{ dir *domain.Directory }
+type orgHandlers struct {
+	dir   *domain.Directory
+	names *domain.Namer
+}
 
 func (h orgHandlers) respond(c echo.Context, status int, o domain.Org) error {
 	shows, err := h.dir.PhoneVisibility(c.Request().Context(), principal(c))
 	if err != nil {
 		return err
 	}
+	n, err := names(c, h.names, func(r *domain.NameRefs) { orgRefs(r, o) })
+	if err != nil {
+		return err
+	}
 	setETag(c, o.Version)
-	return c.JSON(status, orgResponse(o, shows(o)))
+	return c.JSON(status, orgResponse(o, shows(o), n))
 }
 
 // create godoc
@@ -147,6 +167,7 @@ func (h orgHandlers) create(c echo.Context) error {
 // @Header       200  {string}  ETag  "the version"
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /orgs/{id} [get]
 func (h orgHandlers) get(c echo.Context) error {
@@ -191,8 +212,16 @@ func (h orgHandlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listOf(orgs, pg.Limit, func(o domain.Org) string { return o.ID },
-		func(o domain.Org) OrgResponse { return orgResponse(o, shows(o)) }))
+	orgs, last := domain.Paginate(orgs, pg.Limit, func(o domain.Org) string { return o.ID })
+	n, err := names(c, h.names, func(r *domain.NameRefs) {
+		for _, o := range orgs {
+			orgRefs(r, o)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listPage(orgs, last, func(o domain.Org) OrgResponse { return orgResponse(o, shows(o), n) }))
 }
 
 // update godoc

@@ -30,7 +30,7 @@ func pageParams(c echo.Context) (domain.Page, error) {
 	}
 	if s := c.QueryParam("cursor"); s != "" {
 		b, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil || len(b) == 0 {
+		if err != nil || len(b) == 0 || !cleanText(string(b)) {
 			return p, fieldProblem(http.StatusUnprocessableEntity, "cursor", "invalid", "cursor is not one this server issued")
 		}
 		p.After = string(b)
@@ -54,6 +54,11 @@ func limitParam(c echo.Context) (int, error) {
 // listOf trims a store result fetched with limit+1 rows, converts it, and sets next_cursor.
 func listOf[D, T any](items []D, limit int, id func(D) string, conv func(D) T) List[T] {
 	items, last := domain.Paginate(items, limit, id)
+	return listPage(items, last, conv)
+}
+
+// listPage converts a page already trimmed by domain.Paginate; last is the id to continue after.
+func listPage[D, T any](items []D, last string, conv func(D) T) List[T] {
 	out := List[T]{Items: make([]T, len(items))}
 	for i, it := range items {
 		out.Items[i] = conv(it)

@@ -28,6 +28,7 @@ type UserResponse struct {
 	Phone       string    `json:"phone"`
 	Role        string    `json:"role" enums:"admin,coordinator,community_staff,liaison"`
 	OrgID       string    `json:"org_id"`
+	OrgName     string    `json:"org_name" example:"五星社区"`
 	Active      bool      `json:"active"`
 	Version     int64     `json:"version"`
 	CreatedAt   time.Time `json:"created_at"`
@@ -46,10 +47,10 @@ func (r UserRequest) toDomain() domain.UserInput {
 	return in
 }
 
-func userResponse(u domain.User, showPhone bool) UserResponse {
+func userResponse(u domain.User, orgName string, showPhone bool) UserResponse {
 	r := UserResponse{
 		ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Phone: u.Phone, Role: string(u.Role),
-		OrgID: u.OrgID, Active: u.Active, Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
+		OrgID: u.OrgID, OrgName: orgName, Active: u.Active, Version: u.Version, CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt,
 	}
 	if !showPhone && r.Phone != "" {
 		r.Phone = domain.MaskPhone(r.Phone)
@@ -70,7 +71,7 @@ func (h userHandlers) respond(c echo.Context, status int, u domain.User) error {
 		return err
 	}
 	setETag(c, u.Version)
-	return c.JSON(status, userResponse(u, p.UserID == u.ID || shows(org)))
+	return c.JSON(status, userResponse(u, org.Name, p.UserID == u.ID || shows(org)))
 }
 
 // create godoc
@@ -110,6 +111,7 @@ func (h userHandlers) create(c echo.Context) error {
 // @Success      200  {object}  UserResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /users/{id} [get]
 func (h userHandlers) get(c echo.Context) error {
@@ -146,23 +148,28 @@ func (h userHandlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	// One phone decision per org, each org read once.
+	users, last := domain.Paginate(users, pg.Limit, func(u domain.User) string { return u.ID })
+	// One phone decision per org; the page's orgs are read in one query.
 	shows, err := h.dir.PhoneVisibility(ctx, p)
 	if err != nil {
 		return err
 	}
-	shown := map[string]bool{}
+	ids := []string{}
 	for _, u := range users {
-		if _, ok := shown[u.OrgID]; !ok {
-			org, err := h.dir.GetOrg(ctx, p, u.OrgID)
-			if err != nil {
-				return err
-			}
-			shown[u.OrgID] = shows(org)
-		}
+		ids = append(ids, u.OrgID)
 	}
-	return c.JSON(http.StatusOK, listOf(users, pg.Limit, func(u domain.User) string { return u.ID },
-		func(u domain.User) UserResponse { return userResponse(u, shown[u.OrgID] || u.ID == p.UserID) }))
+	orgs, err := h.dir.ListOrgs(ctx, p, domain.OrgFilter{IDs: ids})
+	if err != nil {
+		return err
+	}
+	shown, orgName := map[string]bool{}, map[string]string{}
+	for _, o := range orgs {
+		shown[o.ID], orgName[o.ID] = shows(o), o.Name
+	}
+	return c.JSON(http.StatusOK, listPage(users, last,
+		func(u domain.User) UserResponse {
+			return userResponse(u, orgName[u.OrgID], shown[u.OrgID] || u.ID == p.UserID)
+		}))
 }
 
 // update godoc
@@ -210,6 +217,7 @@ func (h userHandlers) update(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /users/{id} [delete]
 func (h userHandlers) deactivate(c echo.Context) error {

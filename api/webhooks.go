@@ -14,28 +14,31 @@ type WebhookRequest struct {
 	// URL receives the deliveries: absolute https, at most 2048 characters, no user info, and
 	// resolving to public addresses only.
 	URL    *string  `json:"url" example:"https://example.com/hooks/gongjian"`
-	Events []string `json:"events" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled" example:"claim.created,claim.approved"`
+	Events []string `json:"events" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled,person.registered,person.verified,pass.issued,pass.revoked" example:"claim.created,claim.approved"`
 } // @name WebhookRequest
 
 // WebhookResponse is a webhook. Its secret is shown only at creation (WebhookWithSecret).
 type WebhookResponse struct {
 	ID     string   `json:"id"`
 	URL    string   `json:"url" example:"https://example.com/hooks/gongjian"`
-	Events []string `json:"events" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled" example:"claim.created,claim.approved"`
+	Events []string `json:"events" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled,person.registered,person.verified,pass.issued,pass.revoked" example:"claim.created,claim.approved"`
 	// StreetID and OrgID are the part of the feed delivered, fixed at creation from the
 	// creator's rights: a street (coordinators), an org (staff, liaison officers, apps), or
 	// neither (admins: every event).
-	StreetID  *string   `json:"street_id"`
-	OrgID     *string   `json:"org_id"`
-	CreatedBy string    `json:"created_by"`
-	CreatedAt time.Time `json:"created_at"`
+	StreetID   *string   `json:"street_id"`
+	StreetName *string   `json:"street_name" example:"五星街道"`
+	OrgID      *string   `json:"org_id"`
+	OrgName    *string   `json:"org_name" example:"五星社区"`
+	CreatedBy  string    `json:"created_by"`
+	CreatedAt  time.Time `json:"created_at"`
 } // @name Webhook
 
 // WebhookSecretResponse is a new webhook with its signing secret, shown once.
 type WebhookSecretResponse struct {
 	WebhookResponse
-	// Secret is the HMAC-SHA256 key of Gongjian-Signature. Store it now: it is never shown again.
-	Secret string `json:"secret" example:"gjwh_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
+	// Secret is the HMAC-SHA256 key of Gongjian-Signature. Store it now: it is never shown again
+	// (an Idempotency-Key replay answers without it).
+	Secret string `json:"secret,omitempty" example:"gjwh_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
 } // @name WebhookWithSecret
 
 // WebhookList is a page of webhooks.
@@ -74,9 +77,10 @@ type AttemptResponse struct {
 // DeliveryList is a page of deliveries.
 type DeliveryList = List[DeliveryResponse] // @name WebhookDeliveryList
 
-func webhookResponse(w domain.Webhook) WebhookResponse {
+func webhookResponse(w domain.Webhook, n domain.Names) WebhookResponse {
 	return WebhookResponse{
-		ID: w.ID, URL: w.URL, Events: w.Events, StreetID: optString(w.StreetID), OrgID: optString(w.OrgID),
+		ID: w.ID, URL: w.URL, Events: w.Events, StreetID: optString(w.StreetID), StreetName: n.Org(w.StreetID),
+		OrgID: optString(w.OrgID), OrgName: n.Org(w.OrgID),
 		CreatedBy: w.CreatedBy, CreatedAt: w.CreatedAt,
 	}
 }
@@ -107,7 +111,19 @@ func optString(s string) *string {
 	return &s
 }
 
-type webhookHandlers struct{ svc *domain.WebhookService }
+type webhookHandlers struct {
+	svc   *domain.WebhookService
+	names *domain.Namer
+}
+
+// named names the orgs of webhooks in one query.
+func (h webhookHandlers) named(c echo.Context, ws ...domain.Webhook) (domain.Names, error) {
+	return names(c, h.names, func(r *domain.NameRefs) {
+		for _, w := range ws {
+			r.Org(w.StreetID, w.OrgID)
+		}
+	})
+}
 
 // create godoc
 // @Summary      Create a webhook
@@ -135,7 +151,11 @@ func (h webhookHandlers) create(c echo.Context) error {
 		return err
 	}
 	noStore(c)
-	return c.JSON(http.StatusCreated, WebhookSecretResponse{WebhookResponse: webhookResponse(w), Secret: w.Secret})
+	n, err := h.named(c, w)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, WebhookSecretResponse{WebhookResponse: webhookResponse(w, n), Secret: w.Secret})
 }
 
 // list godoc
@@ -161,7 +181,12 @@ func (h webhookHandlers) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, listOf(ws, pg.Limit, func(w domain.Webhook) string { return w.ID }, webhookResponse))
+	ws, last := domain.Paginate(ws, pg.Limit, func(w domain.Webhook) string { return w.ID })
+	n, err := h.named(c, ws...)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, listPage(ws, last, func(w domain.Webhook) WebhookResponse { return webhookResponse(w, n) }))
 }
 
 // get godoc
@@ -174,6 +199,7 @@ func (h webhookHandlers) list(c echo.Context) error {
 // @Success      200  {object}  WebhookResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /webhooks/{id} [get]
 func (h webhookHandlers) get(c echo.Context) error {
@@ -181,7 +207,11 @@ func (h webhookHandlers) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, webhookResponse(w))
+	n, err := h.named(c, w)
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, webhookResponse(w, n))
 }
 
 // delete godoc
@@ -193,6 +223,7 @@ func (h webhookHandlers) get(c echo.Context) error {
 // @Success      204
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /webhooks/{id} [delete]
 func (h webhookHandlers) delete(c echo.Context) error {

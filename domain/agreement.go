@@ -125,10 +125,7 @@ func today(now time.Time) time.Time {
 
 // EffectiveStatus is the status a reader sees: an active agreement reads expired after ends_on.
 func (a Agreement) EffectiveStatus(now time.Time) AgreementStatus {
-	if a.Status == AgreementActive && today(now).After(a.EndsOn) {
-		return AgreementExpired
-	}
-	return a.Status
+	return AgreementStatus(effective(agreementLapses, string(a.Status), today(now).After(a.EndsOn)))
 }
 
 // IsParty reports whether org is one of the two parties.
@@ -213,10 +210,10 @@ func (a Agreement) coversParties(x, y Org) bool {
 // AgreementFilter selects agreements.
 type AgreementFilter struct {
 	OrgID    string
-	Status   AgreementStatus
-	StreetID string    // restricts to one street (coordinators)
-	PartyOf  string    // restricts to agreements this org is a party of
-	Today    time.Time // the civil date (00:00 UTC) that decides "expired"
+	Statuses []AgreementStatus // any of these (none: all)
+	StreetID string            // restricts to one street (coordinators)
+	PartyOf  string            // restricts to agreements this org is a party of
+	Today    time.Time         // the civil date (00:00 UTC) that decides "expired"
 	Page     Page
 }
 

@@ -41,7 +41,8 @@ type ClientInput struct {
 
 // AllScopes lists the scopes of API.md §2 in their canonical order.
 func AllScopes() []string {
-	return []string{ScopeListingsRead, ScopeListingsWrite, ScopeClaimsRead, ScopeClaimsWrite, ScopeEventsRead}
+	return []string{ScopeListingsRead, ScopeListingsWrite, ScopeClaimsRead, ScopeClaimsWrite, ScopeEventsRead,
+		ScopePeopleWrite, ScopePeopleAct}
 }
 
 // canonicalScopes dedupes scopes and sorts them in the order of AllScopes, so that stored and

@@ -116,20 +116,9 @@ func (s *ClientService) Self(ctx context.Context, p Principal) (Client, error) {
 // (space-delimited; empty: every granted scope). The token's subject is the public client id;
 // what it may do is decided anew on every request from the app's current state.
 func (s *ClientService) Token(ctx context.Context, clientID, secret, scope string) (AppToken, error) {
-	if clientID == "" || secret == "" {
-		return AppToken{}, ErrInvalidClient
-	}
-	c, err := s.clients.GetClientByClientID(ctx, clientID)
-	if errors.Is(err, ErrNotFound) {
-		// Hash anyway, so an unknown client id costs what a wrong secret does.
-		_ = Client{}.CheckSecret(secret, s.now())
-		return AppToken{}, ErrInvalidClient
-	}
+	c, err := s.Authenticate(ctx, clientID, secret)
 	if err != nil {
 		return AppToken{}, err
-	}
-	if !c.CheckSecret(secret, s.now()) {
-		return AppToken{}, ErrInvalidClient
 	}
 	scopes, err := c.Grant(scope)
 	if err != nil {
@@ -140,4 +129,25 @@ func (s *ClientService) Token(ctx context.Context, clientID, secret, scope strin
 		return AppToken{}, err
 	}
 	return AppToken{AccessToken: tok, ExpiresIn: ttl, Scopes: scopes}, nil
+}
+
+// Authenticate checks an app's credentials: an unknown client, a wrong secret or a revoked app
+// is ErrInvalidClient, all alike.
+func (s *ClientService) Authenticate(ctx context.Context, clientID, secret string) (Client, error) {
+	if clientID == "" || secret == "" {
+		return Client{}, ErrInvalidClient
+	}
+	c, err := s.clients.GetClientByClientID(ctx, clientID)
+	if errors.Is(err, ErrNotFound) {
+		// Hash anyway, so an unknown client id costs what a wrong secret does.
+		_ = Client{}.CheckSecret(secret, s.now())
+		return Client{}, ErrInvalidClient
+	}
+	if err != nil {
+		return Client{}, err
+	}
+	if !c.CheckSecret(secret, s.now()) {
+		return Client{}, ErrInvalidClient
+	}
+	return c, nil
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gongjian/gongjian/domain/schedule"
 	"github.com/gongjian/gongjian/matching"
 )
 
@@ -52,10 +53,19 @@ type Run struct {
 	CreatedAt  time.Time
 }
 
+// RunFilter selects the runs of a street, newest first: Page.After is the id of the last run of
+// the previous page, and the next page holds older runs.
+type RunFilter struct {
+	StreetID string
+	Page     Page
+}
+
 // RunStore persists matching runs.
 type RunStore interface {
 	CreateRun(ctx context.Context, r Run) error
 	GetRun(ctx context.Context, id string) (Run, error)
+	// ListRuns lists runs newest first, without their proposals, fetching Page.Limit+1.
+	ListRuns(ctx context.Context, f RunFilter) ([]Run, error)
 	GetProposal(ctx context.Context, id string) (Proposal, error)
 }
 
@@ -116,7 +126,7 @@ func (m *Marketplace) RunMatching(ctx context.Context, p Principal, in RunInput)
 	}
 	load := func(side Side, categories []string) ([]candidate, error) {
 		ls, err := m.listings.ListListings(ctx, ListingFilter{
-			Side: side, Categories: categories, Status: ListingOpen, StreetID: street.ID,
+			Side: side, Categories: categories, Statuses: []ListingStatus{ListingOpen}, StreetID: street.ID,
 			From: &in.From, To: &in.To, Now: m.now(), Page: Page{Limit: maxRunListings},
 		})
 		if err != nil {
@@ -190,9 +200,22 @@ func (m *Marketplace) GetRun(ctx context.Context, p Principal, id string) (Run, 
 	return r, nil
 }
 
+// ListRuns lists a street's runs, newest first, without proposals: the coordinators of that
+// street and admins (API.md §9); to anyone else the street has no runs to show (403).
+func (m *Marketplace) ListRuns(ctx context.Context, p Principal, f RunFilter) ([]Run, error) {
+	if f.StreetID == "" {
+		return nil, Invalid("street_id", "required", "street_id is required")
+	}
+	if !CanRunMatching(p, f.StreetID) {
+		return nil, ErrForbidden
+	}
+	return m.runs.ListRuns(ctx, f)
+}
+
 // AcceptProposal turns a proposal into an approved claim: the need's org claims the offer, through
-// the same checks and the same capacity invariant as CreateClaim. The claim's window is the
-// need's first window that lies inside the offer's availability.
+// the same checks and the same capacity invariant as CreateClaim. It claims what the run
+// allocated: the proposal's quantity over the need's occurrences inside the run's [from, to)
+// (API.md §7), never occurrences outside the run.
 func (m *Marketplace) AcceptProposal(ctx context.Context, p Principal, id string) (Claim, error) {
 	prop, err := m.runs.GetProposal(ctx, id)
 	if err != nil {
@@ -219,13 +242,10 @@ func (m *Marketplace) AcceptProposal(ctx context.Context, p Principal, id string
 	if err != nil {
 		return Claim{}, err
 	}
-	window := need.Windows[0]
-	for _, w := range need.Windows {
-		occs := w.Occurrences(offer.Loc())
-		if len(occs) > 0 && CheckAvailability(offer, occs) == nil {
-			window = w
-			break
-		}
+	window, ok := proposalWindow(need, offer, run.From, run.To)
+	if !ok {
+		return Claim{}, Detailed(ErrWindowOutside, nil,
+			"no window of the need has occurrences inside the run's range that the offer can serve")
 	}
 	in := ClaimInput{
 		ListingID: offer.ID, Quantity: prop.Quantity, CounterpartListingID: need.ID, AgreementID: prop.AgreementID,
@@ -233,4 +253,17 @@ func (m *Marketplace) AcceptProposal(ctx context.Context, p Principal, id string
 		Note:   "accepted from matching run " + run.ID,
 	}
 	return m.createClaim(ctx, p, need.OrgID, in, prop.ID)
+}
+
+// proposalWindow is the need's first window whose occurrences inside [from, to) all lie inside
+// the offer's availability, clipped to those occurrences.
+func proposalWindow(need, offer Listing, from, to time.Time) (schedule.Window, bool) {
+	for _, w := range need.Windows {
+		// In the offer's zone: the claim on the offer is expanded there.
+		clipped, occs, ok := w.Clip(offer.Loc(), from, to)
+		if ok && CheckAvailability(offer, occs) == nil {
+			return clipped, true
+		}
+	}
+	return schedule.Window{}, false
 }

@@ -9,11 +9,19 @@ const (
 	ScopeClaimsRead    = "claims:read"
 	ScopeClaimsWrite   = "claims:write"
 	ScopeEventsRead    = "events:read"
+	// ScopePeopleWrite lets an app register people with its community (pending until staff
+	// verify them); ScopePeopleAct lets it exchange a person's external id for a person token
+	// (API.md §10).
+	ScopePeopleWrite = "people:write"
+	ScopePeopleAct   = "people:act"
 )
 
-// Principal is who acts: a logged-in user, or an app acting for the org it is bound to. The org
-// context (kind, street, district) is resolved once at authentication so that permission checks
-// are plain functions without I/O.
+// Principal is who acts: a logged-in user, an app acting for the org it is bound to, or a person
+// (RolePerson) for whom an app acts. The org context (kind, street, district) is resolved once at
+// authentication so that permission checks are plain functions without I/O.
+//
+// A person's OrgID is empty: a person never acts as its community, so every rule written for
+// orgs denies a person by construction; CommunityID and StreetID say where the person lives.
 type Principal struct {
 	UserID    string
 	ClientID  string
@@ -26,7 +34,15 @@ type Principal struct {
 	StreetID   string
 	DistrictID string
 	Scopes     []string
+	// PersonID, CommunityID and ActClientID are set for a person token only: the person, their
+	// community, and the client id of the app acting for them (the token's act claim).
+	PersonID    string
+	CommunityID string
+	ActClientID string
 }
+
+// IsPerson reports whether p is a person acting through an app.
+func (p Principal) IsPerson() bool { return p.Role == RolePerson && p.PersonID != "" }
 
 // IsAdmin reports whether p is a district admin.
 func (p Principal) IsAdmin() bool { return p.Role == RoleAdmin }
@@ -36,16 +52,23 @@ func (p Principal) IsCoordinatorOf(streetID string) bool {
 	return p.Role == RoleCoordinator && streetID != "" && p.StreetID == streetID
 }
 
-// ActorID is the id recorded in histories: the user, or the app's client id.
+// ActorID is the id recorded in histories: the person, the user, or the app's client id.
 func (p Principal) ActorID() string {
+	if p.PersonID != "" {
+		return p.PersonID
+	}
 	if p.UserID != "" {
 		return p.UserID
 	}
 	return p.ClientID
 }
 
-// HasScope reports whether an app principal holds scope. Users hold every scope their role allows.
+// HasScope reports whether an app principal holds scope. Users hold every scope their role allows;
+// a person holds none (what a person may do is decided by the rules of API.md §10).
 func (p Principal) HasScope(scope string) bool {
+	if p.Role == RolePerson {
+		return false
+	}
 	if p.Role != RoleApp {
 		return true
 	}

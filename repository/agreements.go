@@ -95,7 +95,7 @@ func (s *Agreements) CreateAgreement(ctx context.Context, a domain.Agreement) er
 	if err != nil {
 		return err
 	}
-	return translate(s.db.conn(ctx).Create(&r).Error)
+	return s.db.createOne(ctx, "agreements/"+a.ID, &r)
 }
 
 // GetAgreement loads an agreement with its signatures.
@@ -149,15 +149,8 @@ func (s *Agreements) withSignatures(q *gorm.DB, rows []agreementRow) ([]domain.A
 // ListAgreements lists agreements in id order.
 func (s *Agreements) ListAgreements(ctx context.Context, f domain.AgreementFilter) ([]domain.Agreement, error) {
 	q := page(s.db.conn(ctx), f.Page)
-	today := f.Today.Format(domain.DateLayout)
-	switch f.Status {
-	case "":
-	case domain.AgreementActive:
-		q = q.Where("status = 'active' AND ends_on >= ?", today)
-	case domain.AgreementExpired:
-		q = q.Where("status = 'active' AND ends_on < ?", today)
-	default:
-		q = q.Where("status = ?", string(f.Status))
+	if len(f.Statuses) > 0 {
+		q = whereStatus(q, "ends_on", domain.AgreementStatusTerms(f.Statuses, f.Today))
 	}
 	for _, org := range []string{f.OrgID, f.PartyOf} {
 		if org != "" {

@@ -81,6 +81,7 @@ func (s *Runs) CreateRun(ctx context.Context, r domain.Run) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
+		noteCreated(tx, "matching/runs/"+r.ID)
 		if len(props) == 0 {
 			return nil
 		}
@@ -98,6 +99,43 @@ func (s *Runs) GetRun(ctx context.Context, id string) (domain.Run, error) {
 	if err := s.db.conn(ctx).Where("run_id = ?", id).Order("position").Find(&props).Error; err != nil {
 		return domain.Run{}, translate(err)
 	}
+	r, err := row.toDomain()
+	if err != nil {
+		return r, err
+	}
+	r.Proposals = make([]domain.Proposal, len(props))
+	for i, p := range props {
+		r.Proposals[i] = p.toDomain()
+	}
+	return r, nil
+}
+
+// ListRuns lists a street's runs newest first (ids are UUIDv7, so id order is creation order),
+// without proposals.
+func (s *Runs) ListRuns(ctx context.Context, f domain.RunFilter) ([]domain.Run, error) {
+	q := s.db.conn(ctx).Where("street_id = ?", f.StreetID)
+	if f.Page.After != "" {
+		q = q.Where("id < ?", f.Page.After)
+	}
+	if f.Page.Limit > 0 {
+		q = q.Limit(f.Page.Limit + 1)
+	}
+	var rows []runRow
+	if err := q.Order("id DESC").Find(&rows).Error; err != nil {
+		return nil, translate(err)
+	}
+	out := make([]domain.Run, len(rows))
+	for i, row := range rows {
+		r, err := row.toDomain()
+		if err != nil {
+			return nil, err
+		}
+		out[i] = r
+	}
+	return out, nil
+}
+
+func (row runRow) toDomain() (domain.Run, error) {
 	r := domain.Run{ID: row.ID, StreetID: row.StreetID, CreatedBy: row.CreatedBy, From: row.RangeFrom.UTC(),
 		To: row.RangeTo.UTC(), Objective: row.Objective, CreatedAt: row.CreatedAt.UTC()}
 	if err := json.Unmarshal([]byte(row.Categories), &r.Categories); err != nil {
@@ -109,10 +147,6 @@ func (s *Runs) GetRun(ctx context.Context, id string) (domain.Run, error) {
 	}
 	r.Stats = domain.RunStats{Needs: st.Needs, Offers: st.Offers, Candidates: st.Candidates,
 		MatchedQuantity: st.MatchedQuantity, UnmetQuantity: st.UnmetQuantity, ElapsedMS: st.ElapsedMS}
-	r.Proposals = make([]domain.Proposal, len(props))
-	for i, p := range props {
-		r.Proposals[i] = p.toDomain()
-	}
 	return r, nil
 }
 

@@ -4,6 +4,7 @@
 //	gongjian migrate          apply database migrations and exit
 //	gongjian keys ...         list, rotate or retire access-token signing keys
 //	gongjian mcf FILE         solve a DIMACS min-cost-flow problem
+//	gongjian healthcheck      exit 0 when the local server is ready (for container health checks)
 //	gongjian version          print the version
 package main
 
@@ -48,6 +49,8 @@ commands:
   keys list|rotate|retire KID
                       manage the access-token signing keys stored in the database
   mcf FILE [--flows]  solve a DIMACS min-cost-flow problem and print the DIMACS solution
+  healthcheck [--url URL]
+                      exit 0 when the local server's /readyz answers 200 (container HEALTHCHECK)
   version             print the version
 
 configuration comes from GONGJIAN_* environment variables; see README.md.`
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return keys(ctx, args[1:], getenv, stdout, stderr)
 	case "mcf":
 		return mcf(args[1:], stdout)
+	case "healthcheck":
+		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongjian", version)
 		return nil
@@ -114,9 +119,10 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Handler:           a.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		// Past the request deadline, which answers 503 first; the slack is for writing it.
+		WriteTimeout:   cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
@@ -127,8 +133,18 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		return err
 	case <-ctx.Done():
 	}
+	// Drain: /readyz answers 503 while requests keep being served, so load balancers take this
+	// replica out before its listener closes; then in-flight requests finish within their
+	// deadline.
+	log.Info("draining", "period", cfg.ShutdownDrain)
+	a.BeginDrain()
+	select {
+	case <-time.After(cfg.ShutdownDrain):
+	case err := <-errc:
+		return err
+	}
 	log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout+5*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
 }

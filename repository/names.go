@@ -1,0 +1,105 @@
+package repository
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/gongjian/gongjian/domain"
+)
+
+// Names is the domain.NameStore: one query per kind of id asked for, whatever their number
+// (chunked only beyond the engines' limits on bound parameters).
+type Names struct{ db *DB }
+
+// NewNames returns the name store of db.
+func NewNames(db *DB) *Names { return &Names{db: db} }
+
+type idName struct {
+	ID   string
+	Name string
+}
+
+type listingNameRow struct {
+	ID       string
+	Title    string
+	Category string
+	OrgID    string
+	OrgName  string
+}
+
+const nameChunk = 500
+
+// chunks calls fn with slices of ids of at most nameChunk.
+func chunks(ids []string, fn func([]string) error) error {
+	for start := 0; start < len(ids); start += nameChunk {
+		if err := fn(ids[start:min(start+nameChunk, len(ids))]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func pluckNames(q *gorm.DB, table, id, name string, ids []string, into map[string]string) error {
+	return chunks(ids, func(part []string) error {
+		var rows []idName
+		if err := q.Table(table).Select(id+" AS id, "+name+" AS name").Where(id+" IN ?", part).Scan(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			into[r.ID] = r.Name
+		}
+		return nil
+	})
+}
+
+// Names looks up the names of refs. Actors are users (their display name, else their username)
+// or apps (by client id).
+func (s *Names) Names(ctx context.Context, refs domain.NameRefs) (domain.Names, error) {
+	q := s.db.conn(ctx)
+	out := domain.Names{Orgs: map[string]string{}, Actors: map[string]string{},
+		Listings: map[string]domain.ListingName{}, Agreements: map[string]string{}}
+	if len(refs.Orgs) > 0 {
+		if err := pluckNames(q, "orgs", "id", "name", refs.Orgs, out.Orgs); err != nil {
+			return out, translate(err)
+		}
+	}
+	if len(refs.Agreements) > 0 {
+		if err := pluckNames(q, "agreements", "id", "title", refs.Agreements, out.Agreements); err != nil {
+			return out, translate(err)
+		}
+	}
+	if len(refs.Actors) > 0 {
+		name := "CASE WHEN display_name = '' THEN username ELSE display_name END"
+		if err := pluckNames(q, "users", "id", name, refs.Actors, out.Actors); err != nil {
+			return out, translate(err)
+		}
+		var apps []string
+		for _, id := range refs.Actors {
+			if _, ok := out.Actors[id]; !ok {
+				apps = append(apps, id)
+			}
+		}
+		if len(apps) > 0 {
+			if err := pluckNames(q, "clients", "client_id", "name", apps, out.Actors); err != nil {
+				return out, translate(err)
+			}
+		}
+	}
+	if len(refs.Listings) > 0 {
+		err := chunks(refs.Listings, func(part []string) error {
+			var rows []listingNameRow
+			err := q.Table("listings").
+				Select("listings.id AS id, listings.title AS title, listings.category AS category, listings.org_id AS org_id, orgs.name AS org_name").
+				Joins("JOIN orgs ON orgs.id = listings.org_id").Where("listings.id IN ?", part).Scan(&rows).Error
+			for _, r := range rows {
+				out.Listings[r.ID] = domain.ListingName{Title: r.Title, Category: r.Category, OrgID: r.OrgID, OrgName: r.OrgName}
+			}
+			return err
+		})
+		if err != nil {
+			return out, translate(err)
+		}
+	}
+	return out, nil
+}
