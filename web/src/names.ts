@@ -28,7 +28,7 @@ export function reset() {
 }
 
 export function loadOrgs(): Promise<void> {
-  orgsLoaded ??= all((cursor) => api.GET("/orgs", { params: { query: { limit: 100, cursor } } }))
+  orgsLoaded ??= all((cursor) => api.GET("/api/v1/orgs", { params: { query: { limit: 100, cursor } } }))
     .then((items) => {
       items.forEach((o) => o.id && orgs.set(o.id, o));
       changed();
@@ -40,7 +40,7 @@ export function loadOrgs(): Promise<void> {
 }
 
 export function loadCategories(): Promise<void> {
-  catsLoaded ??= must(api.GET("/categories"))
+  catsLoaded ??= must(api.GET("/api/v1/categories"))
     .then((r) => {
       (r.items ?? []).forEach((c) => c.code && categories.set(c.code, c));
       changed();

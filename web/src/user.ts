@@ -5,10 +5,10 @@ export type Role = "admin" | "coordinator" | "community_staff" | "liaison";
 export type User = { me: S["Me"]; org?: S["Org"]; role: Role };
 
 export async function loadUser(): Promise<User> {
-  const me = await must(api.GET("/me"));
+  const me = await must(api.GET("/api/v1/me"));
   let org: S["Org"] | undefined;
   if (me.org_id) {
-    const r = await api.GET("/orgs/{id}", { params: { path: { id: me.org_id } } });
+    const r = await api.GET("/api/v1/orgs/{id}", { params: { path: { id: me.org_id } } });
     org = r.data;
   }
   return { me, org, role: (me.role ?? "liaison") as Role };

@@ -10,7 +10,7 @@ export type S = components["schemas"];
 export type Problem = S["Problem"];
 
 // List filters such as status take a comma-separated set (status=pending,approved).
-export const api = createClient<paths>({ baseUrl: "/api/v1", querySerializer: { array: { style: "form", explode: false } } });
+export const api = createClient<paths>({ baseUrl: "", querySerializer: { array: { style: "form", explode: false } } });
 
 const originals = new WeakMap<Request, Request>();
 const open = ["/auth/login", "/auth/refresh"];
@@ -67,11 +67,11 @@ export async function must<T>(p: Promise<Result<T>>): Promise<T> {
   try {
     r = await p;
   } catch {
-    throw new ApiError(0, { title: "network", detail: "" });
+    throw new ApiError(0, { title: "network", detail: "" } as Problem);
   }
   if (r.response.ok) return r.data as T;
   const prob = (r.error && typeof r.error === "object" ? r.error : {}) as Problem;
-  throw new ApiError(r.response.status, { status: r.response.status, ...prob });
+  throw new ApiError(r.response.status, { ...prob, status: prob.status ?? r.response.status });
 }
 
 /** all reads every page of a list (limit 100), up to max items. */

@@ -4,7 +4,7 @@
  */
 
 export interface paths {
-    "/agreements": {
+    "/api/v1/agreements": {
         parameters: {
             query?: never;
             header?: never;
@@ -28,7 +28,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/agreements/{id}": {
+    "/api/v1/agreements/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -45,7 +45,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/agreements/{id}/sign": {
+    "/api/v1/agreements/{id}/sign": {
         parameters: {
             query?: never;
             header?: never;
@@ -65,7 +65,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/agreements/{id}/terminate": {
+    "/api/v1/agreements/{id}/terminate": {
         parameters: {
             query?: never;
             header?: never;
@@ -85,7 +85,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/login": {
+    "/api/v1/auth/login": {
         parameters: {
             query?: never;
             header?: never;
@@ -96,7 +96,7 @@ export interface paths {
         put?: never;
         /**
          * Log in with username and password
-         * @description Returns a short-lived access token (JWT, HS256) and a refresh token. Wrong credentials and deactivated accounts are 401.
+         * @description Returns a short-lived access token (JWT, HS256) and a refresh token. Wrong credentials and deactivated accounts are 401. Failed attempts are counted per username from each client address (an IPv6 client by its /64: 5 free, then 429 with Retry-After for 1 min, doubling to 15 min) and per username from anywhere (50 free, then likewise), whether or not the account exists, so the answers never tell. A good password clears both counts.
          */
         post: operations["login"];
         delete?: never;
@@ -105,7 +105,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/logout": {
+    "/api/v1/auth/logout": {
         parameters: {
             query?: never;
             header?: never;
@@ -125,7 +125,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/auth/refresh": {
+    "/api/v1/auth/refresh": {
         parameters: {
             query?: never;
             header?: never;
@@ -145,7 +145,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/categories": {
+    "/api/v1/categories": {
         parameters: {
             query?: never;
             header?: never;
@@ -169,7 +169,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/claims": {
+    "/api/v1/claims": {
         parameters: {
             query?: never;
             header?: never;
@@ -193,7 +193,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/claims/{id}": {
+    "/api/v1/claims/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -210,7 +210,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/claims/{id}/approve": {
+    "/api/v1/claims/{id}/approve": {
         parameters: {
             query?: never;
             header?: never;
@@ -230,7 +230,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/claims/{id}/cancel": {
+    "/api/v1/claims/{id}/cancel": {
         parameters: {
             query?: never;
             header?: never;
@@ -250,7 +250,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/claims/{id}/confirm": {
+    "/api/v1/claims/{id}/confirm": {
         parameters: {
             query?: never;
             header?: never;
@@ -270,7 +270,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/claims/{id}/feedback": {
+    "/api/v1/claims/{id}/feedback": {
         parameters: {
             query?: never;
             header?: never;
@@ -290,7 +290,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/claims/{id}/reject": {
+    "/api/v1/claims/{id}/reject": {
         parameters: {
             query?: never;
             header?: never;
@@ -310,7 +310,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/clients": {
+    "/api/v1/clients": {
         parameters: {
             query?: never;
             header?: never;
@@ -334,7 +334,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/clients/{id}": {
+    "/api/v1/clients/{id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -354,7 +354,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/clients/{id}/rotate-secret": {
+    "/api/v1/clients/{id}/rotate-secret": {
         parameters: {
             query?: never;
             header?: never;
@@ -374,7 +374,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/events": {
+    "/api/v1/events": {
         parameters: {
             query?: never;
             header?: never;
@@ -386,6 +386,528 @@ export interface paths {
          * @description The events the caller may see, in commit order: an event is listed only once every event before it in the feed is committed, so a client that always continues after the last event it received never misses one. Admins see every event; coordinators those of their street; community staff and liaison officers those concerning their org (claims it owns or makes, its listings, agreements it is a party of); apps need the events:read scope and see their org's. Pass the id of the last event received (or next_cursor) as after; next_cursor is null when no more events are committed yet, and a poller then keeps its last id. Unknown types, an after that names no event, or a limit above 100 are 422.
          */
         get: operations["listEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matching/proposals/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Accept a proposal as a claim
+         * @description The need's org claims the offer for the proposal's quantity over the need's window, approved at once, through the same checks and capacity invariant as POST /claims and with the same errors (422 no_active_agreement when the orgs have no covering agreement, 409 capacity_exceeded when capacity was taken since the run, …). A proposal is accepted once (409 conflict after).
+         */
+        post: operations["acceptMatchingProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matching/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a street's matching runs
+         * @description Newest first, without their proposals (GET /matching/runs/{id} has them). Coordinators of that street and admins; anyone else is 403.
+         */
+        get: operations["listMatchingRuns"];
+        put?: never;
+        /**
+         * Run the matching engine over a street
+         * @description Coordinators of that street and admins. Takes the street's open needs (of the given categories, default all) and open offers of compatible categories with an occurrence in [from, to) (at most 366 days); each offer's capacity is its smallest remaining capacity over the range, each need's quantity its smallest remaining quantity. Candidate pairs and their scores are those of the suggestions. The proposals maximise Σ score × quantity exactly (min-cost flow on integer weights round(score·10⁶)), subject to every offer's capacity and every need's quantity — an optimal allocation, not a greedy one. objective is that sum. A proposal whose two orgs have no covering agreement has agreement_id null.
+         */
+        post: operations["createMatchingRun"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/matching/runs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a matching run */
+        get: operations["getMatchingRun"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who am I
+         * @description For a user: their account, role and the scopes the role has. For a third-party app (an access token from /oauth/token): role "app", id the app's id, username its client_id, display_name its name, org_id the org it acts for, and scopes those of the token that the app still holds. For a person token (from the token exchange): role "person", id and person_id the person's id, display_name their name, org_id their community.
+         */
+        get: operations["getMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search needs
+         * @description Filters combine. near=lat,lng with radius_km (default 3) keeps listings within that distance; from and to keep listings with an occurrence overlapping [from, to); q searches title and description. Street-only listings of other streets are not shown to community staff, liaison officers and apps.
+         */
+        get: operations["listNeeds"];
+        put?: never;
+        /**
+         * Post a need (需求清单)
+         * @description org_id defaults to the caller's org; admins and the street's coordinators may post for another org. A window is a first occurrence (start < end, at most 7 days) with an optional RFC 5545 RRULE, expanded in `timezone` (default Asia/Shanghai) up to 366 days. For an offer, quantity is the capacity in every occurrence; for a need, the quantity wanted. Send Idempotency-Key to make retries safe.
+         */
+        post: operations["createNeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a need */
+        get: operations["getNeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update a need
+         * @description Patch semantics; status moves between open and paused, or to closed (final). Shrinking quantity or windows below what live claims hold is 409 conflict. Send If-Match (412 when stale).
+         */
+        patch: operations["updateNeed"];
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Capacity per occurrence
+         * @description For each occurrence overlapping [from, to) (default: the next 7 days; at most 366 days): the quantity, the peak held by live claims during it, and what remains.
+         */
+        get: operations["getNeedAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/needs/{id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Offers that could serve a need
+         * @description Open offers of the same or a related category, within both listings' radius_km, whose occurrences overlap the need's (over the next 366 days), with spare capacity; best first. score = 0.3·(1 − distance_km / min(radius_km of both)) + 0.4·time_overlap + 0.2·capacity_fit + 0.1·(category_exact ? 1 : 0), where time_overlap is the share of the need's occurrence time the offer covers and capacity_fit = min(1, offer's remaining capacity / need's remaining quantity). Ties are broken by listing id, so equal input gives equal output. quantity is what could be claimed now: the smaller of both remaining quantities.
+         */
+        get: operations["suggestOffersForNeed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/oauth/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Get an access token for a third-party app (OAuth 2.0 client credentials)
+         * @description RFC 6749 §4.4. Send grant_type=client_credentials, the app's client_id and client_secret, and optionally a space-delimited scope (default: every scope the app is granted; a scope not granted is invalid_scope), as a form (application/x-www-form-urlencoded) or as JSON. Instead of client_id and client_secret in the body, the app may authenticate with HTTP Basic (RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(client_id) ":" urlencode(client_secret))`), but not both. The access token is a bearer JWT for the org the app acts for; every request with it checks that the app is still active and holds the scope. No refresh token is issued. Errors are problem documents that also carry RFC 6749's `error` (and `error_description`): invalid_client with 401 unauthenticated (unknown client, wrong secret, revoked app); 400 validation_failed with unsupported_grant_type, invalid_scope, invalid_grant or invalid_request (a missing or repeated parameter, unknown JSON fields, text that is not valid UTF-8 or holds NUL), as RFC 6749 §5.2 says; errors[] names the parameter. Form parameters other than these are ignored (RFC 6749 §3.2). Rate limited per client address like /auth/login. Token exchange for a person (RFC 8693, API.md §10): an app granted people:act sends grant_type=urn:ietf:params:oauth:grant-type:token-exchange, its client credentials, subject_token=<the person's external_id in this app> and subject_token_type=urn:gongjian:token-type:external-id, and gets a person token (issued_token_type urn:ietf:params:oauth:token-type:access_token, empty scope) whose subject is the person and whose act claim is the app; it reads what API.md §9 lets a person read. An unknown, pending or deactivated person, or one outside the street of the app's org, is 400 invalid_request (field subject_token); an app without people:act is 400 invalid_scope.
+         */
+        post: operations["createOAuthToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search offers
+         * @description Filters combine. near=lat,lng with radius_km (default 3) keeps listings within that distance; from and to keep listings with an occurrence overlapping [from, to); q searches title and description. Street-only listings of other streets are not shown to community staff, liaison officers and apps.
+         */
+        get: operations["listOffers"];
+        put?: never;
+        /**
+         * Post an offer (资源清单)
+         * @description org_id defaults to the caller's org; admins and the street's coordinators may post for another org. A window is a first occurrence (start < end, at most 7 days) with an optional RFC 5545 RRULE, expanded in `timezone` (default Asia/Shanghai) up to 366 days. For an offer, quantity is the capacity in every occurrence; for a need, the quantity wanted. Send Idempotency-Key to make retries safe.
+         */
+        post: operations["createOffer"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an offer */
+        get: operations["getOffer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update an offer
+         * @description Patch semantics; status moves between open and paused, or to closed (final). Shrinking quantity or windows below what live claims hold is 409 conflict. Send If-Match (412 when stale).
+         */
+        patch: operations["updateOffer"];
+        trace?: never;
+    };
+    "/api/v1/offers/{id}/availability": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Capacity per occurrence
+         * @description For each occurrence overlapping [from, to) (default: the next 7 days; at most 366 days): the quantity, the peak held by live claims during it, and what remains.
+         */
+        get: operations["getOfferAvailability"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/offers/{id}/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Needs an offer could serve
+         * @description The mirror of /needs/{id}/suggestions: open needs ranked for an offer with the same score, seen from the offer (time_overlap is the share of the offer's occurrence time the need covers; capacity_fit = min(1, need's remaining quantity / offer's remaining capacity)).
+         */
+        get: operations["suggestNeedsForOffer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List organisations */
+        get: operations["listOrgs"];
+        put?: never;
+        /**
+         * Create an organisation
+         * @description Admins create any org; a street's coordinators create communities and units in their street. street_id is derived from the tree.
+         */
+        post: operations["createOrg"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/orgs/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get an organisation */
+        get: operations["getOrg"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update an organisation
+         * @description Patch semantics: absent fields stay unchanged. kind and parent_id cannot change. Send If-Match with the ETag to avoid lost updates (412 when stale).
+         */
+        patch: operations["updateOrg"];
+        trace?: never;
+    };
+    "/api/v1/people": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Search people
+         * @description Active people the caller may read: admins all; coordinators their street's; community staff and the community's apps (people:write or people:act) their community's; liaison officers their unit's employees; a person token only itself. status is a comma-separated set; q matches part of the name.
+         */
+        get: operations["listPeople"];
+        put?: never;
+        /**
+         * Register a person with a community (双报到)
+         * @description A resident or in-service party member. Registered by the community's staff, its street's coordinators or admins, the person is verified at once; registered by an app with people:write bound to the community, pending until staff verify. community_id defaults to the caller's community. external_id is the person's id in an app (for an app it is its own; staff name the app with external_client_id, an app of the community or its street); it is unique per app among active people (409 conflict). skills are category codes. The phone is masked except to the community's staff and apps, its agreement partners, the street's coordinators, admins and the person themself.
+         */
+        post: operations["createPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/people/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a person
+         * @description Readers as for the list; a person token reads its own record with the phone unmasked.
+         */
+        get: operations["getPerson"];
+        put?: never;
+        post?: never;
+        /**
+         * Deactivate a person
+         * @description The record is kept for the service history; the person leaves searches, their tokens stop working, their external id is free again, and their live claims are cancelled. Deactivating twice is not an error.
+         */
+        delete: operations["deactivatePerson"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a person
+         * @description The community's staff, the street's coordinators, admins, and apps of the community with people:write. community_id cannot change (register the person with the new community instead). Send If-Match to avoid lost updates.
+         */
+        patch: operations["updatePerson"];
+        trace?: never;
+    };
+    "/api/v1/people/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Verify a pending person
+         * @description The community's staff, the street's coordinators and admins. Only a pending, active person is verified (409 invalid_transition otherwise).
+         */
+        post: operations["verifyPerson"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/stats/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Statistics summary
+         * @description Figures over [from, to) (default: the 30 days before now; at most 366 days), per category and in total. offers / needs: listings created in the range; quantity_offered: the summed quantity (per occurrence) of those offers. claims: claims created in the range, under their listing's category; quantity_claimed: their summed quantity whatever became of them; approved: those of them ever approved (now approved or fulfilled, or approved and later cancelled); fulfilled: those of them now fulfilled. fulfilment_rate: totals.fulfilled / totals.approved (null when nothing was approved). median_hours_to_decision: over claims approved or rejected within the range, the median time from the claim's creation to that decision, in hours; claims approved at creation (auto_approve agreements, accepted matching proposals) waited for nobody and are left out; null without decisions. average_rating: the mean rating of feedback given within the range (null without). by_category lists categories with any listing or claim counted, by code. Who sees what: admins everything, or one street with street_id; coordinators their street (another street is 403); community staff and liaison officers only their own org's listings and the claims it owns or makes (street_id narrows further); apps 403. With Accept: text/csv the answer is by_category as CSV with a header row, followed by a TOTAL row of the totals.
+         */
+        get: operations["statsSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List users
+         * @description Admins see every user, coordinators the users of their street, others the users of their own org.
+         */
+        get: operations["listUsers"];
+        put?: never;
+        /**
+         * Create a user
+         * @description Roles belong to org kinds: admin→district, coordinator→street, community_staff→community, liaison→unit. Admins create any user; coordinators create users of the communities and units of their street. A taken username is 409.
+         */
+        post: operations["createUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/users/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a user */
+        get: operations["getUser"];
+        put?: never;
+        post?: never;
+        /**
+         * Deactivate a user
+         * @description The account is kept for the audit trail but can no longer log in; its tokens stop working.
+         */
+        delete: operations["deactivateUser"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a user
+         * @description The user themself, admins, and the coordinators of the user's street may change display_name, phone and password. Send If-Match to avoid lost updates.
+         */
+        patch: operations["updateUser"];
+        trace?: never;
+    };
+    "/api/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List webhooks
+         * @description The caller's own webhooks; every webhook for admins. Deleted webhooks are not listed. Secrets are never shown.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Create a webhook
+         * @description Admins, coordinators, community staff, liaison officers and apps with events:read. The webhook receives the events of the listed types that its creator may read from GET /events (admins: all; coordinators: their street; staff, liaison officers and apps: their org), from its creation on, each as a POST whose body is the event as GET /events lists it, with headers Gongjian-Event (the type), Gongjian-Delivery (the delivery id, the same on every retry) and Gongjian-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>. A receiver should check the signature and that t is recent, and answer 2xx within 10 s; any other answer, a redirect included, is retried with exponential back-off (30 s doubling up to 1 h, with jitter) for 24 h after the first attempt, then abandoned. The secret is in this response only; a replay with the same Idempotency-Key leaves it out. URLs must be https and must not resolve to loopback, private (RFC 1918, RFC 4193), link-local, unspecified, multicast or carrier-grade NAT addresses (422, code private_address on field url); the address is checked again at every connection. A server started with GONGJIAN_WEBHOOK_ALLOW_PRIVATE=true (local development) accepts http and private addresses.
+         */
+        post: operations["createWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a webhook
+         * @description Its creator and admins; anyone else gets 404. The secret is not shown.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a webhook
+         * @description Its creator and admins. Nothing more is sent to it, retries included: deliveries still due become abandoned. The webhook is then 404.
+         */
+        delete: operations["deleteWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/webhooks/{id}/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a webhook's deliveries
+         * @description Its creator and admins. One item per event sent to the webhook, oldest first, with every attempt made (attempts, oldest first) and its state as of the latest one: status pending (not yet attempted), failed (the latest attempt failed; retried at next_attempt_at), succeeded or abandoned (retries ran out after 24 h, or the webhook was deleted).
+         */
+        get: operations["listWebhookDeliveries"];
         put?: never;
         post?: never;
         delete?: never;
@@ -414,87 +936,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/matching/proposals/{id}/accept": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Accept a proposal as a claim
-         * @description The need's org claims the offer for the proposal's quantity over the need's window, approved at once, through the same checks and capacity invariant as POST /claims and with the same errors (422 no_active_agreement when the orgs have no covering agreement, 409 capacity_exceeded when capacity was taken since the run, …). A proposal is accepted once (409 conflict after).
-         */
-        post: operations["acceptMatchingProposal"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/matching/runs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List a street's matching runs
-         * @description Newest first, without their proposals (GET /matching/runs/{id} has them). Coordinators of that street and admins; anyone else is 403.
-         */
-        get: operations["listMatchingRuns"];
-        put?: never;
-        /**
-         * Run the matching engine over a street
-         * @description Coordinators of that street and admins. Takes the street's open needs (of the given categories, default all) and open offers of compatible categories with an occurrence in [from, to) (at most 366 days); each offer's capacity is its smallest remaining capacity over the range, each need's quantity its smallest remaining quantity. Candidate pairs and their scores are those of the suggestions. The proposals maximise Σ score × quantity exactly (min-cost flow on integer weights round(score·10⁶)), subject to every offer's capacity and every need's quantity — an optimal allocation, not a greedy one. objective is that sum. A proposal whose two orgs have no covering agreement has agreement_id null.
-         */
-        post: operations["createMatchingRun"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/matching/runs/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a matching run */
-        get: operations["getMatchingRun"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/me": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Who am I
-         * @description For a user: their account, role and the scopes the role has. For a third-party app (an access token from /oauth/token): role "app", id the app's id, username its client_id, display_name its name, org_id the org it acts for, and scopes those of the token that the app still holds. For a person token (from the token exchange): role "person", id and person_id the person's id, display_name their name, org_id their community.
-         */
-        get: operations["getMe"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -509,310 +950,6 @@ export interface paths {
         get: operations["metrics"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/needs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search needs
-         * @description Filters combine. near=lat,lng with radius_km (default 3) keeps listings within that distance; from and to keep listings with an occurrence overlapping [from, to); q searches title and description. Street-only listings of other streets are not shown to community staff, liaison officers and apps.
-         */
-        get: operations["listNeeds"];
-        put?: never;
-        /**
-         * Post a need (需求清单)
-         * @description org_id defaults to the caller's org; admins and the street's coordinators may post for another org. A window is a first occurrence (start < end, at most 7 days) with an optional RFC 5545 RRULE, expanded in `timezone` (default Asia/Shanghai) up to 366 days. For an offer, quantity is the capacity in every occurrence; for a need, the quantity wanted. Send Idempotency-Key to make retries safe.
-         */
-        post: operations["createNeed"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/needs/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a need */
-        get: operations["getNeed"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Update a need
-         * @description Patch semantics; status moves between open and paused, or to closed (final). Shrinking quantity or windows below what live claims hold is 409 conflict. Send If-Match (412 when stale).
-         */
-        patch: operations["updateNeed"];
-        trace?: never;
-    };
-    "/needs/{id}/availability": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Capacity per occurrence
-         * @description For each occurrence overlapping [from, to) (default: the next 7 days; at most 366 days): the quantity, the peak held by live claims during it, and what remains.
-         */
-        get: operations["getNeedAvailability"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/needs/{id}/suggestions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Offers that could serve a need
-         * @description Open offers of the same or a related category, within both listings' radius_km, whose occurrences overlap the need's (over the next 366 days), with spare capacity; best first. score = 0.3·(1 − distance_km / min(radius_km of both)) + 0.4·time_overlap + 0.2·capacity_fit + 0.1·(category_exact ? 1 : 0), where time_overlap is the share of the need's occurrence time the offer covers and capacity_fit = min(1, offer's remaining capacity / need's remaining quantity). Ties are broken by listing id, so equal input gives equal output. quantity is what could be claimed now: the smaller of both remaining quantities.
-         */
-        get: operations["suggestOffersForNeed"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/oauth/token": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Get an access token for a third-party app (OAuth 2.0 client credentials)
-         * @description RFC 6749 §4.4. Send grant_type=client_credentials, the app's client_id and client_secret, and optionally a space-delimited scope (default: every scope the app is granted; a scope not granted is invalid_scope), as a form (application/x-www-form-urlencoded) or as JSON. Instead of client_id and client_secret in the body, the app may authenticate with HTTP Basic (RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(client_id) ":" urlencode(client_secret))`), but not both. The access token is a bearer JWT for the org the app acts for; every request with it checks that the app is still active and holds the scope. No refresh token is issued. Errors are problem documents that also carry RFC 6749's `error` (and `error_description`): invalid_client with 401 unauthenticated (unknown client, wrong secret, revoked app), unsupported_grant_type and invalid_scope with 422 validation_failed, invalid_request otherwise. Form parameters other than these are ignored (RFC 6749 §3.2); unknown JSON fields are 422 as everywhere. Rate limited per client address like /auth/login. Token exchange for a person (RFC 8693, API.md §10): an app granted people:act sends grant_type=urn:ietf:params:oauth:grant-type:token-exchange, its client credentials, subject_token=<the person's external_id in this app> and subject_token_type=urn:gongjian:token-type:external-id, and gets a person token (issued_token_type urn:ietf:params:oauth:token-type:access_token, empty scope) whose subject is the person and whose act claim is the app; it reads what API.md §9 lets a person read. An unknown, pending or deactivated person, or one outside the street of the app's org, is 400 invalid_request (field subject_token); an app without people:act is 400 invalid_scope.
-         */
-        post: operations["createOAuthToken"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/offers": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search offers
-         * @description Filters combine. near=lat,lng with radius_km (default 3) keeps listings within that distance; from and to keep listings with an occurrence overlapping [from, to); q searches title and description. Street-only listings of other streets are not shown to community staff, liaison officers and apps.
-         */
-        get: operations["listOffers"];
-        put?: never;
-        /**
-         * Post an offer (资源清单)
-         * @description org_id defaults to the caller's org; admins and the street's coordinators may post for another org. A window is a first occurrence (start < end, at most 7 days) with an optional RFC 5545 RRULE, expanded in `timezone` (default Asia/Shanghai) up to 366 days. For an offer, quantity is the capacity in every occurrence; for a need, the quantity wanted. Send Idempotency-Key to make retries safe.
-         */
-        post: operations["createOffer"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/offers/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get an offer */
-        get: operations["getOffer"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Update an offer
-         * @description Patch semantics; status moves between open and paused, or to closed (final). Shrinking quantity or windows below what live claims hold is 409 conflict. Send If-Match (412 when stale).
-         */
-        patch: operations["updateOffer"];
-        trace?: never;
-    };
-    "/offers/{id}/availability": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Capacity per occurrence
-         * @description For each occurrence overlapping [from, to) (default: the next 7 days; at most 366 days): the quantity, the peak held by live claims during it, and what remains.
-         */
-        get: operations["getOfferAvailability"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/offers/{id}/suggestions": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Needs an offer could serve
-         * @description The mirror of /needs/{id}/suggestions: open needs ranked for an offer with the same score, seen from the offer (time_overlap is the share of the offer's occurrence time the need covers; capacity_fit = min(1, need's remaining quantity / offer's remaining capacity)).
-         */
-        get: operations["suggestNeedsForOffer"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/orgs": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List organisations */
-        get: operations["listOrgs"];
-        put?: never;
-        /**
-         * Create an organisation
-         * @description Admins create any org; a street's coordinators create communities and units in their street. street_id is derived from the tree.
-         */
-        post: operations["createOrg"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/orgs/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get an organisation */
-        get: operations["getOrg"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        /**
-         * Update an organisation
-         * @description Patch semantics: absent fields stay unchanged. kind and parent_id cannot change. Send If-Match with the ETag to avoid lost updates (412 when stale).
-         */
-        patch: operations["updateOrg"];
-        trace?: never;
-    };
-    "/people": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Search people
-         * @description Active people the caller may read: admins all; coordinators their street's; community staff and the community's apps (people:write or people:act) their community's; liaison officers their unit's employees; a person token only itself. status is a comma-separated set; q matches part of the name.
-         */
-        get: operations["listPeople"];
-        put?: never;
-        /**
-         * Register a person with a community (双报到)
-         * @description A resident or in-service party member. Registered by the community's staff, its street's coordinators or admins, the person is verified at once; registered by an app with people:write bound to the community, pending until staff verify. community_id defaults to the caller's community. external_id is the person's id in an app (for an app it is its own; staff name the app with external_client_id, an app of the community or its street); it is unique per app among active people (409 conflict). skills are category codes. The phone is masked except to the community's staff and apps, its agreement partners, the street's coordinators, admins and the person themself.
-         */
-        post: operations["createPerson"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/people/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a person
-         * @description Readers as for the list; a person token reads its own record with the phone unmasked.
-         */
-        get: operations["getPerson"];
-        put?: never;
-        post?: never;
-        /**
-         * Deactivate a person
-         * @description The record is kept for the service history; the person leaves searches, their tokens stop working, their external id is free again, and their live claims are cancelled. Deactivating twice is not an error.
-         */
-        delete: operations["deactivatePerson"];
-        options?: never;
-        head?: never;
-        /**
-         * Update a person
-         * @description The community's staff, the street's coordinators, admins, and apps of the community with people:write. community_id cannot change (register the person with the new community instead). Send If-Match to avoid lost updates.
-         */
-        patch: operations["updatePerson"];
-        trace?: never;
-    };
-    "/people/{id}/verify": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Verify a pending person
-         * @description The community's staff, the street's coordinators and admins. Only a pending, active person is verified (409 invalid_transition otherwise).
-         */
-        post: operations["verifyPerson"];
         delete?: never;
         options?: never;
         head?: never;
@@ -839,178 +976,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stats/summary": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Statistics summary
-         * @description Figures over [from, to) (default: the 30 days before now; at most 366 days), per category and in total. offers / needs: listings created in the range; quantity_offered: the summed quantity (per occurrence) of those offers. claims: claims created in the range, under their listing's category; quantity_claimed: their summed quantity whatever became of them; approved: those of them ever approved (now approved or fulfilled, or approved and later cancelled); fulfilled: those of them now fulfilled. fulfilment_rate: totals.fulfilled / totals.approved (null when nothing was approved). median_hours_to_decision: over claims approved or rejected within the range, the median time from the claim's creation to that decision, in hours; claims approved at creation (auto_approve agreements, accepted matching proposals) waited for nobody and are left out; null without decisions. average_rating: the mean rating of feedback given within the range (null without). by_category lists categories with any listing or claim counted, by code. Who sees what: admins everything, or one street with street_id; coordinators their street (another street is 403); community staff and liaison officers only their own org's listings and the claims it owns or makes (street_id narrows further); apps 403. With Accept: text/csv the answer is by_category as CSV with a header row, followed by a TOTAL row of the totals.
-         */
-        get: operations["statsSummary"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List users
-         * @description Admins see every user, coordinators the users of their street, others the users of their own org.
-         */
-        get: operations["listUsers"];
-        put?: never;
-        /**
-         * Create a user
-         * @description Roles belong to org kinds: admin→district, coordinator→street, community_staff→community, liaison→unit. Admins create any user; coordinators create users of the communities and units of their street. A taken username is 409.
-         */
-        post: operations["createUser"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/users/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Get a user */
-        get: operations["getUser"];
-        put?: never;
-        post?: never;
-        /**
-         * Deactivate a user
-         * @description The account is kept for the audit trail but can no longer log in; its tokens stop working.
-         */
-        delete: operations["deactivateUser"];
-        options?: never;
-        head?: never;
-        /**
-         * Update a user
-         * @description The user themself, admins, and the coordinators of the user's street may change display_name, phone and password. Send If-Match to avoid lost updates.
-         */
-        patch: operations["updateUser"];
-        trace?: never;
-    };
-    "/webhooks": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List webhooks
-         * @description The caller's own webhooks; every webhook for admins. Deleted webhooks are not listed. Secrets are never shown.
-         */
-        get: operations["listWebhooks"];
-        put?: never;
-        /**
-         * Create a webhook
-         * @description Admins, coordinators, community staff, liaison officers and apps with events:read. The webhook receives the events of the listed types that its creator may read from GET /events (admins: all; coordinators: their street; staff, liaison officers and apps: their org), from its creation on, each as a POST whose body is the event as GET /events lists it, with headers Gongjian-Event (the type), Gongjian-Delivery (the delivery id, the same on every retry) and Gongjian-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>. A receiver should check the signature and that t is recent, and answer 2xx within 10 s; any other answer, a redirect included, is retried with exponential back-off (30 s doubling up to 1 h, with jitter) for 24 h after the first attempt, then abandoned. The secret is in this response only; a replay with the same Idempotency-Key leaves it out. URLs must be https and must not resolve to loopback, private (RFC 1918, RFC 4193), link-local, unspecified, multicast or carrier-grade NAT addresses (422, code private_address on field url); the address is checked again at every connection. A server started with GONGJIAN_WEBHOOK_ALLOW_PRIVATE=true (local development) accepts http and private addresses.
-         */
-        post: operations["createWebhook"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/webhooks/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * Get a webhook
-         * @description Its creator and admins; anyone else gets 404. The secret is not shown.
-         */
-        get: operations["getWebhook"];
-        put?: never;
-        post?: never;
-        /**
-         * Delete a webhook
-         * @description Its creator and admins. Nothing more is sent to it, retries included: deliveries still due become abandoned. The webhook is then 404.
-         */
-        delete: operations["deleteWebhook"];
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/webhooks/{id}/deliveries": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /**
-         * List a webhook's deliveries
-         * @description Its creator and admins. One item per event sent to the webhook, oldest first, with every attempt made (attempts, oldest first) and its state as of the latest one: status pending (not yet attempted), failed (the latest attempt failed; retried at next_attempt_at), succeeded or abandoned (retries ran out after 24 h, or the webhook was deleted).
-         */
-        get: operations["listWebhookDeliveries"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         Agreement: {
-            auto_approve?: boolean;
-            categories?: string[];
-            created_at?: string;
+            auto_approve: boolean;
+            categories: string[];
+            /** Format: date-time */
+            created_at: string;
             /** Format: date */
-            ends_on?: string;
-            id?: string;
-            party_a_org_id?: string;
+            ends_on: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            party_a_org_id: string;
             /** @example 五星社区 */
-            party_a_org_name?: string;
-            party_b_org_id?: string;
+            party_a_org_name: string;
+            /** Format: uuid */
+            party_b_org_id: string;
             /** @example 市第一中学 */
-            party_b_org_name?: string;
-            signatures?: components["schemas"]["Signature"][];
+            party_b_org_name: string;
+            signatures: components["schemas"]["Signature"][];
             /** Format: date */
-            starts_on?: string;
+            starts_on: string;
             /** @enum {string} */
-            status?: "pending_signatures" | "active" | "terminated" | "expired";
-            street_id?: string;
+            status: "pending_signatures" | "active" | "terminated" | "expired";
+            /** Format: uuid */
+            street_id: string;
             /** @example 五星街道 */
-            street_name?: string;
-            terminated_at?: string;
+            street_name: string;
+            /** Format: date-time */
+            terminated_at: string | null;
             termination_reason?: string;
-            terms?: string;
-            title?: string;
-            updated_at?: string;
-            version?: number;
+            terms: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
         };
         AgreementList: {
-            items?: components["schemas"]["Agreement"][];
-            next_cursor?: string;
+            items: components["schemas"]["Agreement"][];
+            next_cursor: string | null;
         };
         AgreementRequest: {
             auto_approve?: boolean;
@@ -1020,260 +1027,341 @@ export interface components {
              *       "venue"
              *     ]
              */
-            categories?: string[];
+            categories: string[];
             /**
              * Format: date
              * @example 2027-12-31
              */
-            ends_on?: string;
-            party_a_org_id?: string;
-            party_b_org_id?: string;
+            ends_on: string;
+            party_a_org_id: string;
+            party_b_org_id: string;
             /**
              * Format: date
              * @example 2027-01-01
              */
-            starts_on?: string;
+            starts_on: string;
             terms?: string;
             /** @example 五星社区—市一中共建协议 */
-            title?: string;
+            title: string;
+        };
+        App: {
+            /** @example gj_5f2b9c1d7e3a4b6c8d0e1f2a */
+            client_id: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            /** @example 五星街道停车小程序 */
+            name: string;
+            /** Format: uuid */
+            org_id: string;
+            /** @example 五星社区 */
+            org_name: string;
+            /**
+             * Format: date-time
+             * @description PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
+             *     null before any rotation.
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description RevokedAt is null while the app may get tokens.
+             */
+            revoked_at: string | null;
+            /**
+             * @example [
+             *       "listings:read",
+             *       "claims:write"
+             *     ]
+             */
+            scopes: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+        };
+        AppList: {
+            items: components["schemas"]["App"][];
+            next_cursor: string | null;
+        };
+        AppRequest: {
+            /** @example 五星街道停车小程序 */
+            name?: string;
+            org_id?: string;
+            /**
+             * @example [
+             *       "listings:read",
+             *       "claims:write"
+             *     ]
+             */
+            scopes: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
+        };
+        AppWithSecret: {
+            /** @example gj_5f2b9c1d7e3a4b6c8d0e1f2a */
+            client_id: string;
+            /**
+             * @description ClientSecret is absent when an Idempotency-Key replay answers: it is shown only once.
+             * @example gjs_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM
+             */
+            client_secret?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: uuid */
+            id: string;
+            /** @example 五星街道停车小程序 */
+            name: string;
+            /** Format: uuid */
+            org_id: string;
+            /** @example 五星社区 */
+            org_name: string;
+            /**
+             * Format: date-time
+             * @description PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
+             *     null before any rotation.
+             */
+            previous_secret_expires_at: string | null;
+            /**
+             * Format: date-time
+             * @description RevokedAt is null while the app may get tokens.
+             */
+            revoked_at: string | null;
+            /**
+             * @example [
+             *       "listings:read",
+             *       "claims:write"
+             *     ]
+             */
+            scopes: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
         };
         AvailabilityItem: {
-            end?: string;
-            held?: number;
-            quantity?: number;
-            remaining?: number;
-            start?: string;
+            /** Format: date-time */
+            end: string;
+            held: number;
+            quantity: number;
+            remaining: number;
+            /** Format: date-time */
+            start: string;
         };
         AvailabilityList: {
-            items?: components["schemas"]["AvailabilityItem"][];
-            next_cursor?: string;
+            items: components["schemas"]["AvailabilityItem"][];
+            next_cursor: string | null;
         };
         Category: {
             /** @example parking */
-            code?: string;
+            code: string;
             /** @example Off-peak parking */
-            name_en?: string;
+            name_en: string;
             /** @example 错时停车 */
-            name_zh?: string;
+            name_zh: string;
             /** @example space */
-            quantity_unit?: string;
-            related?: string[];
+            quantity_unit: string;
+            related: string[];
         };
         CategoryList: {
-            items?: components["schemas"]["Category"][];
-            next_cursor?: string;
+            items: components["schemas"]["Category"][];
+            next_cursor: string | null;
         };
         CategoryStats: {
-            approved?: number;
+            approved: number;
             /** @example parking */
-            category?: string;
-            claims?: number;
-            fulfilled?: number;
-            needs?: number;
-            offers?: number;
-            quantity_claimed?: number;
-            quantity_offered?: number;
+            category: string;
+            claims: number;
+            fulfilled: number;
+            needs: number;
+            offers: number;
+            quantity_claimed: number;
+            quantity_offered: number;
         };
         Claim: {
-            agreement_id?: string;
+            /** Format: uuid */
+            agreement_id: string;
             /** @example 五星社区—市一中共建协议 */
-            agreement_title?: string;
-            claimant_confirmed_at?: string;
-            claimant_org_id?: string;
+            agreement_title: string;
+            /** Format: date-time */
+            claimant_confirmed_at: string | null;
+            /** Format: uuid */
+            claimant_org_id: string;
             /** @example 五星社区 */
-            claimant_org_name?: string;
-            counterpart_listing_id?: string;
+            claimant_org_name: string;
+            /** Format: uuid */
+            counterpart_listing_id: string | null;
             /** @description CounterpartListingTitle is the title of counterpart_listing_id, null with it. */
-            counterpart_listing_title?: string;
-            created_at?: string;
-            expires_at?: string;
+            counterpart_listing_title: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            expires_at: string | null;
             feedback_comment?: string;
             history?: components["schemas"]["ClaimHistoryEntry"][];
-            id?: string;
+            /** Format: uuid */
+            id: string;
             /** @example parking */
-            listing_category?: string;
-            listing_id?: string;
+            listing_category: string;
+            /** Format: uuid */
+            listing_id: string;
             /** @enum {string} */
-            listing_side?: "offer" | "need";
+            listing_side: "offer" | "need";
             /** @example 夜间错时停车位 */
-            listing_title?: string;
+            listing_title: string;
             note?: string;
-            owner_confirmed_at?: string;
-            owner_org_id?: string;
+            /** Format: date-time */
+            owner_confirmed_at: string | null;
+            /** Format: uuid */
+            owner_org_id: string;
             /** @example 市第一中学 */
-            owner_org_name?: string;
-            quantity?: number;
-            rating?: number;
+            owner_org_name: string;
+            quantity: number;
+            rating: number | null;
             /** @enum {string} */
-            status?: "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled";
-            street_id?: string;
+            status: "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled";
+            /** Format: uuid */
+            street_id: string;
             /** @example 五星街道 */
-            street_name?: string;
-            updated_at?: string;
-            version?: number;
-            window?: components["schemas"]["Window"];
+            street_name: string;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
+            window: components["schemas"]["Window"];
         };
         ClaimHistoryEntry: {
             /** @example approved */
-            action?: string;
-            actor_id?: string;
+            action: string;
+            actor_id: string;
             /**
              * @description ActorName is the user's display name or the app's name; null for the system (expiry,
              *     auto-approval).
              * @example coord
              */
-            actor_name?: string;
-            at?: string;
-            from?: string;
+            actor_name: string | null;
+            /** Format: date-time */
+            at: string;
+            from: string | null;
             note?: string;
-            to?: string;
+            to: string;
         };
         ClaimList: {
-            items?: components["schemas"]["Claim"][];
-            next_cursor?: string;
+            items: components["schemas"]["Claim"][];
+            next_cursor: string | null;
         };
         ClaimRequest: {
             agreement_id?: string;
             counterpart_listing_id?: string;
-            listing_id?: string;
+            listing_id: string;
             note?: string;
             /** @example 6 */
-            quantity?: number;
-            window?: components["schemas"]["Window"];
-        };
-        Client: {
-            /** @example gj_5f2b9c1d7e3a4b6c8d0e1f2a */
-            client_id?: string;
-            created_at?: string;
-            created_by?: string;
-            id?: string;
-            /** @example 五星街道停车小程序 */
-            name?: string;
-            org_id?: string;
-            /** @example 五星社区 */
-            org_name?: string;
-            /**
-             * @description PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
-             *     null before any rotation.
-             */
-            previous_secret_expires_at?: string;
-            /** @description RevokedAt is null while the app may get tokens. */
-            revoked_at?: string;
-            /**
-             * @example [
-             *       "listings:read",
-             *       "claims:write"
-             *     ]
-             */
-            scopes?: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
-            updated_at?: string;
-            version?: number;
-        };
-        ClientList: {
-            items?: components["schemas"]["Client"][];
-            next_cursor?: string;
-        };
-        ClientRequest: {
-            /** @example 五星街道停车小程序 */
-            name?: string;
-            org_id?: string;
-            /**
-             * @example [
-             *       "listings:read",
-             *       "claims:write"
-             *     ]
-             */
-            scopes?: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
-        };
-        ClientWithSecret: {
-            /** @example gj_5f2b9c1d7e3a4b6c8d0e1f2a */
-            client_id?: string;
-            /** @example gjs_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM */
-            client_secret?: string;
-            created_at?: string;
-            created_by?: string;
-            id?: string;
-            /** @example 五星街道停车小程序 */
-            name?: string;
-            org_id?: string;
-            /** @example 五星社区 */
-            org_name?: string;
-            /**
-             * @description PreviousSecretExpiresAt is when the secret replaced by the last rotation stops working;
-             *     null before any rotation.
-             */
-            previous_secret_expires_at?: string;
-            /** @description RevokedAt is null while the app may get tokens. */
-            revoked_at?: string;
-            /**
-             * @example [
-             *       "listings:read",
-             *       "claims:write"
-             *     ]
-             */
-            scopes?: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
-            updated_at?: string;
-            version?: number;
+            quantity: number;
+            window: components["schemas"]["Window"];
         };
         Event: {
-            at?: string;
-            /**
-             * @description Data depends on the type: listing.created {side, org_id, category}; listing.updated
-             *     {status, version}; agreement.activated {party_a_org_id, party_b_org_id};
-             *     agreement.terminated {reason}; claim.* {listing_id, owner_org_id, claimant_org_id,
-             *     street_id, quantity, status}.
-             */
-            data?: {
-                [key: string]: unknown;
-            };
-            id?: string;
-            subject_id?: string;
+            /** Format: date-time */
+            at: string;
+            /** @description Data depends on the type (see EventData). */
+            data: components["schemas"]["EventData"];
+            /** Format: uuid */
+            id: string;
+            subject_id: string;
             /**
              * @example claim.approved
              * @enum {string}
              */
-            type?: "listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled";
+            type: "listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled" | "person.registered" | "person.verified" | "pass.issued" | "pass.revoked";
+        };
+        EventData: {
+            /** @example parking */
+            category?: string;
+            /** Format: uuid */
+            claim_id?: string;
+            /** Format: uuid */
+            claimant_org_id?: string;
+            /**
+             * Format: uuid
+             * @description ClaimantPersonID is the person of a person's claim (claim.*).
+             */
+            claimant_person_id?: string;
+            /** Format: uuid */
+            community_id?: string;
+            /** Format: uuid */
+            employer_org_id?: string;
+            /** Format: uuid */
+            listing_id?: string;
+            /** Format: uuid */
+            org_id?: string;
+            /** Format: uuid */
+            owner_org_id?: string;
+            /** Format: uuid */
+            party_a_org_id?: string;
+            /** Format: uuid */
+            party_b_org_id?: string;
+            party_member?: boolean;
+            /** Format: uuid */
+            pass_id?: string;
+            /** Format: uuid */
+            person_id?: string;
+            quantity?: number;
+            reason?: string;
+            /** @enum {string} */
+            side?: "offer" | "need";
+            /**
+             * @description Status is the listing's status (listing.updated) or the claim's (claim.*).
+             *     Status is the listing's status (listing.updated), the claim's (claim.*) or the person's
+             *     (person.*).
+             * @enum {string}
+             */
+            status?: "open" | "paused" | "closed" | "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled" | "verified";
+            /** Format: uuid */
+            street_id?: string;
+            version?: number;
         };
         EventList: {
-            items?: components["schemas"]["Event"][];
-            next_cursor?: string;
+            items: components["schemas"]["Event"][];
+            next_cursor: string | null;
         };
         FeedbackRequest: {
             comment?: string;
             /** @example 5 */
-            rating?: number;
+            rating: number;
         };
         Listing: {
-            category?: string;
-            created_at?: string;
-            description?: string;
-            id?: string;
-            location?: components["schemas"]["Location"];
-            max_per_claimant?: number;
-            org_id?: string;
+            category: string;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            location: components["schemas"]["Location"];
+            max_per_claimant: number | null;
+            /** Format: uuid */
+            org_id: string;
             /** @example 市第一中学 */
-            org_name?: string;
-            quantity?: number;
-            radius_km?: number;
+            org_name: string;
+            quantity: number;
+            radius_km: number;
             /** @enum {string} */
-            side?: "offer" | "need";
+            side: "offer" | "need";
             /** @enum {string} */
-            status?: "open" | "paused" | "closed";
-            street_id?: string;
+            status: "open" | "paused" | "closed";
+            /** Format: uuid */
+            street_id: string;
             /** @example 五星街道 */
-            street_name?: string;
-            timezone?: string;
-            title?: string;
-            updated_at?: string;
-            valid_until?: string;
-            version?: number;
+            street_name: string;
+            timezone: string;
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            valid_until: string | null;
+            version: number;
             /** @enum {string} */
-            visibility?: "public" | "street";
-            windows?: components["schemas"]["Window"][];
+            visibility: "public" | "street";
+            windows: components["schemas"]["Window"][];
         };
         ListingList: {
-            items?: components["schemas"]["Listing"][];
-            next_cursor?: string;
+            items: components["schemas"]["Listing"][];
+            next_cursor: string | null;
         };
         ListingRequest: {
             /** @example parking */
@@ -1292,6 +1380,7 @@ export interface components {
             timezone?: string;
             /** @example 夜间错时停车位 */
             title?: string;
+            /** Format: date-time */
             valid_until?: string;
             /** @enum {string} */
             visibility?: "public" | "street";
@@ -1306,54 +1395,71 @@ export interface components {
              * @enum {string}
              */
             crs?: "wgs84" | "gcj02";
-            /** @example 24.3264 */
-            lat?: number;
+            /**
+             * @description Lat and Lng are required: a location without one is refused, never read as 0.
+             * @example 24.3264
+             */
+            lat: number;
             /** @example 109.4281 */
-            lng?: number;
+            lng: number;
         };
         LoginRequest: {
             /** @example change-me-please */
-            password?: string;
+            password: string;
             /** @example admin */
-            username?: string;
+            username: string;
         };
         MatchingProposal: {
-            agreement_id?: string;
-            /** @description ClaimID is set once the proposal has been accepted. */
-            claim_id?: string;
-            id?: string;
-            need_id?: string;
-            need_org_id?: string;
+            /** Format: uuid */
+            agreement_id: string | null;
+            /**
+             * Format: uuid
+             * @description ClaimID is set once the proposal has been accepted.
+             */
+            claim_id: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            need_id: string;
+            /** Format: uuid */
+            need_org_id: string;
             /** @example 五星社区 */
-            need_org_name?: string;
+            need_org_name: string;
             /** @example 周末志愿者 */
-            need_title?: string;
-            offer_id?: string;
-            offer_org_id?: string;
+            need_title: string;
+            /** Format: uuid */
+            offer_id: string;
+            /** Format: uuid */
+            offer_org_id: string;
             /** @example 市第一中学 */
-            offer_org_name?: string;
+            offer_org_name: string;
             /** @example 夜间错时停车位 */
-            offer_title?: string;
-            quantity?: number;
-            score?: number;
+            offer_title: string;
+            quantity: number;
+            score: number;
         };
         MatchingRun: {
-            categories?: string[];
-            created_at?: string;
-            created_by?: string;
-            from?: string;
-            id?: string;
-            objective?: number;
-            proposals?: components["schemas"]["MatchingProposal"][];
-            stats?: components["schemas"]["MatchingRunStats"];
-            street_id?: string;
+            categories: string[];
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: uuid */
+            id: string;
+            objective: number;
+            proposals: components["schemas"]["MatchingProposal"][];
+            stats: components["schemas"]["MatchingRunStats"];
+            /** Format: uuid */
+            street_id: string;
             /** @example 五星街道 */
-            street_name?: string;
-            to?: string;
+            street_name: string;
+            /** Format: date-time */
+            to: string;
         };
         MatchingRunList: {
-            items?: components["schemas"]["MatchingRunSummary"][];
-            next_cursor?: string;
+            items: components["schemas"]["MatchingRunSummary"][];
+            next_cursor: string | null;
         };
         MatchingRunRequest: {
             /**
@@ -1362,72 +1468,83 @@ export interface components {
              *     ]
              */
             categories?: string[];
-            from?: string;
-            street_id?: string;
-            to?: string;
+            /** Format: date-time */
+            from: string;
+            street_id: string;
+            /** Format: date-time */
+            to: string;
         };
         MatchingRunStats: {
-            candidates?: number;
-            elapsed_ms?: number;
-            matched_quantity?: number;
-            needs?: number;
-            offers?: number;
-            unmet_quantity?: number;
+            candidates: number;
+            elapsed_ms: number;
+            matched_quantity: number;
+            needs: number;
+            offers: number;
+            unmet_quantity: number;
         };
         MatchingRunSummary: {
-            categories?: string[];
-            created_at?: string;
-            created_by?: string;
-            from?: string;
-            id?: string;
-            objective?: number;
-            stats?: components["schemas"]["MatchingRunStats"];
-            street_id?: string;
+            categories: string[];
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
+            /** Format: date-time */
+            from: string;
+            /** Format: uuid */
+            id: string;
+            objective: number;
+            stats: components["schemas"]["MatchingRunStats"];
+            /** Format: uuid */
+            street_id: string;
             /** @example 五星街道 */
-            street_name?: string;
-            to?: string;
+            street_name: string;
+            /** Format: date-time */
+            to: string;
         };
         Me: {
-            display_name?: string;
-            id?: string;
-            org_id?: string;
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            org_id: string;
+            /** Format: uuid */
             person_id?: string;
             /** @enum {string} */
-            role?: "admin" | "coordinator" | "community_staff" | "liaison" | "app" | "person";
-            scopes?: string[];
-            username?: string;
+            role: "admin" | "coordinator" | "community_staff" | "liaison" | "app" | "person";
+            scopes: string[];
+            username: string;
         };
         NoteRequest: {
             note?: string;
             reason?: string;
         };
         OAuthProblem: {
-            /** @example validation_failed */
-            code?: string;
+            /**
+             * @example validation_failed
+             * @enum {string}
+             */
+            code: "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "version_mismatch" | "invalid_transition" | "capacity_exceeded" | "no_active_agreement" | "window_outside_availability" | "own_listing" | "listing_not_open" | "claimant_limit_exceeded" | "idempotency_key_reused" | "payload_too_large" | "rate_limited" | "unavailable" | "internal";
             /**
              * @description Data carries structured context of some codes, such as the occurrence that would overflow
              *     for capacity_exceeded.
              */
-            data?: {
-                [key: string]: unknown;
-            };
+            data?: components["schemas"]["ProblemData"];
             detail?: string;
             /**
              * @description Error is the RFC 6749 §5.2 error code.
              * @example invalid_client
              * @enum {string}
              */
-            error?: "invalid_request" | "invalid_client" | "unsupported_grant_type" | "invalid_scope";
+            error: "invalid_request" | "invalid_client" | "invalid_grant" | "unsupported_grant_type" | "invalid_scope";
             /** @description ErrorDescription is English ASCII, as RFC 6749 requires of it. */
             error_description?: string;
             errors?: components["schemas"]["ProblemField"][];
             instance?: string;
             /** @example 422 */
-            status?: number;
+            status: number;
             /** @example 请求参数无效 */
-            title?: string;
+            title: string;
             /** @example urn:gongjian:problem:validation_failed */
-            type?: string;
+            type: string;
         };
         OAuthTokenRequest: {
             /**
@@ -1441,7 +1558,7 @@ export interface components {
              * @example client_credentials
              * @enum {string}
              */
-            grant_type?: "client_credentials" | "urn:ietf:params:oauth:grant-type:token-exchange";
+            grant_type: "client_credentials" | "urn:ietf:params:oauth:grant-type:token-exchange";
             /**
              * @description RequestedTokenType, when sent, must be urn:ietf:params:oauth:token-type:access_token.
              * @enum {string}
@@ -1464,9 +1581,9 @@ export interface components {
             subject_token_type?: "urn:gongjian:token-type:external-id";
         };
         OAuthTokenResponse: {
-            access_token?: string;
+            access_token: string;
             /** @example 900 */
-            expires_in?: number;
+            expires_in: number;
             /**
              * @description IssuedTokenType is sent for a token exchange (RFC 8693 §2.2.1).
              * @enum {string}
@@ -1477,42 +1594,61 @@ export interface components {
              *     rights are those of API.md §9 for people.
              * @example listings:read claims:write
              */
-            scope?: string;
+            scope: string;
             /** @example Bearer */
-            token_type?: string;
+            token_type: string;
+        };
+        Occurrence: {
+            /**
+             * Format: date-time
+             * @example 2027-01-05T07:00:00+08:00
+             */
+            end: string;
+            /**
+             * Format: date-time
+             * @example 2027-01-04T19:00:00+08:00
+             */
+            start: string;
         };
         Org: {
-            address?: string;
-            admin_code?: string;
-            community_id?: string;
+            address: string;
+            admin_code: string;
+            /** Format: uuid */
+            community_id: string | null;
             /**
              * @description CommunityName is the name of community_id, null with it.
              * @example 五星社区
              */
-            community_name?: string;
-            contact_name?: string;
-            contact_phone?: string;
-            created_at?: string;
-            district_id?: string;
+            community_name: string | null;
+            contact_name: string;
+            contact_phone: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            district_id: string | null;
             /** @example 城中区 */
-            district_name?: string;
-            id?: string;
+            district_name: string | null;
+            /** Format: uuid */
+            id: string;
             /** @enum {string} */
-            kind?: "district" | "street" | "community" | "unit";
-            location?: components["schemas"]["Location"];
-            name?: string;
-            parent_id?: string;
+            kind: "district" | "street" | "community" | "unit";
+            location: components["schemas"]["Location"] | null;
+            name: string;
+            /** Format: uuid */
+            parent_id: string | null;
             /** @example 五星街道 */
-            parent_name?: string;
-            street_id?: string;
+            parent_name: string | null;
+            /** Format: uuid */
+            street_id: string | null;
             /** @example 五星街道 */
-            street_name?: string;
-            updated_at?: string;
-            version?: number;
+            street_name: string | null;
+            /** Format: date-time */
+            updated_at: string;
+            version: number;
         };
         OrgList: {
-            items?: components["schemas"]["Org"][];
-            next_cursor?: string;
+            items: components["schemas"]["Org"][];
+            next_cursor: string | null;
         };
         OrgRequest: {
             address?: string;
@@ -1530,40 +1666,47 @@ export interface components {
             parent_id?: string;
         };
         Person: {
-            active?: boolean;
-            community_id?: string;
+            active: boolean;
+            /** Format: uuid */
+            community_id: string;
             /** @example 五星社区 */
-            community_name?: string;
-            created_at?: string;
-            employer_org_id?: string;
+            community_name: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            employer_org_id: string | null;
             /** @example 柳州市第一中学 */
-            employer_org_name?: string;
-            external_client_id?: string;
-            external_id?: string;
-            id?: string;
+            employer_org_name: string | null;
+            external_client_id: string | null;
+            external_id: string | null;
+            /** Format: uuid */
+            id: string;
             /** @example 李明 */
-            name?: string;
-            party_member?: boolean;
+            name: string;
+            party_member: boolean;
             /** @example 138****5678 */
-            phone?: string;
+            phone: string;
             /**
              * @example [
              *       "patrol"
              *     ]
              */
-            skills?: string[];
+            skills: string[];
             /** @enum {string} */
-            status?: "pending" | "verified";
-            street_id?: string;
+            status: "pending" | "verified";
+            /** Format: uuid */
+            street_id: string;
             /** @example 五星街道 */
-            street_name?: string;
-            updated_at?: string;
-            verified_at?: string;
-            version?: number;
+            street_name: string;
+            /** Format: date-time */
+            updated_at: string;
+            /** Format: date-time */
+            verified_at: string | null;
+            version: number;
         };
         PersonList: {
-            items?: components["schemas"]["Person"][];
-            next_cursor?: string;
+            items: components["schemas"]["Person"][];
+            next_cursor: string | null;
         };
         PersonRequest: {
             community_id?: string;
@@ -1594,126 +1737,188 @@ export interface components {
             skills?: string[];
         };
         Problem: {
-            /** @example validation_failed */
-            code?: string;
+            /**
+             * @example validation_failed
+             * @enum {string}
+             */
+            code: "validation_failed" | "unauthenticated" | "forbidden" | "not_found" | "conflict" | "version_mismatch" | "invalid_transition" | "capacity_exceeded" | "no_active_agreement" | "window_outside_availability" | "own_listing" | "listing_not_open" | "claimant_limit_exceeded" | "idempotency_key_reused" | "payload_too_large" | "rate_limited" | "unavailable" | "internal";
             /**
              * @description Data carries structured context of some codes, such as the occurrence that would overflow
              *     for capacity_exceeded.
              */
-            data?: {
-                [key: string]: unknown;
-            };
+            data?: components["schemas"]["ProblemData"];
             detail?: string;
             errors?: components["schemas"]["ProblemField"][];
             instance?: string;
             /** @example 422 */
-            status?: number;
+            status: number;
             /** @example 请求参数无效 */
-            title?: string;
+            title: string;
             /** @example urn:gongjian:problem:validation_failed */
-            type?: string;
+            type: string;
+        };
+        ProblemData: {
+            /**
+             * Format: uuid
+             * @description AgreementID is the agreement named that does not cover the claim (no_active_agreement).
+             */
+            agreement_id?: string;
+            /**
+             * Format: uuid
+             * @description ClaimID is the claim a proposal was already accepted as (conflict).
+             */
+            claim_id?: string;
+            /**
+             * @description Held is what live claims already hold there (capacity_exceeded, claimant_limit_exceeded)
+             *     or, for a conflict on shrinking a listing, the peak held.
+             * @example 8
+             */
+            held?: number;
+            /**
+             * @description Limit is the quantity that occurrence allows: the listing's quantity (capacity_exceeded)
+             *     or its max_per_claimant (claimant_limit_exceeded).
+             * @example 10
+             */
+            limit?: number;
+            /**
+             * @description Occurrence is the first occurrence that would overflow (capacity_exceeded,
+             *     claimant_limit_exceeded), that lies outside the listing's availability
+             *     (window_outside_availability), or that a change would leave without room (conflict).
+             */
+            occurrence?: components["schemas"]["Occurrence"];
+            /**
+             * @description Remaining is what is still free there: limit − held (capacity_exceeded,
+             *     claimant_limit_exceeded).
+             * @example 2
+             */
+            remaining?: number;
+            /**
+             * @description RetryAfterSeconds repeats Retry-After (rate_limited).
+             * @example 60
+             */
+            retry_after_seconds?: number;
+            /**
+             * @description Status is the listing's status (listing_not_open).
+             * @example paused
+             * @enum {string}
+             */
+            status?: "paused" | "closed";
         };
         ProblemField: {
             /** @example out_of_range */
-            code?: string;
+            code: string;
             /** @example quantity */
-            field?: string;
+            field: string;
             /** @example quantity must be a positive integer */
-            message?: string;
+            message: string;
         };
         ReasonRequest: {
             /** @example 合作期满，双方协商终止 */
-            reason?: string;
+            reason: string;
         };
         RefreshRequest: {
-            refresh_token?: string;
+            refresh_token: string;
         };
         Signature: {
-            org_id?: string;
+            /** Format: uuid */
+            org_id: string;
             /** @example 五星社区 */
-            org_name?: string;
-            signed_at?: string;
-            user_id?: string;
+            org_name: string;
+            /** Format: date-time */
+            signed_at: string;
+            /** Format: uuid */
+            user_id: string;
             /** @example staff */
-            user_name?: string;
+            user_name: string;
         };
         StatsFigures: {
-            approved?: number;
-            claims?: number;
-            fulfilled?: number;
-            needs?: number;
-            offers?: number;
-            quantity_claimed?: number;
-            quantity_offered?: number;
+            approved: number;
+            claims: number;
+            fulfilled: number;
+            needs: number;
+            offers: number;
+            quantity_claimed: number;
+            quantity_offered: number;
         };
         StatsSummary: {
             /** @example 4.5 */
-            average_rating?: number;
-            by_category?: components["schemas"]["CategoryStats"][];
-            from?: string;
+            average_rating: number | null;
+            by_category: components["schemas"]["CategoryStats"][];
+            /** Format: date-time */
+            from: string;
             /** @example 0.75 */
-            fulfilment_rate?: number;
+            fulfilment_rate: number | null;
             /** @example 5.5 */
-            median_hours_to_decision?: number;
-            org_id?: string;
-            street_id?: string;
-            to?: string;
-            totals?: components["schemas"]["StatsFigures"];
+            median_hours_to_decision: number | null;
+            /** Format: uuid */
+            org_id: string | null;
+            /** Format: uuid */
+            street_id: string | null;
+            /** Format: date-time */
+            to: string;
+            totals: components["schemas"]["StatsFigures"];
         };
         Status: {
             /** @example ok */
-            status?: string;
+            status: string;
         };
         Suggestion: {
-            listing?: components["schemas"]["Listing"];
+            listing: components["schemas"]["Listing"];
             /** @example 6 */
-            quantity?: number;
-            reasons?: components["schemas"]["SuggestionReasons"];
+            quantity: number;
+            reasons: components["schemas"]["SuggestionReasons"];
             /** @example 0.87 */
-            score?: number;
+            score: number;
         };
         SuggestionList: {
-            items?: components["schemas"]["Suggestion"][];
-            next_cursor?: string;
+            items: components["schemas"]["Suggestion"][];
+            next_cursor: string | null;
         };
         SuggestionReasons: {
-            /** @description AgreementID is an active agreement between the two orgs covering the category, if any. */
-            agreement_id?: string;
+            /**
+             * Format: uuid
+             * @description AgreementID is an active agreement between the two orgs covering the category, if any.
+             */
+            agreement_id: string | null;
             /** @example 0.75 */
-            capacity_fit?: number;
+            capacity_fit: number;
             /** @example true */
-            category_exact?: boolean;
+            category_exact: boolean;
             /** @example 0.8 */
-            distance_km?: number;
+            distance_km: number;
             /** @example 1 */
-            time_overlap?: number;
+            time_overlap: number;
         };
         TokenResponse: {
-            access_token?: string;
+            access_token: string;
             /** @example 900 */
-            expires_in?: number;
-            refresh_token?: string;
+            expires_in: number;
+            refresh_token: string;
             /** @example Bearer */
-            token_type?: string;
+            token_type: string;
         };
         User: {
-            active?: boolean;
-            created_at?: string;
-            display_name?: string;
-            id?: string;
-            org_id?: string;
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            display_name: string;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            org_id: string;
             /** @example 五星社区 */
-            org_name?: string;
-            phone?: string;
+            org_name: string;
+            phone: string;
             /** @enum {string} */
-            role?: "admin" | "coordinator" | "community_staff" | "liaison";
-            updated_at?: string;
-            username?: string;
-            version?: number;
+            role: "admin" | "coordinator" | "community_staff" | "liaison";
+            /** Format: date-time */
+            updated_at: string;
+            username: string;
+            version: number;
         };
         UserList: {
-            items?: components["schemas"]["User"][];
-            next_cursor?: string;
+            items: components["schemas"]["User"][];
+            next_cursor: string | null;
         };
         UserRequest: {
             /** @example 李联络 */
@@ -1729,82 +1934,93 @@ export interface components {
             username?: string;
         };
         Webhook: {
-            created_at?: string;
-            created_by?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
             /**
              * @example [
              *       "claim.created",
              *       "claim.approved"
              *     ]
              */
-            events?: ("listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled")[];
-            id?: string;
-            org_id?: string;
+            events: ("listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled" | "person.registered" | "person.verified" | "pass.issued" | "pass.revoked")[];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            org_id: string | null;
             /** @example 五星社区 */
-            org_name?: string;
+            org_name: string | null;
             /**
+             * Format: uuid
              * @description StreetID and OrgID are the part of the feed delivered, fixed at creation from the
              *     creator's rights: a street (coordinators), an org (staff, liaison officers, apps), or
              *     neither (admins: every event).
              */
-            street_id?: string;
+            street_id: string | null;
             /** @example 五星街道 */
-            street_name?: string;
+            street_name: string | null;
             /** @example https://example.com/hooks/gongjian */
-            url?: string;
+            url: string;
         };
         WebhookDelivery: {
             /**
              * @description Attempt is the number of attempts made so far.
              * @example 1
              */
-            attempt?: number;
+            attempt: number;
             /** @description Attempts lists every attempt, oldest first. */
-            attempts?: components["schemas"]["WebhookDeliveryAttempt"][];
-            created_at?: string;
-            delivered_at?: string;
+            attempts: components["schemas"]["WebhookDeliveryAttempt"][];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            delivered_at: string | null;
             /**
              * @description Error describes the latest failed attempt ("" after a success).
              * @example
              */
-            error?: string;
-            event_id?: string;
+            error: string;
+            event_id: string;
             /** @example claim.approved */
-            event_type?: string;
-            id?: string;
-            /** @description NextAttemptAt is when the delivery is (or was last) due. */
-            next_attempt_at?: string;
+            event_type: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: date-time
+             * @description NextAttemptAt is when the delivery is (or was last) due.
+             */
+            next_attempt_at: string;
             /**
              * @description ResponseStatus is the receiver's HTTP status in the latest attempt; null before the first
              *     attempt or when no response came (see error).
              * @example 200
              */
-            response_status?: number;
+            response_status: number | null;
             /**
              * @example succeeded
              * @enum {string}
              */
-            status?: "pending" | "failed" | "succeeded" | "abandoned";
+            status: "pending" | "failed" | "succeeded" | "abandoned";
         };
         WebhookDeliveryAttempt: {
-            at?: string;
+            /** Format: date-time */
+            at: string;
             /** @example 1 */
-            attempt?: number;
+            attempt: number;
             /** @example receiver answered 500 */
-            error?: string;
+            error: string;
             /**
              * @description ResponseStatus is the receiver's HTTP status; null when there was no answer.
              * @example 500
              */
-            response_status?: number;
+            response_status: number | null;
         };
         WebhookDeliveryList: {
-            items?: components["schemas"]["WebhookDelivery"][];
-            next_cursor?: string;
+            items: components["schemas"]["WebhookDelivery"][];
+            next_cursor: string | null;
         };
         WebhookList: {
-            items?: components["schemas"]["Webhook"][];
-            next_cursor?: string;
+            items: components["schemas"]["Webhook"][];
+            next_cursor: string | null;
         };
         WebhookRequest: {
             /**
@@ -1813,7 +2029,7 @@ export interface components {
              *       "claim.approved"
              *     ]
              */
-            events?: ("listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled")[];
+            events: ("listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled" | "person.registered" | "person.verified" | "pass.issued" | "pass.revoked")[];
             /**
              * @description URL receives the deliveries: absolute https, at most 2048 characters, no user info, and
              *     resolving to public addresses only.
@@ -1822,48 +2038,248 @@ export interface components {
             url?: string;
         };
         WebhookWithSecret: {
-            created_at?: string;
-            created_by?: string;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string;
             /**
              * @example [
              *       "claim.created",
              *       "claim.approved"
              *     ]
              */
-            events?: ("listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled")[];
-            id?: string;
-            org_id?: string;
+            events: ("listing.created" | "listing.updated" | "agreement.activated" | "agreement.terminated" | "claim.created" | "claim.approved" | "claim.rejected" | "claim.cancelled" | "claim.expired" | "claim.fulfilled" | "person.registered" | "person.verified" | "pass.issued" | "pass.revoked")[];
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            org_id: string | null;
             /** @example 五星社区 */
-            org_name?: string;
+            org_name: string | null;
             /**
-             * @description Secret is the HMAC-SHA256 key of Gongjian-Signature. Store it now: it is never shown again.
+             * @description Secret is the HMAC-SHA256 key of Gongjian-Signature. Store it now: it is never shown again
+             *     (an Idempotency-Key replay answers without it).
              * @example gjwh_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM
              */
             secret?: string;
             /**
+             * Format: uuid
              * @description StreetID and OrgID are the part of the feed delivered, fixed at creation from the
              *     creator's rights: a street (coordinators), an org (staff, liaison officers, apps), or
              *     neither (admins: every event).
              */
-            street_id?: string;
+            street_id: string | null;
             /** @example 五星街道 */
-            street_name?: string;
+            street_name: string | null;
             /** @example https://example.com/hooks/gongjian */
-            url?: string;
+            url: string;
         };
         Window: {
-            /** @example 2027-01-05T07:00:00+08:00 */
-            end?: string;
+            /**
+             * Format: date-time
+             * @example 2027-01-05T07:00:00+08:00
+             */
+            end: string;
             /** @example FREQ=DAILY;UNTIL=20270301T000000Z */
             rrule?: string;
-            /** @example 2027-01-04T19:00:00+08:00 */
-            start?: string;
+            /**
+             * Format: date-time
+             * @example 2027-01-04T19:00:00+08:00
+             */
+            start: string;
         };
     };
-    responses: never;
-    parameters: never;
+    responses: {
+        /** @description The body is not JSON (or not the form this endpoint reads). Codes: validation_failed. */
+        BadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request conflicts with the resource's state. Codes: conflict, invalid_transition, capacity_exceeded, claimant_limit_exceeded, listing_not_open. */
+        Conflict: {
+            headers: {
+                Location: components["headers"]["Location"];
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Authenticated, but not allowed to do this. Codes: forbidden. */
+        Forbidden: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description An unexpected error; the detail never shows internals. Quote X-Request-Id when reporting it. Codes: internal. */
+        Internal: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such resource, or one the caller may not see. Codes: not_found. */
+        NotFound: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description RFC 6749 §5.2: error is invalid_request, invalid_grant, invalid_scope or unsupported_grant_type. Codes: validation_failed. */
+        OAuthBadRequest: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["OAuthProblem"];
+            };
+        };
+        /** @description RFC 6749 §5.2: error is invalid_client (unknown client, wrong secret or revoked app). Codes: unauthenticated. */
+        OAuthUnauthenticated: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["OAuthProblem"];
+            };
+        };
+        /** @description A parameter is invalid (errors[] names it); error is invalid_request, invalid_scope or unsupported_grant_type. Codes: validation_failed, no_active_agreement, window_outside_availability, own_listing, idempotency_key_reused. */
+        OAuthUnprocessable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["OAuthProblem"];
+            };
+        };
+        /** @description The body is neither a form nor JSON; error is invalid_request. Codes: validation_failed. */
+        OAuthUnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["OAuthProblem"];
+            };
+        };
+        /** @description The body is larger than 1 MiB. Codes: payload_too_large. */
+        PayloadTooLarge: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Too many requests: retry after Retry-After seconds. Codes: rate_limited. */
+        RateLimited: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No valid access token (missing, malformed, expired or revoked). Codes: unauthenticated. */
+        Unauthenticated: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WWW-Authenticate"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The database is unreachable or the request deadline passed: retry after Retry-After seconds. Codes: unavailable. */
+        Unavailable: {
+            headers: {
+                "Retry-After": components["headers"]["Retry-After"];
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A field, parameter or header is invalid (errors[] names it), or a business rule refuses the request. Codes: validation_failed, no_active_agreement, window_outside_availability, own_listing, idempotency_key_reused. */
+        Unprocessable: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body's Content-Type is not one this endpoint reads. Codes: validation_failed. */
+        UnsupportedMediaType: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description If-Match names a version that is no longer current. Codes: version_mismatch. */
+        VersionMismatch: {
+            headers: {
+                "X-Request-Id": components["headers"]["X-Request-Id"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+        AcceptLanguage: string;
+        /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+        IdempotencyKey: string;
+        /** @description The ETag last read ("<version>"); a stale one is 412 version_mismatch. Without it the change applies to whatever version is current. */
+        IfMatch: string;
+    };
     requestBodies: never;
-    headers: never;
+    headers: {
+        /** @description attachment, with a file name for the download. */
+        "Content-Disposition": string;
+        /** @description The resource's version as a strong entity tag, "<version>"; send it back in If-Match. */
+        ETag: string;
+        /** @description true when this is the stored first answer to an earlier request with the same Idempotency-Key. */
+        "Idempotent-Replayed": "true";
+        /** @description The path of the resource an Idempotency-Key request created. */
+        Location: string;
+        /** @description Seconds to wait before retrying. */
+        "Retry-After": number;
+        /** @description The authentication scheme expected (RFC 6750 for bearer tokens, RFC 7617 at the token endpoint). */
+        "WWW-Authenticate": string;
+        /** @description The request's id (the client's X-Request-Id when it sent one); logs carry it. */
+        "X-Request-Id": string;
+    };
     pathItems: never;
 }
 export type $defs = Record<string, never>;
@@ -1880,7 +2296,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -1889,47 +2308,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AgreementList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createAgreement: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes retries safe */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -1944,54 +2345,34 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Agreement"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getAgreement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description agreement id */
                 id: string;
@@ -2003,36 +2384,30 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Agreement"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     signAgreement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description agreement id */
                 id: string;
@@ -2044,54 +2419,31 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Agreement"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     terminateAgreement: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description agreement id */
                 id: string;
@@ -2108,72 +2460,34 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Agreement"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     login: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2187,54 +2501,30 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     logout: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2248,43 +2538,29 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     refreshToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2298,45 +2574,30 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["TokenResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listCategories: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2345,29 +2606,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["CategoryList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createCategory: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes retries safe */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -2382,57 +2643,25 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Category"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listClaims: {
@@ -2451,7 +2680,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2460,47 +2692,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ClaimList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createClaim: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes retries safe */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -2515,63 +2729,35 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Claim"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getClaim: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description claim id */
                 id: string;
@@ -2583,36 +2769,30 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Claim"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     approveClaim: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description claim id */
                 id: string;
@@ -2629,54 +2809,34 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Claim"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     cancelClaim: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description claim id */
                 id: string;
@@ -2693,54 +2853,34 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Claim"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     confirmClaim: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description claim id */
                 id: string;
@@ -2752,54 +2892,31 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Claim"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     claimFeedback: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description claim id */
                 id: string;
@@ -2816,72 +2933,34 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Claim"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     rejectClaim: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description claim id */
                 id: string;
@@ -2898,57 +2977,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Claim"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listClients: {
@@ -2961,7 +3008,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -2970,47 +3020,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClientList"];
+                    "application/json": components["schemas"]["AppList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createClient: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes a retry return the first response */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -3018,61 +3050,41 @@ export interface operations {
         /** @description the app */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ClientRequest"];
+                "application/json": components["schemas"]["AppRequest"];
             };
         };
         responses: {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClientWithSecret"];
+                    "application/json": components["schemas"]["AppWithSecret"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     revokeClient: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description app id (the id, not the client_id) */
                 id: string;
@@ -3084,45 +3096,28 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     rotateClientSecret: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes a retry return the first response instead of rotating again */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path: {
                 /** @description app id (the id, not the client_id) */
@@ -3135,57 +3130,24 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ClientWithSecret"];
+                    "application/json": components["schemas"]["AppWithSecret"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listEvents: {
@@ -3200,7 +3162,10 @@ export interface operations {
                 /** @description page size (1–100, default 20) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3209,65 +3174,30 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["EventList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    healthz: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Status"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     acceptMatchingProposal: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path: {
                 /** @description proposal id */
                 id: string;
@@ -3279,57 +3209,24 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Claim"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listMatchingRuns: {
@@ -3342,7 +3239,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3351,47 +3251,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MatchingRunList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createMatchingRun: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes retries safe */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -3406,54 +3288,33 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MatchingRun"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMatchingRun: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description run id */
                 id: string;
@@ -3465,36 +3326,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["MatchingRun"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3503,59 +3357,19 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    metrics: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Prometheus text exposition format */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "text/plain": string;
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listNeeds: {
@@ -3584,7 +3398,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3593,47 +3410,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ListingList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createNeed: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes retries safe */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -3648,74 +3447,35 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    /** @description the version */
-                    ETag?: string;
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Listing"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getNeed: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description listing id */
                 id: string;
@@ -3727,40 +3487,31 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description the version */
-                    ETag?: string;
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Listing"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateNeed: {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag last read */
-                "If-Match"?: string;
+                /** @description The ETag last read ("<version>"); a stale one is 412 version_mismatch. Without it the change applies to whatever version is current. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path: {
                 /** @description listing id */
@@ -3778,75 +3529,26 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Listing"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition Failed */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getNeedAvailability: {
@@ -3857,7 +3559,10 @@ export interface operations {
                 /** @description RFC 3339 (default from + 7 days) */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description listing id */
                 id: string;
@@ -3869,39 +3574,20 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AvailabilityList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     suggestOffersForNeed: {
@@ -3910,7 +3596,10 @@ export interface operations {
                 /** @description how many (1–100, default 10) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description need id */
                 id: string;
@@ -3922,45 +3611,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuggestionList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createOAuthToken: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3975,66 +3648,21 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OAuthTokenResponse"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["OAuthProblem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["OAuthProblem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unsupported Media Type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["OAuthProblem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["OAuthProblem"];
-                };
-            };
-            /** @description Too Many Requests */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["OAuthBadRequest"];
+            401: components["responses"]["OAuthUnauthenticated"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["OAuthUnsupportedMediaType"];
+            422: components["responses"]["OAuthUnprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listOffers: {
@@ -4063,7 +3691,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4072,47 +3703,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ListingList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createOffer: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes retries safe */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -4127,74 +3740,35 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    /** @description the version */
-                    ETag?: string;
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Listing"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getOffer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description listing id */
                 id: string;
@@ -4206,40 +3780,31 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description the version */
-                    ETag?: string;
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Listing"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateOffer: {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag last read */
-                "If-Match"?: string;
+                /** @description The ETag last read ("<version>"); a stale one is 412 version_mismatch. Without it the change applies to whatever version is current. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path: {
                 /** @description listing id */
@@ -4257,75 +3822,26 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Listing"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition Failed */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getOfferAvailability: {
@@ -4336,7 +3852,10 @@ export interface operations {
                 /** @description RFC 3339 (default from + 7 days) */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description listing id */
                 id: string;
@@ -4348,39 +3867,20 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["AvailabilityList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     suggestNeedsForOffer: {
@@ -4389,7 +3889,10 @@ export interface operations {
                 /** @description how many (1–100, default 10) */
                 limit?: number;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description offer id */
                 id: string;
@@ -4401,39 +3904,20 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SuggestionList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listOrgs: {
@@ -4450,7 +3934,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4459,36 +3946,30 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrgList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createOrg: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4502,65 +3983,34 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
-                    /** @description the version */
-                    ETag?: string;
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Org"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Request Entity Too Large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getOrg: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description org id */
                 id: string;
@@ -4572,40 +4022,31 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
-                    /** @description the version */
-                    ETag?: string;
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Org"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateOrg: {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag last read */
-                "If-Match"?: string;
+                /** @description The ETag last read ("<version>"); a stale one is 412 version_mismatch. Without it the change applies to whatever version is current. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path: {
                 /** @description org id */
@@ -4623,66 +4064,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Org"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition Failed */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listPeople: {
@@ -4701,7 +4101,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4710,47 +4113,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["PersonList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createPerson: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes retries safe */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -4765,63 +4150,35 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Person"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getPerson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description person id */
                 id: string;
@@ -4833,36 +4190,30 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Person"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deactivatePerson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description person id */
                 id: string;
@@ -4874,45 +4225,28 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updatePerson: {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag last read */
-                "If-Match"?: string;
+                /** @description The ETag last read ("<version>"); a stale one is 412 version_mismatch. Without it the change applies to whatever version is current. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path: {
                 /** @description person id */
@@ -4930,81 +4264,35 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Person"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition Failed */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     verifyPerson: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description person id */
                 id: string;
@@ -5016,77 +4304,22 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Person"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-        };
-    };
-    readyz: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["Status"];
-                };
-            };
-            /** @description Service Unavailable */
-            503: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     statsSummary: {
@@ -5099,7 +4332,10 @@ export interface operations {
                 /** @description RFC 3339, or a date YYYY-MM-DD meaning 00:00 Asia/Shanghai; exclusive (default: now) */
                 to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5108,6 +4344,8 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "Content-Disposition": components["headers"]["Content-Disposition"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -5115,33 +4353,12 @@ export interface operations {
                     "text/csv": string;
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listUsers: {
@@ -5154,7 +4371,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5163,45 +4383,30 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["UserList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5215,63 +4420,35 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description user id */
                 id: string;
@@ -5283,36 +4460,30 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deactivateUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description user id */
                 id: string;
@@ -5324,45 +4495,28 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     updateUser: {
         parameters: {
             query?: never;
             header?: {
-                /** @description the ETag last read */
-                "If-Match"?: string;
+                /** @description The ETag last read ("<version>"); a stale one is 412 version_mismatch. Without it the change applies to whatever version is current. */
+                "If-Match"?: components["parameters"]["IfMatch"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path: {
                 /** @description user id */
@@ -5380,66 +4534,25 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    ETag: components["headers"]["ETag"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["User"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Precondition Failed */
-            412: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            412: components["responses"]["VersionMismatch"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listWebhooks: {
@@ -5450,7 +4563,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -5459,47 +4575,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     createWebhook: {
         parameters: {
             query?: never;
             header?: {
-                /** @description makes a retry return the first response (without the secret) */
-                "Idempotency-Key"?: string;
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
             };
             path?: never;
             cookie?: never;
@@ -5514,54 +4612,33 @@ export interface operations {
             /** @description Created */
             201: {
                 headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookWithSecret"];
                 };
             };
-            /** @description Bad Request */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Forbidden */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Unprocessable Entity */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     getWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description webhook id */
                 id: string;
@@ -5573,36 +4650,29 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Webhook"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     deleteWebhook: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description webhook id */
                 id: string;
@@ -5614,28 +4684,18 @@ export interface operations {
             /** @description No Content */
             204: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description Unauthorized */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
-            /** @description Not Found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/problem+json": components["schemas"]["Problem"];
-                };
-            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
     listWebhookDeliveries: {
@@ -5646,7 +4706,10 @@ export interface operations {
                 /** @description next_cursor of the previous page */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
             path: {
                 /** @description webhook id */
                 id: string;
@@ -5658,39 +4721,106 @@ export interface operations {
             /** @description OK */
             200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookDeliveryList"];
                 };
             };
-            /** @description Unauthorized */
-            401: {
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    healthz: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Status"];
                 };
             };
-            /** @description Not Found */
-            404: {
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format */
+            200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "text/plain": string;
                 };
             };
-            /** @description Unprocessable Entity */
-            422: {
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    readyz: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
                 headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/problem+json": components["schemas"]["Problem"];
+                    "application/json": components["schemas"]["Status"];
                 };
             };
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
         };
     };
 }

@@ -10,7 +10,7 @@ import type { User } from "../user";
 
 export function Agreements({ user }: { user: User }) {
   useNames();
-  const q = useAsync(() => all((cursor) => api.GET("/agreements", { params: { query: { limit: 100, cursor } } }), 500), []);
+  const q = useAsync(() => all((cursor) => api.GET("/api/v1/agreements", { params: { query: { limit: 100, cursor } } }), 500), []);
   const [notice, setNotice] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [dialog, ask] = useConfirm();
@@ -26,7 +26,7 @@ export function Agreements({ user }: { user: User }) {
     const ok = await ask({ title: t("agreements.signTitle"), message: t("agreements.signMsg", { title: a.title ?? "" }), confirm: t("agreements.sign") });
     if (ok === null) return;
     try {
-      const got = await must(api.POST("/agreements/{id}/sign", { params: { path: { id: a.id! } } }));
+      const got = await must(api.POST("/api/v1/agreements/{id}/sign", { params: { path: { id: a.id! } } }));
       q.set((q.data ?? []).map((x) => (x.id === got.id ? got : x)));
       setNotice(t("agreements.signed", { title: a.title ?? "" }));
     } catch (err) {

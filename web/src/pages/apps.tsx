@@ -13,8 +13,8 @@ type Scope = (typeof SCOPES)[number];
 
 export function Apps({ user: _ }: { user: User }) {
   useNames();
-  const q = useAsync(() => all((cursor) => api.GET("/clients", { params: { query: { limit: 100, cursor } } }), 500), []);
-  const [secret, setSecret] = useState<S["ClientWithSecret"] | null>(null);
+  const q = useAsync(() => all((cursor) => api.GET("/api/v1/clients", { params: { query: { limit: 100, cursor } } }), 500), []);
+  const [secret, setSecret] = useState<S["AppWithSecret"] | null>(null);
   const [notice, setNotice] = useState("");
   const [rowErr, setRowErr] = useState<Record<string, string>>({});
   const [dialog, ask] = useConfirm();
@@ -30,7 +30,7 @@ export function Apps({ user: _ }: { user: User }) {
     setErrors({});
     setError(null);
     try {
-      const c = await must(api.POST("/clients", { body: { name, org_id: orgId || orgs[0]?.id, scopes } }));
+      const c = await must(api.POST("/api/v1/clients", { body: { name, org_id: orgId || orgs[0]?.id, scopes } }));
       setSecret(c);
       setName("");
       q.set([...(q.data ?? []), c]);
@@ -39,20 +39,20 @@ export function Apps({ user: _ }: { user: User }) {
       setError(err);
     }
   };
-  const rotate = async (c: S["Client"]) => {
+  const rotate = async (c: S["App"]) => {
     const ok = await ask({ title: t("apps.rotateTitle"), message: t("apps.rotateMsg", { name: c.name ?? "" }), confirm: t("apps.rotate") });
     if (ok === null) return;
     try {
-      setSecret(await must(api.POST("/clients/{id}/rotate-secret", { params: { path: { id: c.id! } } })));
+      setSecret(await must(api.POST("/api/v1/clients/{id}/rotate-secret", { params: { path: { id: c.id! } } })));
     } catch (err) {
       setRowErr((e) => ({ ...e, [c.id!]: describe(err) }));
     }
   };
-  const revoke = async (c: S["Client"]) => {
+  const revoke = async (c: S["App"]) => {
     const ok = await ask({ title: t("apps.revokeTitle"), message: t("apps.revokeMsg", { name: c.name ?? "" }), confirm: t("apps.revoke"), danger: true });
     if (ok === null) return;
     try {
-      await must(api.DELETE("/clients/{id}", { params: { path: { id: c.id! } } }));
+      await must(api.DELETE("/api/v1/clients/{id}", { params: { path: { id: c.id! } } }));
       q.set((q.data ?? []).map((x) => (x.id === c.id ? { ...x, revoked_at: new Date().toISOString() } : x)));
       setNotice(t("apps.revoked", { name: c.name ?? "" }));
     } catch (err) {

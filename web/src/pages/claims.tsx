@@ -19,7 +19,7 @@ export function Claims({ user }: { user: User }) {
   const q = useAsync(
     () =>
       all(
-        (cursor) => api.GET("/claims", { params: { query: { status: status ? [status] : undefined, limit: 100, cursor } } }),
+        (cursor) => api.GET("/api/v1/claims", { params: { query: { status: status ? [status] : undefined, limit: 100, cursor } } }),
         500,
       ).then((items) => items.reverse()),
     [status],
@@ -46,12 +46,12 @@ export function Claims({ user }: { user: User }) {
   const cancel = async (c: S["Claim"]) => {
     const reason = await ask({ title: t("claims.cancelTitle"), message: t("claims.cancelMsg"), reason: t("claims.cancelReason"), confirm: t("claims.cancel"), danger: true });
     if (reason === null) return;
-    await act(c, () => must(api.POST("/claims/{id}/cancel", { ...id(c), body: reason ? { reason } : {} })), t("claims.cancelled"));
+    await act(c, () => must(api.POST("/api/v1/claims/{id}/cancel", { ...id(c), body: reason ? { reason } : {} })), t("claims.cancelled"));
   };
   const confirm = async (c: S["Claim"]) => {
     const ok = await ask({ title: t("claims.confirmTitle"), message: t("claims.confirmMsg"), confirm: t("claims.confirm") });
     if (ok === null) return;
-    await act(c, () => must(api.POST("/claims/{id}/confirm", id(c))), t("claims.confirmed"));
+    await act(c, () => must(api.POST("/api/v1/claims/{id}/confirm", id(c))), t("claims.confirmed"));
   };
   const confirmedByMe = (c: S["Claim"]) =>
     (c.owner_org_id === user.me.org_id && !!c.owner_confirmed_at) || (c.claimant_org_id === user.me.org_id && !!c.claimant_confirmed_at);
@@ -166,7 +166,7 @@ export function Claims({ user }: { user: User }) {
 }
 
 function History({ id }: { id: string }) {
-  const q = useAsync(() => must(api.GET("/claims/{id}", { params: { path: { id } } })), [id]);
+  const q = useAsync(() => must(api.GET("/api/v1/claims/{id}", { params: { path: { id } } })), [id]);
   if (q.loading) return <Loading />;
   if (q.error) return <ErrorBox error={q.error} />;
   const h = q.data?.history ?? [];
@@ -195,7 +195,7 @@ function Feedback({ claim, onClose }: { claim: S["Claim"]; onClose: (c?: S["Clai
   const submit = async (e: Event) => {
     e.preventDefault();
     try {
-      onClose(await must(api.POST("/claims/{id}/feedback", { params: { path: { id: claim.id! } }, body: { rating, comment: comment || undefined } })));
+      onClose(await must(api.POST("/api/v1/claims/{id}/feedback", { params: { path: { id: claim.id! } }, body: { rating, comment: comment || undefined } })));
     } catch (err) {
       setError(err);
     }

@@ -10,7 +10,7 @@ import type { User } from "../user";
 export function Inbox({ user: _ }: { user: User }) {
   const now = useNow(15_000);
   const q = useAsync(async () => {
-    const items = await all((cursor) => api.GET("/claims", { params: { query: { status: ["pending"], limit: 100, cursor } } }));
+    const items = await all((cursor) => api.GET("/api/v1/claims", { params: { query: { status: ["pending"], limit: 100, cursor } } }));
     items.sort((a, b) => (a.created_at ?? "").localeCompare(b.created_at ?? ""));
     return items;
   }, []);
@@ -35,7 +35,7 @@ export function Inbox({ user: _ }: { user: User }) {
   const approve = async (c: S["Claim"]): Promise<boolean> => {
     mark(c.id!, true);
     try {
-      await must(api.POST("/claims/{id}/approve", { params: { path: { id: c.id! } }, body: {} }));
+      await must(api.POST("/api/v1/claims/{id}/approve", { params: { path: { id: c.id! } }, body: {} }));
       setRowError((e) => ({ ...e, [c.id!]: "" }));
       return true;
     } catch (err) {
@@ -64,7 +64,7 @@ export function Inbox({ user: _ }: { user: User }) {
     if (reason === null) return;
     mark(c.id!, true);
     try {
-      await must(api.POST("/claims/{id}/reject", { params: { path: { id: c.id! } }, body: { reason } }));
+      await must(api.POST("/api/v1/claims/{id}/reject", { params: { path: { id: c.id! } }, body: { reason } }));
       drop([c.id!]);
       setNotice(t("inbox.rejected", { title: claimListing(c) }));
     } catch (err) {
@@ -152,7 +152,7 @@ export function Inbox({ user: _ }: { user: User }) {
                     <td class="num">{c.quantity}</td>
                     <td>{windowInWords(c.window)}</td>
                     <td class={urgent ? "urgent" : ""}>
-                      <time dateTime={c.expires_at} title={dateTime(c.expires_at)}>
+                      <time dateTime={c.expires_at ?? undefined} title={dateTime(c.expires_at)}>
                         {left}
                       </time>
                     </td>

@@ -16,8 +16,8 @@ export function ListingPage({ user, side, id }: { user: User; side: "offer" | "n
   const q = useAsync(async () => {
     const l =
       side === "offer"
-        ? await must(api.GET("/offers/{id}", { params: { path: { id } } }))
-        : await must(api.GET("/needs/{id}", { params: { path: { id } } }));
+        ? await must(api.GET("/api/v1/offers/{id}", { params: { path: { id } } }))
+        : await must(api.GET("/api/v1/needs/{id}", { params: { path: { id } } }));
     return l;
   }, [id]);
   const l = q.data;
@@ -68,8 +68,8 @@ function Availability({ side, id }: { side: "offer" | "need"; id: string }) {
   const q = useAsync(
     () =>
       side === "offer"
-        ? must(api.GET("/offers/{id}/availability", { params: { path: { id }, query } }))
-        : must(api.GET("/needs/{id}/availability", { params: { path: { id }, query } })),
+        ? must(api.GET("/api/v1/offers/{id}/availability", { params: { path: { id }, query } }))
+        : must(api.GET("/api/v1/needs/{id}/availability", { params: { path: { id }, query } })),
     [id],
   );
   const items = q.data?.items ?? [];
@@ -108,7 +108,7 @@ function Availability({ side, id }: { side: "offer" | "need"; id: string }) {
 }
 
 function ListingClaims({ id }: { id: string }) {
-  const q = useAsync(() => all((cursor) => api.GET("/claims", { params: { query: { listing_id: id, limit: 100, cursor } } }), 300), [id]);
+  const q = useAsync(() => all((cursor) => api.GET("/api/v1/claims", { params: { query: { listing_id: id, limit: 100, cursor } } }), 300), [id]);
   const items = q.data ?? [];
   return (
     <section aria-labelledby="lc-h">
@@ -147,7 +147,7 @@ function ListingClaims({ id }: { id: string }) {
 }
 
 function Suggestions({ user, need }: { user: User; need: S["Listing"] }) {
-  const q = useAsync(() => must(api.GET("/needs/{id}/suggestions", { params: { path: { id: need.id! }, query: { limit: 10 } } })), [need.id]);
+  const q = useAsync(() => must(api.GET("/api/v1/needs/{id}/suggestions", { params: { path: { id: need.id! }, query: { limit: 10 } } })), [need.id]);
   const [notice, setNotice] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [claimed, setClaimed] = useState<Set<string>>(new Set());
@@ -157,7 +157,7 @@ function Suggestions({ user, need }: { user: User; need: S["Listing"] }) {
     const offer = s.listing!;
     try {
       await must(
-        api.POST("/claims", {
+        api.POST("/api/v1/claims", {
           body: {
             listing_id: offer.id,
             quantity: s.quantity,

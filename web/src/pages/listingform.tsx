@@ -71,7 +71,7 @@ export function ListingForm({ user, side, onCreated }: Props) {
   };
 
   const location = (): S["Location"] | undefined => {
-    const street = orgById(chosen?.street_id);
+    const street = orgById(chosen?.street_id ?? undefined);
     const loc = chosen?.location ?? street?.location ?? user.org?.location;
     if (!loc) return address ? ({ address } as S["Location"]) : undefined;
     return { lat: loc.lat, lng: loc.lng, address: address || loc.address };
@@ -95,7 +95,7 @@ export function ListingForm({ user, side, onCreated }: Props) {
     };
     try {
       const l =
-        side === "offer" ? await must(api.POST("/offers", { body })) : await must(api.POST("/needs", { body }));
+        side === "offer" ? await must(api.POST("/api/v1/offers", { body })) : await must(api.POST("/api/v1/needs", { body }));
       onCreated(l);
       setTitle("");
       setDescription("");

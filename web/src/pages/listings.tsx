@@ -19,8 +19,8 @@ export function Listings({ user, side }: { user: User; side: "offer" | "need" })
     const items = await all(
       (cursor) =>
         side === "offer"
-          ? api.GET("/offers", { params: { query: { ...scope, limit: 100, cursor } } })
-          : api.GET("/needs", { params: { query: { ...scope, limit: 100, cursor } } }),
+          ? api.GET("/api/v1/offers", { params: { query: { ...scope, limit: 100, cursor } } })
+          : api.GET("/api/v1/needs", { params: { query: { ...scope, limit: 100, cursor } } }),
       500,
     );
     return items.reverse();

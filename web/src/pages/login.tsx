@@ -14,7 +14,7 @@ export function Login({ flash, onLogin }: { flash: string; onLogin: () => void }
     setBusy(true);
     setError(null);
     try {
-      const tok = await must(api.POST("/auth/login", { body: { username, password } }));
+      const tok = await must(api.POST("/api/v1/auth/login", { body: { username, password } }));
       session.start(tok);
       onLogin();
     } catch (err) {

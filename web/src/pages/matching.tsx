@@ -13,8 +13,8 @@ type Run = S["MatchingRun"];
 type Proposal = S["MatchingProposal"];
 
 /** listRuns lists a street's earlier runs, newest first (without their proposals). */
-async function listRuns(street: string): Promise<Run[]> {
-  const r = await must(api.GET("/matching/runs", { params: { query: { street_id: street, limit: 20 } } }));
+async function listRuns(street: string): Promise<S["MatchingRunSummary"][]> {
+  const r = await must(api.GET("/api/v1/matching/runs", { params: { query: { street_id: street, limit: 20 } } }));
   return r.items ?? [];
 }
 
@@ -41,7 +41,7 @@ export function Matching({ user }: { user: User }) {
     setFieldErr({});
     try {
       const r = await must(
-        api.POST("/matching/runs", {
+        api.POST("/api/v1/matching/runs", {
           body: { street_id: street, from: dayStart(from), to: dayStart(to), categories: cats.length ? cats : undefined },
         }),
       );
@@ -56,7 +56,7 @@ export function Matching({ user }: { user: User }) {
   };
   const open = async (id: string) => {
     try {
-      setRun(await must(api.GET("/matching/runs/{id}", { params: { path: { id } } })));
+      setRun(await must(api.GET("/api/v1/matching/runs/{id}", { params: { path: { id } } })));
     } catch (err) {
       setError(err);
     }
@@ -144,7 +144,7 @@ function RunView({ run }: { run: Run }) {
     const needs = [...new Set(proposals.map((p) => p.need_id!))].slice(0, 30);
     await Promise.all(
       needs.map(async (id) => {
-        const r = await api.GET("/needs/{id}/suggestions", { params: { path: { id }, query: { limit: 50 } } });
+        const r = await api.GET("/api/v1/needs/{id}/suggestions", { params: { path: { id }, query: { limit: 50 } } });
         for (const s of r.data?.items ?? []) {
           out[id + "/" + s.listing?.id] = s.reasons!;
         }
@@ -155,7 +155,7 @@ function RunView({ run }: { run: Run }) {
 
   const accept = async (p: Proposal) => {
     try {
-      const c = await must(api.POST("/matching/proposals/{id}/accept", { params: { path: { id: p.id! } } }));
+      const c = await must(api.POST("/api/v1/matching/proposals/{id}/accept", { params: { path: { id: p.id! } } }));
       setAccepted((a) => ({ ...a, [p.id!]: c.id! }));
       setNotice(t("matching.accepted"));
     } catch (err) {

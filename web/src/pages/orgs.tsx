@@ -13,7 +13,7 @@ const roleOrgKind: Record<string, string> = { admin: "district", coordinator: "s
 
 export function OrgsUsers({ user: _ }: { user: User }) {
   useNames();
-  const users = useAsync(() => all((cursor) => api.GET("/users", { params: { query: { limit: 100, cursor } } }), 1000), []);
+  const users = useAsync(() => all((cursor) => api.GET("/api/v1/users", { params: { query: { limit: 100, cursor } } }), 1000), []);
   const [notice, setNotice] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [dialog, ask] = useConfirm();
@@ -24,7 +24,7 @@ export function OrgsUsers({ user: _ }: { user: User }) {
     const ok = await ask({ title: t("users.deactivateTitle"), message: t("users.deactivateMsg", { name: u.display_name || u.username || "" }), confirm: t("users.deactivate"), danger: true });
     if (ok === null) return;
     try {
-      await must(api.DELETE("/users/{id}", { params: { path: { id: u.id! } } }));
+      await must(api.DELETE("/api/v1/users/{id}", { params: { path: { id: u.id! } } }));
       users.set((users.data ?? []).map((x) => (x.id === u.id ? { ...x, active: false } : x)));
       setNotice(t("users.deactivated"));
     } catch (err) {
@@ -156,7 +156,7 @@ function NewOrg({ onCreated }: { onCreated: (o: S["Org"]) => void }) {
   const f = useForm(
     () =>
       must(
-        api.POST("/orgs", {
+        api.POST("/api/v1/orgs", {
           body: {
             kind,
             name,
@@ -226,7 +226,7 @@ function NewUser({ orgs, onCreated }: { orgs: S["Org"][]; onCreated: (u: S["User
   const f = useForm(
     () =>
       must(
-        api.POST("/users", {
+        api.POST("/api/v1/users", {
           body: { username, password, display_name: displayName, phone: phone || undefined, role, org_id: orgId || fitting[0]?.id },
         }),
       ),

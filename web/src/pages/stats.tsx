@@ -21,11 +21,11 @@ export function Stats({ user }: { user: User }) {
     to: dayStart(to) || undefined,
   };
   // The JSON form of the summary (the document also lists its text/csv form).
-  const q = useAsync(() => must(api.GET("/stats/summary", { params: { query } })).then((r) => r as S["StatsSummary"]), [street, from, to]);
+  const q = useAsync(() => must(api.GET("/api/v1/stats/summary", { params: { query } })).then((r) => r as S["StatsSummary"]), [street, from, to]);
 
   const exportCsv = async () => {
     setCsvError(null);
-    const r = await api.GET("/stats/summary", { params: { query }, headers: { Accept: "text/csv" }, parseAs: "text" });
+    const r = await api.GET("/api/v1/stats/summary", { params: { query }, headers: { Accept: "text/csv" }, parseAs: "text" });
     if (!r.response.ok) {
       setCsvError(new ApiError(r.response.status, (r.error ?? {}) as S["Problem"]));
       return;
