@@ -19,6 +19,7 @@ type Marketplace struct {
 	claimHold  time.Duration
 	holdGrace  time.Duration
 	now        func() time.Time
+	occs       occurrenceCache
 }
 
 // lapsed is the cutoff for pending holds at now: a pending claim's hold counts against capacity

@@ -204,7 +204,7 @@ func exactMatch(l domain.Listing, f domain.ListingFilter) bool {
 	if f.Near != nil && geo.DistanceKm(geo.Point{Lat: f.Near.Lat, Lng: f.Near.Lng}, geo.Point{Lat: l.Location.Lat, Lng: l.Location.Lng}) > f.RadiusKm {
 		return false
 	}
-	if f.From != nil && f.To != nil && len(l.Occurrences(*f.From, *f.To)) == 0 {
+	if f.From != nil && f.To != nil && !l.OccursBetween(*f.From, *f.To) {
 		return false
 	}
 	return true
