@@ -322,6 +322,7 @@ type ListingStore interface {
 	// Holds returns the live holds on listing id overlapping [from, to): approved claims' and
 	// pending claims' whose expiry is after lapsed.
 	Holds(ctx context.Context, id string, from, to, lapsed time.Time) ([]Hold, error)
-	// HoldsOf is Holds for many listings in one query, by listing id.
+	// HoldsOf is Holds for many listings in one query, by listing id, with the holds of one
+	// listing over the same interval summed into one (ClaimID and ClaimantOrgID empty).
 	HoldsOf(ctx context.Context, ids []string, from, to, lapsed time.Time) (map[string][]Hold, error)
 }
