@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -191,15 +190,15 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 		f.Near = &domain.Location{Lat: lat, Lng: lng}
 		f.RadiusKm = domain.DefaultRadiusKm
 		if r := c.QueryParam("radius_km"); r != "" {
-			v, err := strconv.ParseFloat(r, 64)
-			if err != nil || v <= 0 || v > domain.MaxRadiusKm {
+			v, ok := parseFinite(r)
+			if !ok || v <= 0 || v > domain.MaxRadiusKm {
 				return fieldProblem(http.StatusUnprocessableEntity, "radius_km", "out_of_range", "radius_km must be in (0, 100]")
 			}
 			f.RadiusKm = v
 		}
 	}
 	if c.QueryParam("from") != "" || c.QueryParam("to") != "" {
-		from, to, err := timeRange(c, false)
+		from, to, err := timeRange(c, nil)
 		if err != nil {
 			return err
 		}
@@ -223,7 +222,7 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 }
 
 func (h listingHandlers) availability(c echo.Context, side domain.Side) error {
-	from, to, err := timeRange(c, true)
+	from, to, err := timeRange(c, h.m.Now)
 	if err != nil {
 		return err
 	}
@@ -243,16 +242,18 @@ func parseLatLng(s string) (float64, float64, bool) {
 	if !ok {
 		return 0, 0, false
 	}
-	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	lng, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
+	lat, ok1 := parseFinite(a)
+	lng, ok2 := parseFinite(b)
+	if !ok1 || !ok2 || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
 		return 0, 0, false
 	}
 	return lat, lng, true
 }
 
-// timeRange reads ?from= and ?to= (RFC 3339). With defaults, from is now and to is from + 7 days.
-func timeRange(c echo.Context, defaults bool) (time.Time, time.Time, error) {
+// timeRange reads ?from= and ?to= (RFC 3339). With a clock, a missing from is now and a missing
+// to is from + 7 days; without one, both are required together.
+func timeRange(c echo.Context, clock func() time.Time) (time.Time, time.Time, error) {
+	defaults := clock != nil
 	parse := func(name string) (time.Time, bool, error) {
 		s := c.QueryParam(name)
 		if s == "" {
@@ -277,7 +278,7 @@ func timeRange(c echo.Context, defaults bool) (time.Time, time.Time, error) {
 		if !defaults {
 			return from, to, fieldProblem(http.StatusUnprocessableEntity, "from", "required", "from and to go together")
 		}
-		from = time.Now()
+		from = clock()
 	}
 	if !hasTo {
 		if !defaults {

@@ -182,7 +182,7 @@ func or(s, def string) string {
 // @Failure      403  {object}  Problem
 // @Security     bearer
 // @Router       /metrics [get]
-func (m *Metrics) handler(tokens *JWTs, auth Authenticator, scrapeToken string) echo.HandlerFunc {
+func (m *Metrics) handler(tokens TokenVerifier, auth Authenticator, scrapeToken string) echo.HandlerFunc {
 	serve := echo.WrapHandler(promhttp.HandlerFor(m.registry, promhttp.HandlerOpts{}))
 	authed := authenticate(tokens, auth)(func(c echo.Context) error {
 		if !principal(c).IsAdmin() {

@@ -27,7 +27,7 @@ const (
 func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		rid := c.Request().Header.Get(echo.HeaderXRequestID)
-		if rid == "" || len(rid) > 128 || strings.ContainsAny(rid, "\r\n\t ") {
+		if rid == "" || len(rid) > 128 || strings.ContainsAny(rid, "\r\n\t ") || !cleanText(rid) {
 			b := make([]byte, 12)
 			_, _ = rand.Read(b)
 			rid = hex.EncodeToString(b)
@@ -70,11 +70,32 @@ func recoverer(log *slog.Logger) echo.MiddlewareFunc {
 					if r == http.ErrAbortHandler {
 						panic(r)
 					}
+					if _, crashed := r.(errCrashed); crashed {
+						panic(http.ErrAbortHandler) // a simulated crash: no answer at all
+					}
 					log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
 						"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 					err = fmt.Errorf("panic: %v", r)
 				}
 			}()
+			return next(c)
+		}
+	}
+}
+
+// leaseMargin is how much longer than a request's deadline its idempotency lease lasts: by then
+// the request has answered or its transaction has rolled back.
+const leaseMargin = 5 * time.Second
+
+// deadline bounds every request (API.md §1): its context ends after timeout, which cancels the
+// statement or lock wait in progress and rolls back a transaction that has not committed; the
+// error handler answers 503 unavailable with Retry-After.
+func deadline(timeout time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			ctx, cancel := context.WithTimeout(c.Request().Context(), timeout)
+			defer cancel()
+			c.SetRequest(c.Request().WithContext(ctx))
 			return next(c)
 		}
 	}
@@ -93,13 +114,18 @@ func bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// TokenVerifier checks an access token and returns what it asserts; tokens.JWTs is one.
+type TokenVerifier interface {
+	Verify(ctx context.Context, token string) (domain.AccessClaims, error)
+}
+
 // Authenticator resolves verified token claims to a principal.
 type Authenticator interface {
 	Principal(ctx context.Context, c domain.AccessClaims) (domain.Principal, error)
 }
 
 // authenticate requires a valid bearer token and stores the principal in the context.
-func authenticate(tokens *JWTs, auth Authenticator) echo.MiddlewareFunc {
+func authenticate(tokens TokenVerifier, auth Authenticator) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Request().Header.Get(echo.HeaderAuthorization)

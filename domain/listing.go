@@ -45,6 +45,8 @@ const (
 	MaxRadiusKm     = 100.0
 	MaxQuantity     = 1_000_000
 	MaxWindows      = 20
+	// MaxRRuleLength bounds a window's rule before it is parsed.
+	MaxRRuleLength  = 1000
 	DefaultTimeZone = "Asia/Shanghai"
 )
 
@@ -238,8 +240,10 @@ func (l *Listing) apply(in ListingInput, known func(string) bool, now time.Time,
 	if in.Windows != nil || in.TimeZone != nil {
 		if in.Windows != nil {
 			l.Windows = nil
+			// The count is checked before any rule is expanded: a refused request costs little.
 			if len(*in.Windows) == 0 || len(*in.Windows) > MaxWindows {
 				v.Add("windows", "out_of_range", "windows must hold 1 to %d windows", MaxWindows)
+				return
 			}
 			for i, w := range *in.Windows {
 				win, err := NewWindow(fmt.Sprintf("windows[%d]", i), w, l.Loc(), v)
@@ -279,6 +283,10 @@ func (l *Listing) apply(in ListingInput, known func(string) bool, now time.Time,
 
 // NewWindow validates one window in loc, recording field errors under prefix.
 func NewWindow(prefix string, w WindowInput, loc *time.Location, v *ValidationError) (schedule.Window, error) {
+	if len(w.RRule) > MaxRRuleLength {
+		v.Add(prefix+".rrule", "too_long", "rrule must be at most %d bytes", MaxRRuleLength)
+		return schedule.Window{}, v.Err()
+	}
 	win, err := schedule.NewWindowIn(w.Start, w.End, w.RRule, loc)
 	if err != nil {
 		if fe, ok := err.(*schedule.FieldError); ok {
@@ -316,13 +324,13 @@ type ListingStore interface {
 	CreateListing(ctx context.Context, l Listing, ev Event) error
 	GetListing(ctx context.Context, id string) (Listing, error)
 	ListListings(ctx context.Context, f ListingFilter) ([]Listing, error)
-	// UpdateListing locks the listing, loads its live holds, lets fn change the listing, and
-	// saves it with the event fn returns, in one transaction.
-	UpdateListing(ctx context.Context, id string, lapsed time.Time, fn func(l *Listing, holds []Hold) (Event, error)) (Listing, error)
-	// Holds returns the live holds on listing id overlapping [from, to): approved claims' and
-	// pending claims' whose expiry is after lapsed.
-	Holds(ctx context.Context, id string, from, to, lapsed time.Time) ([]Hold, error)
+	// UpdateListing locks the listing, loads the holds that count at now, lets fn change the
+	// listing, and saves it with the event fn returns, in one transaction.
+	UpdateListing(ctx context.Context, id string, now time.Time, fn func(l *Listing, holds []Hold) (Event, error)) (Listing, error)
+	// Holds returns the holds on listing id that count at now and overlap [from, to): approved
+	// claims' and pending claims' whose expiry is after now, of occurrences not ended by now.
+	Holds(ctx context.Context, id string, from, to, now time.Time) ([]Hold, error)
 	// HoldsOf is Holds for many listings in one query, by listing id, with the holds of one
 	// listing over the same interval summed into one (ClaimID and ClaimantOrgID empty).
-	HoldsOf(ctx context.Context, ids []string, from, to, lapsed time.Time) (map[string][]Hold, error)
+	HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]Hold, error)
 }

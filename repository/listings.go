@@ -113,6 +113,7 @@ func (s *Listings) CreateListing(ctx context.Context, l domain.Listing, ev domai
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}
+		noteCreated(tx, string(l.Side)+"s/"+l.ID)
 		return insertEvent(tx, ev)
 	})
 }
@@ -211,7 +212,7 @@ func exactMatch(l domain.Listing, f domain.ListingFilter) bool {
 }
 
 // UpdateListing locks the listing, loads its live holds, applies fn and saves the result.
-func (s *Listings) UpdateListing(ctx context.Context, id string, lapsed time.Time, fn func(*domain.Listing, []domain.Hold) (domain.Event, error)) (domain.Listing, error) {
+func (s *Listings) UpdateListing(ctx context.Context, id string, now time.Time, fn func(*domain.Listing, []domain.Hold) (domain.Event, error)) (domain.Listing, error) {
 	var l domain.Listing
 	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
 		var r listingRow
@@ -222,7 +223,8 @@ func (s *Listings) UpdateListing(ctx context.Context, id string, lapsed time.Tim
 		if l, err = r.toDomain(); err != nil {
 			return err
 		}
-		holds, err := liveHolds(tx, id, minUnix, maxUnix, lapsed)
+		// Ended occurrences no longer count: a listing stays editable after years of claims.
+		holds, err := liveHolds(tx, id, now.Unix(), maxUnix, now)
 		if err != nil {
 			return err
 		}
@@ -243,8 +245,8 @@ func (s *Listings) UpdateListing(ctx context.Context, id string, lapsed time.Tim
 }
 
 // Holds returns the live holds on a listing overlapping [from, to).
-func (s *Listings) Holds(ctx context.Context, id string, from, to, lapsed time.Time) ([]domain.Hold, error) {
-	h, err := liveHolds(s.db.conn(ctx), id, from.Unix(), to.Unix(), lapsed)
+func (s *Listings) Holds(ctx context.Context, id string, from, to, now time.Time) ([]domain.Hold, error) {
+	h, err := liveHolds(s.db.conn(ctx), id, from.Unix(), to.Unix(), now)
 	return h, translate(err)
 }
 
@@ -253,14 +255,14 @@ func (s *Listings) Holds(ctx context.Context, id string, from, to, lapsed time.T
 // only sweep them for peaks, and on a popular listing most claims take the same occurrences, so
 // this reads a row per distinct interval instead of one per claim, and scans them without gorm's
 // reflection.
-func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, lapsed time.Time) (map[string][]domain.Hold, error) {
+func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]domain.Hold, error) {
 	out := make(map[string][]domain.Hold, len(ids))
 	// Chunks keep the IN list within every engine's limit on bound parameters.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
 		rows, err := s.db.conn(ctx).Raw(`SELECT listing_id, starts_at, ends_at, CAST(SUM(quantity) AS BIGINT) FROM claim_holds
-			WHERE listing_id IN ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)
-			GROUP BY listing_id, starts_at, ends_at`, chunk, to.Unix(), from.Unix(), lapsed.UnixMilli()).Rows()
+			WHERE listing_id IN ? AND ends_at > ? AND starts_at < ? AND (expires_at IS NULL OR expires_at > ?)
+			GROUP BY listing_id, starts_at, ends_at`, chunk, from.Unix(), to.Unix(), now.UnixMilli()).Rows()
 		if err != nil {
 			return nil, translate(err)
 		}
