@@ -258,4 +258,11 @@ func mountPeople(p *echo.Group, d Deps, once echo.MiddlewareFunc) {
 	p.PATCH("/people/:id", h.update)
 	p.DELETE("/people/:id", h.deactivate)
 	p.POST("/people/:id/verify", h.verify)
+
+	ph := passHandlers{svc: d.People}
+	p.POST("/claims/:id/passes", ph.issue, once)
+	p.GET("/claims/:id/passes", ph.claimPasses)
+	p.GET("/passes", ph.list)
+	p.GET("/passes/verify", ph.verify)
+	p.POST("/passes/:id/revoke", ph.revoke)
 }

@@ -24,9 +24,16 @@ type ClientAuthenticator interface {
 	Authenticate(ctx context.Context, clientID, secret string) (domain.Client, error)
 }
 
+// ClaimReader reads claims (domain.ClaimStore).
+type ClaimReader interface {
+	GetClaim(ctx context.Context, id string) (domain.Claim, error)
+}
+
 // Deps are what the service needs; none may be nil.
 type Deps struct {
 	Store      Store
+	Passes     PassStore
+	Claims     ClaimReader
 	Orgs       domain.OrgStore
 	Partners   domain.PartnerLookup
 	Categories CategoryLookup
@@ -41,7 +48,7 @@ type Service struct{ d Deps }
 
 // NewService wires the service.
 func NewService(d Deps) (*Service, error) {
-	if d.Store == nil || d.Orgs == nil || d.Partners == nil || d.Categories == nil || d.Clients == nil ||
+	if d.Store == nil || d.Passes == nil || d.Claims == nil || d.Orgs == nil || d.Partners == nil || d.Categories == nil || d.Clients == nil ||
 		d.Apps == nil || d.Tokens == nil || d.Now == nil {
 		return nil, errors.New("people: nil dependency")
 	}
