@@ -7,6 +7,7 @@
 #   docker run -p 8080:8080 -e GONGJIAN_DATABASE_URL=postgres://... gongjian  # PostgreSQL
 #
 # Other subcommands replace CMD: docker run gongjian migrate, docker run gongjian version.
+# docker-compose.yml runs two replicas on PostgreSQL behind Caddy (docs/operations.md).
 
 ARG GO_VERSION=1.26
 
@@ -38,5 +39,8 @@ ENV GONGJIAN_ADDR=:8080 \
     GONGJIAN_DATABASE_URL=/data/gongjian.db
 USER nonroot:nonroot
 EXPOSE 8080
+# The image has no shell or curl: the binary checks its own /readyz (503 while draining on
+# SIGTERM, or while the database does not answer).
+HEALTHCHECK --interval=10s --timeout=4s --start-period=20s --retries=3 CMD ["/gongjian", "healthcheck"]
 ENTRYPOINT ["/gongjian"]
 CMD ["serve"]

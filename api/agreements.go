@@ -142,6 +142,7 @@ func (h agreementHandlers) create(c echo.Context) error {
 // @Success      200  {object}  AgreementResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /agreements/{id} [get]
 func (h agreementHandlers) get(c echo.Context) error {
@@ -206,6 +207,7 @@ func (h agreementHandlers) list(c echo.Context) error {
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
 // @Failure      409  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /agreements/{id}/sign [post]
 func (h agreementHandlers) sign(c echo.Context) error {

@@ -54,7 +54,7 @@ func tokenResponse(t domain.Tokens) TokenResponse {
 
 // login godoc
 // @Summary      Log in with username and password
-// @Description  Returns a short-lived access token (JWT, HS256) and a refresh token. Wrong credentials and deactivated accounts are 401.
+// @Description  Returns a short-lived access token (JWT, HS256) and a refresh token. Wrong credentials and deactivated accounts are 401. Failed attempts are counted per username from each client address (an IPv6 client by its /64: 5 free, then 429 with Retry-After for 1 min, doubling to 15 min) and per username from anywhere (50 free, then likewise), whether or not the account exists, so the answers never tell. A good password clears both counts.
 // @ID           login
 // @Tags         auth
 // @Accept       json
@@ -71,7 +71,7 @@ func (h authHandlers) login(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	t, err := h.auth.Login(c.Request().Context(), req.Username, req.Password)
+	t, err := h.auth.Login(c.Request().Context(), req.Username, req.Password, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -137,6 +137,7 @@ func (h authHandlers) logout(c echo.Context) error {
 // @Produce      json
 // @Success      200  {object}  MeResponse
 // @Failure      401  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /me [get]
 func (h authHandlers) me(c echo.Context) error {

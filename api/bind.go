@@ -6,9 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"mime"
 	"net/http"
+	"reflect"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 )
@@ -57,22 +61,41 @@ func decodeInput[R converter[D], D any](c echo.Context) (D, error) {
 	return req.toDomain()
 }
 
+// decodeBytes decodes one JSON value strictly into dst (a pointer). Not JSON (including invalid
+// UTF-8 in the raw bytes, a bare NaN, trailing text) is 400; a value that does not fit its field,
+// an unknown field, or a string that is not clean text (NUL, a lone surrogate escape) is 422
+// naming the field.
 func decodeBytes(body []byte, dst any) error {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return newProblem(http.StatusBadRequest, "validation_failed", "a JSON request body is required")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
+	if !utf8.Valid(body) {
+		return newProblem(http.StatusBadRequest, "validation_failed", "the body is not valid JSON: it is not valid UTF-8")
+	}
+	if !json.Valid(body) {
+		return newProblem(http.StatusBadRequest, "validation_failed", "the body is not valid JSON")
+	}
+	// Shape before content: a body listing thousands of things is refused before any of them
+	// is decoded, let alone expanded.
+	if field, long := longArray(body, maxArrayItems); long {
+		return fieldProblem(http.StatusUnprocessableEntity, field, "out_of_range",
+			fmt.Sprintf("%s must hold at most %d items", field, maxArrayItems))
+	}
+	dec := json.NewDecoder(bytes.NewReader(markLoneSurrogates(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		return jsonProblem(err)
+		return jsonProblem(err, body, reflect.TypeOf(dst))
 	}
-	if dec.More() {
+	if len(bytes.TrimSpace(body[dec.InputOffset():])) > 0 {
 		return newProblem(http.StatusBadRequest, "validation_failed", "the body must hold exactly one JSON value")
+	}
+	if field := badTextField(reflect.ValueOf(dst), ""); field != "" {
+		return textProblem(field)
 	}
 	return nil
 }
 
-func jsonProblem(err error) error {
+func jsonProblem(err error, body []byte, t reflect.Type) error {
 	var (
 		syntax *json.SyntaxError
 		typ    *json.UnmarshalTypeError
@@ -85,11 +108,28 @@ func jsonProblem(err error) error {
 		if field == "" {
 			field = "body"
 		}
+		kind := jsonKind(typ.Type.Kind().String())
+		if n, ok := strings.CutPrefix(typ.Value, "number "); ok && kind == "number" {
+			// A number that does not fit: too large (or small) for the field, or a fraction
+			// where an integer is expected.
+			if f, _ := strconv.ParseFloat(n, 64); f != math.Trunc(f) {
+				return fieldProblem(http.StatusUnprocessableEntity, field, "invalid_type", field+" must be an integer")
+			}
+			return fieldProblem(http.StatusUnprocessableEntity, field, "out_of_range", field+" is out of range")
+		}
 		return fieldProblem(http.StatusUnprocessableEntity, field, "invalid_type",
-			fmt.Sprintf("%s must be of JSON type %s", field, jsonKind(typ.Type.Kind().String())))
+			fmt.Sprintf("%s must be of JSON type %s", field, kind))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return fieldProblem(http.StatusUnprocessableEntity, name, "unknown", fmt.Sprintf("unknown field %q", name))
+	}
+	// An error of a json.Unmarshaler (time.Time above all) carries no field: find it.
+	if field, leaf, ok := locateBadValue(body, t); ok {
+		if leaf == timeType {
+			return fieldProblem(http.StatusUnprocessableEntity, field, "invalid",
+				field+" must be an RFC 3339 timestamp with offset, such as 2027-01-04T19:00:00+08:00")
+		}
+		return fieldProblem(http.StatusUnprocessableEntity, field, "invalid", field+" is not a valid value")
 	}
 	return newProblem(http.StatusBadRequest, "validation_failed", "the body is not valid JSON")
 }

@@ -37,6 +37,7 @@ func categoryDTO(c domain.Category) CategoryDTO {
 // @Produce      json
 // @Success      200  {object}  CategoryList
 // @Failure      401  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /categories [get]
 func (h categoryHandlers) list(c echo.Context) error {

@@ -183,6 +183,7 @@ func (h claimHandlers) create(c echo.Context) error {
 // @Success      200  {object}  ClaimResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id} [get]
 func (h claimHandlers) get(c echo.Context) error {
@@ -281,6 +282,7 @@ func (h claimHandlers) act(c echo.Context, action domain.ClaimAction) error {
 // @Failure      403   {object}  Problem
 // @Failure      404   {object}  Problem
 // @Failure      409   {object}  Problem
+// @Failure      422   {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id}/approve [post]
 func (h claimHandlers) approve(c echo.Context) error { return h.act(c, domain.ActionApprove) }
@@ -318,6 +320,7 @@ func (h claimHandlers) reject(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      403   {object}  Problem
 // @Failure      404   {object}  Problem
 // @Failure      409   {object}  Problem
+// @Failure      422   {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id}/cancel [post]
 func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.ActionCancel) }
@@ -334,6 +337,7 @@ func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
 // @Failure      409  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id}/confirm [post]
 func (h claimHandlers) confirm(c echo.Context) error { return h.act(c, domain.ActionConfirm) }

@@ -145,6 +145,7 @@ func (h clientHandlers) list(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /clients/{id} [delete]
 func (h clientHandlers) revoke(c echo.Context) error {

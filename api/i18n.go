@@ -75,6 +75,14 @@ func localize(p Problem, lang string) Problem {
 		t = texts["internal"]
 	}
 	p.Type = "urn:gongjian:problem:" + p.Code
+	if len(p.Errors) > 0 {
+		fields := make([]ProblemField, len(p.Errors))
+		for i, f := range p.Errors {
+			f.Message = fieldMessage(f, lang)
+			fields[i] = f
+		}
+		p.Errors = fields
+	}
 	if lang == langEN {
 		p.Title = t.en
 		if p.Detail == "" || p.Code == "internal" {

@@ -65,6 +65,7 @@ func (h listingHandlers) listOffers(c echo.Context) error { return h.list(c, dom
 // @Header       200  {string}  ETag  "the version"
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /offers/{id} [get]
 func (h listingHandlers) getOffer(c echo.Context) error { return h.get(c, domain.SideOffer) }
@@ -166,6 +167,7 @@ func (h listingHandlers) listNeeds(c echo.Context) error { return h.list(c, doma
 // @Header       200  {string}  ETag  "the version"
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /needs/{id} [get]
 func (h listingHandlers) getNeed(c echo.Context) error { return h.get(c, domain.SideNeed) }

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -198,8 +197,8 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 		f.Near = &domain.Location{Lat: lat, Lng: lng}
 		f.RadiusKm = domain.DefaultRadiusKm
 		if r := c.QueryParam("radius_km"); r != "" {
-			v, err := strconv.ParseFloat(r, 64)
-			if err != nil || v <= 0 || v > domain.MaxRadiusKm {
+			v, ok := parseFinite(r)
+			if !ok || v <= 0 || v > domain.MaxRadiusKm {
 				return fieldProblem(http.StatusUnprocessableEntity, "radius_km", "out_of_range", "radius_km must be in (0, 100]")
 			}
 			f.RadiusKm = v
@@ -250,9 +249,9 @@ func parseLatLng(s string) (float64, float64, bool) {
 	if !ok {
 		return 0, 0, false
 	}
-	lat, err1 := strconv.ParseFloat(strings.TrimSpace(a), 64)
-	lng, err2 := strconv.ParseFloat(strings.TrimSpace(b), 64)
-	if err1 != nil || err2 != nil || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
+	lat, ok1 := parseFinite(a)
+	lng, ok2 := parseFinite(b)
+	if !ok1 || !ok2 || lat < -90 || lat > 90 || lng < -180 || lng > 180 {
 		return 0, 0, false
 	}
 	return lat, lng, true

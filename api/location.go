@@ -9,8 +9,21 @@ import (
 
 // toDomain validates and converts an input location to WGS-84.
 func (l LocationDTO) toDomain(field string) (domain.Location, error) {
-	out := domain.Location{Lat: l.Lat, Lng: l.Lng, Address: l.Address}
+	out := domain.Location{Address: l.Address}
 	v := &domain.ValidationError{}
+	if l.Lat == nil {
+		v.Add(field+".lat", "required", "lat is required")
+	} else {
+		out.Lat = *l.Lat
+	}
+	if l.Lng == nil {
+		v.Add(field+".lng", "required", "lng is required")
+	} else {
+		out.Lng = *l.Lng
+	}
+	if err := v.Err(); err != nil {
+		return out, err
+	}
 	out.Validate(field, v)
 	if err := v.Err(); err != nil {
 		return out, err
@@ -18,7 +31,7 @@ func (l LocationDTO) toDomain(field string) (domain.Location, error) {
 	switch l.CRS {
 	case "", "wgs84":
 	case "gcj02":
-		p := geo.GCJ02ToWGS84(geo.Point{Lat: l.Lat, Lng: l.Lng})
+		p := geo.GCJ02ToWGS84(geo.Point{Lat: out.Lat, Lng: out.Lng})
 		out.Lat, out.Lng = p.Lat, p.Lng
 	default:
 		return out, fieldProblem(http.StatusUnprocessableEntity, field+".crs", "invalid", "crs must be wgs84 or gcj02")
@@ -27,5 +40,5 @@ func (l LocationDTO) toDomain(field string) (domain.Location, error) {
 }
 
 func locationResponse(l domain.Location) *LocationDTO {
-	return &LocationDTO{Lat: l.Lat, Lng: l.Lng, Address: l.Address}
+	return &LocationDTO{Lat: &l.Lat, Lng: &l.Lng, Address: l.Address}
 }

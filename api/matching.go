@@ -280,6 +280,7 @@ func (h matchingHandlers) createRun(c echo.Context) error {
 // @Success      200  {object}  RunResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /matching/runs/{id} [get]
 func (h matchingHandlers) getRun(c echo.Context) error {

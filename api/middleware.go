@@ -27,7 +27,7 @@ const (
 func requestID(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		rid := c.Request().Header.Get(echo.HeaderXRequestID)
-		if rid == "" || len(rid) > 128 || strings.ContainsAny(rid, "\r\n\t ") {
+		if rid == "" || len(rid) > 128 || strings.ContainsAny(rid, "\r\n\t ") || !cleanText(rid) {
 			b := make([]byte, 12)
 			_, _ = rand.Read(b)
 			rid = hex.EncodeToString(b)
@@ -93,13 +93,18 @@ func bodyLimit(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// TokenVerifier checks an access token and returns what it asserts; tokens.JWTs is one.
+type TokenVerifier interface {
+	Verify(ctx context.Context, token string) (domain.AccessClaims, error)
+}
+
 // Authenticator resolves verified token claims to a principal.
 type Authenticator interface {
 	Principal(ctx context.Context, c domain.AccessClaims) (domain.Principal, error)
 }
 
 // authenticate requires a valid bearer token and stores the principal in the context.
-func authenticate(tokens *JWTs, auth Authenticator) echo.MiddlewareFunc {
+func authenticate(tokens TokenVerifier, auth Authenticator) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			h := c.Request().Header.Get(echo.HeaderAuthorization)

@@ -46,7 +46,7 @@ type OAuthTokenResponse struct {
 type OAuthProblem struct {
 	Problem
 	// Error is the RFC 6749 §5.2 error code.
-	Error string `json:"error" enums:"invalid_request,invalid_client,unsupported_grant_type,invalid_scope" example:"invalid_client"`
+	Error string `json:"error" enums:"invalid_request,invalid_client,invalid_grant,unsupported_grant_type,invalid_scope" example:"invalid_client"`
 	// ErrorDescription is English ASCII, as RFC 6749 requires of it.
 	ErrorDescription string `json:"error_description,omitempty"`
 } // @name OAuthProblem
@@ -58,7 +58,7 @@ type oauthHandlers struct {
 
 // token godoc
 // @Summary      Get an access token for a third-party app (OAuth 2.0 client credentials)
-// @Description  RFC 6749 §4.4. Send grant_type=client_credentials, the app's client_id and client_secret, and optionally a space-delimited scope (default: every scope the app is granted; a scope not granted is invalid_scope), as a form (application/x-www-form-urlencoded) or as JSON. Instead of client_id and client_secret in the body, the app may authenticate with HTTP Basic (RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(client_id) ":" urlencode(client_secret))`), but not both. The access token is a bearer JWT for the org the app acts for; every request with it checks that the app is still active and holds the scope. No refresh token is issued. Errors are problem documents that also carry RFC 6749's `error` (and `error_description`): invalid_client with 401 unauthenticated (unknown client, wrong secret, revoked app), unsupported_grant_type and invalid_scope with 422 validation_failed, invalid_request otherwise. Form parameters other than these are ignored (RFC 6749 §3.2); unknown JSON fields are 422 as everywhere. Rate limited per client address like /auth/login. Token exchange for a person (RFC 8693, API.md §10): an app granted people:act sends grant_type=urn:ietf:params:oauth:grant-type:token-exchange, its client credentials, subject_token=<the person's external_id in this app> and subject_token_type=urn:gongjian:token-type:external-id, and gets a person token (issued_token_type urn:ietf:params:oauth:token-type:access_token, empty scope) whose subject is the person and whose act claim is the app; it reads what API.md §9 lets a person read. An unknown, pending or deactivated person, or one outside the street of the app's org, is 400 invalid_request (field subject_token); an app without people:act is 400 invalid_scope.
+// @Description  RFC 6749 §4.4. Send grant_type=client_credentials, the app's client_id and client_secret, and optionally a space-delimited scope (default: every scope the app is granted; a scope not granted is invalid_scope), as a form (application/x-www-form-urlencoded) or as JSON. Instead of client_id and client_secret in the body, the app may authenticate with HTTP Basic (RFC 6749 §2.3.1: `Authorization: Basic base64(urlencode(client_id) ":" urlencode(client_secret))`), but not both. The access token is a bearer JWT for the org the app acts for; every request with it checks that the app is still active and holds the scope. No refresh token is issued. Errors are problem documents that also carry RFC 6749's `error` (and `error_description`): invalid_client with 401 unauthenticated (unknown client, wrong secret, revoked app); 400 validation_failed with unsupported_grant_type, invalid_scope, invalid_grant or invalid_request (a missing or repeated parameter, unknown JSON fields, text that is not valid UTF-8 or holds NUL), as RFC 6749 §5.2 says; errors[] names the parameter. Form parameters other than these are ignored (RFC 6749 §3.2). Rate limited per client address like /auth/login. Token exchange for a person (RFC 8693, API.md §10): an app granted people:act sends grant_type=urn:ietf:params:oauth:grant-type:token-exchange, its client credentials, subject_token=<the person's external_id in this app> and subject_token_type=urn:gongjian:token-type:external-id, and gets a person token (issued_token_type urn:ietf:params:oauth:token-type:access_token, empty scope) whose subject is the person and whose act claim is the app; it reads what API.md §9 lets a person read. An unknown, pending or deactivated person, or one outside the street of the app's org, is 400 invalid_request (field subject_token); an app without people:act is 400 invalid_scope.
 // @ID           createOAuthToken
 // @Tags         auth
 // @Accept       x-www-form-urlencoded,json
@@ -69,10 +69,12 @@ type oauthHandlers struct {
 // @Failure      401   {object}  OAuthProblem
 // @Failure      413   {object}  Problem
 // @Failure      415   {object}  OAuthProblem
-// @Failure      422   {object}  OAuthProblem
 // @Failure      429   {object}  Problem
 // @Router       /oauth/token [post]
 func (h oauthHandlers) token(c echo.Context) error {
+	if err := checkRequestText(c); err != nil {
+		return oauthFail(c, err, false)
+	}
 	req, basic, err := readTokenRequest(c)
 	if err == nil {
 		err = checkGrantType(req.GrantType)
@@ -113,33 +115,56 @@ func oauthFail(c echo.Context, err error, basic bool) error {
 		return err
 	}
 	en, _ := toProblem(err, langEN)
-	op := OAuthProblem{Problem: p, Error: oauthError(p), ErrorDescription: oauthDescription(en)}
+	code, status := oauthError(p)
+	p.Status = status
+	op := OAuthProblem{Problem: p, Error: code, ErrorDescription: oauthDescription(en)}
 	op.Instance = c.Request().URL.Path
-	if p.Status == http.StatusUnauthorized && basic {
+	if status == http.StatusUnauthorized && basic {
 		// RFC 6749 §5.2: a client that tried Basic is told which scheme to use.
 		c.Response().Header().Set(echo.HeaderWWWAuthenticate, `Basic realm="gongjian", charset="UTF-8"`)
 	}
 	noStore(c)
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
-	c.Response().WriteHeader(p.Status)
+	c.Response().WriteHeader(status)
 	return jsonEncoder(c.Response()).Encode(op)
 }
 
-// oauthError is the RFC 6749 §5.2 code of a problem of the token endpoint.
-func oauthError(p Problem) string {
+// oauthErrors maps the problems of the token endpoint to RFC 6749 §5.2 errors, first match wins.
+// This is the one place where the endpoint's errors are decided: a new grant type adds its rows
+// here (a grant that is invalid, expired or revoked answers a field error with code
+// "invalid_grant").
+var oauthErrors = []struct {
+	match  func(p Problem, field, code string) bool
+	error  string
+	status int
+}{
+	{func(p Problem, _, _ string) bool { return p.Code == "unauthenticated" }, "invalid_client", http.StatusUnauthorized},
+	// Transport-level refusals keep their status: they are not about the grant.
+	{func(p Problem, _, _ string) bool {
+		return p.Status == http.StatusRequestEntityTooLarge || p.Status == http.StatusUnsupportedMediaType ||
+			p.Status == http.StatusTooManyRequests
+	}, "invalid_request", 0},
+	{func(_ Problem, field, _ string) bool { return field == "scope" }, "invalid_scope", http.StatusBadRequest},
+	{func(_ Problem, field, code string) bool { return field == "grant_type" && code == "unsupported" }, "unsupported_grant_type", http.StatusBadRequest},
+	{func(_ Problem, _, code string) bool { return code == "invalid_grant" }, "invalid_grant", http.StatusBadRequest},
+	{func(Problem, string, string) bool { return true }, "invalid_request", http.StatusBadRequest},
+}
+
+// oauthError is the RFC 6749 §5.2 error code and HTTP status of a problem of the token endpoint.
+func oauthError(p Problem) (string, int) {
 	var field, code string
 	if len(p.Errors) > 0 {
 		field, code = p.Errors[0].Field, p.Errors[0].Code
 	}
-	switch {
-	case p.Code == "unauthenticated":
-		return "invalid_client"
-	case field == "scope":
-		return "invalid_scope"
-	case field == "grant_type" && code == "unsupported":
-		return "unsupported_grant_type"
+	for _, e := range oauthErrors {
+		if e.match(p, field, code) {
+			if e.status == 0 {
+				return e.error, p.Status
+			}
+			return e.error, e.status
+		}
 	}
-	return "invalid_request"
+	return "invalid_request", http.StatusBadRequest
 }
 
 // oauthDescription is the English detail (or first field message) restricted to the characters

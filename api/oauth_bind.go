@@ -71,6 +71,9 @@ func decodeTokenForm(body []byte) (OAuthTokenRequest, error) {
 		if len(vals[name]) > 1 {
 			return req, fieldProblem(http.StatusUnprocessableEntity, name, "repeated", name+" must be sent once")
 		}
+		if !cleanText(vals.Get(name)) {
+			return req, textProblem(name)
+		}
 	}
 	req.GrantType, req.ClientID, req.ClientSecret, req.Scope = vals.Get("grant_type"), vals.Get("client_id"), vals.Get("client_secret"), vals.Get("scope")
 	req.SubjectToken, req.SubjectTokenType, req.RequestedTokenType = vals.Get("subject_token"), vals.Get("subject_token_type"), vals.Get("requested_token_type")
@@ -87,7 +90,7 @@ func basicCredentials(r *http.Request, req OAuthTokenRequest) (OAuthTokenRequest
 	}
 	id, err1 := url.QueryUnescape(user)
 	secret, err2 := url.QueryUnescape(pass)
-	if err1 != nil || err2 != nil {
+	if err1 != nil || err2 != nil || !cleanText(id) || !cleanText(secret) {
 		return req, true, domain.ErrInvalidClient
 	}
 	if req.ClientSecret != "" || (req.ClientID != "" && req.ClientID != id) {

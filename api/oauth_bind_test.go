@@ -44,10 +44,15 @@ func FuzzReadTokenRequest(f *testing.F) {
 		if internal || p.Status < 400 || p.Status >= 500 {
 			t.Fatalf("%q (%q, %q): %d %s internal=%v", body, contentType, authorization, p.Status, p.Code, internal)
 		}
-		switch oauthError(p) {
+		code, status := oauthError(p)
+		switch code {
 		case "invalid_request", "invalid_client", "unsupported_grant_type", "invalid_scope":
 		default:
-			t.Fatalf("oauth error %q", oauthError(p))
+			t.Fatalf("oauth error %q", code)
+		}
+		if status != http.StatusBadRequest && status != http.StatusUnauthorized && status != http.StatusRequestEntityTooLarge &&
+			status != http.StatusUnsupportedMediaType {
+			t.Fatalf("oauth status %d for %s", status, code)
 		}
 		for _, r := range oauthDescription(p) {
 			if r < 0x20 || r > 0x7e || r == '"' || r == '\\' {

@@ -92,18 +92,18 @@ func TestOAuthTokenErrors(t *testing.T) {
 			t.Fatalf("WWW-Authenticate %q", res.Header.Get("WWW-Authenticate"))
 		}
 		oauthProblem(form.Do("POST", "/api/v1/oauth/token", "grant_type=password&client_id="+id+"&client_secret="+secret),
-			http.StatusUnprocessableEntity, "validation_failed", "unsupported_grant_type")
+			http.StatusBadRequest, "validation_failed", "unsupported_grant_type")
 		oauthProblem(form.Do("POST", "/api/v1/oauth/token", "client_id="+id+"&client_secret="+secret),
-			http.StatusUnprocessableEntity, "validation_failed", "invalid_request")
-		p := oauthProblem(appToken(s, id, secret, "listings:read listings:write"), http.StatusUnprocessableEntity, "validation_failed", "invalid_scope")
+			http.StatusBadRequest, "validation_failed", "invalid_request")
+		p := oauthProblem(appToken(s, id, secret, "listings:read listings:write"), http.StatusBadRequest, "validation_failed", "invalid_scope")
 		if f := p["errors"].([]any)[0].(map[string]any)["field"]; f != "scope" {
 			t.Fatalf("invalid scope field %v", f)
 		}
 		oauthProblem(s.Anon().Do("POST", "/api/v1/oauth/token", map[string]string{"grant_type": "client_credentials", "client_id": id, "client_secret": secret, "audience": "x"}),
-			http.StatusUnprocessableEntity, "validation_failed", "invalid_request")
+			http.StatusBadRequest, "validation_failed", "invalid_request")
 		oauthProblem(s.Anon().With("Authorization", basicAuth(id, secret)).Do("POST", "/api/v1/oauth/token",
 			map[string]string{"grant_type": "client_credentials", "client_secret": secret}),
-			http.StatusUnprocessableEntity, "validation_failed", "invalid_request")
+			http.StatusBadRequest, "validation_failed", "invalid_request")
 		oauthProblem(s.Anon().With("Content-Type", "text/plain").Do("POST", "/api/v1/oauth/token", "grant_type=client_credentials"),
 			http.StatusUnsupportedMediaType, "validation_failed", "invalid_request")
 	})

@@ -11,9 +11,10 @@ import (
 
 // LocationDTO is a point in WGS-84 (or GCJ-02 on input when crs says so).
 type LocationDTO struct {
-	Lat     float64 `json:"lat" example:"24.3264"`
-	Lng     float64 `json:"lng" example:"109.4281"`
-	Address string  `json:"address,omitempty" example:"柳州市城中区五星街"`
+	// Lat and Lng are required: a location without one is refused, never read as 0.
+	Lat     *float64 `json:"lat" validate:"required" example:"24.3264"`
+	Lng     *float64 `json:"lng" validate:"required" example:"109.4281"`
+	Address string   `json:"address,omitempty" example:"柳州市城中区五星街"`
 	// CRS of the input coordinates: wgs84 (default) or gcj02 (WeChat and Chinese map SDKs); the
 	// server stores and answers WGS-84.
 	CRS string `json:"crs,omitempty" enums:"wgs84,gcj02"`
@@ -166,6 +167,7 @@ func (h orgHandlers) create(c echo.Context) error {
 // @Header       200  {string}  ETag  "the version"
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /orgs/{id} [get]
 func (h orgHandlers) get(c echo.Context) error {

@@ -30,7 +30,7 @@ func pageParams(c echo.Context) (domain.Page, error) {
 	}
 	if s := c.QueryParam("cursor"); s != "" {
 		b, err := base64.RawURLEncoding.DecodeString(s)
-		if err != nil || len(b) == 0 {
+		if err != nil || len(b) == 0 || !cleanText(string(b)) {
 			return p, fieldProblem(http.StatusUnprocessableEntity, "cursor", "invalid", "cursor is not one this server issued")
 		}
 		p.After = string(b)

@@ -162,6 +162,7 @@ func (h peopleHandlers) list(c echo.Context) error {
 // @Success      200  {object}  PersonResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /people/{id} [get]
 func (h peopleHandlers) get(c echo.Context) error {
@@ -220,6 +221,7 @@ func (h peopleHandlers) update(c echo.Context) error {
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
 // @Failure      409  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /people/{id}/verify [post]
 func (h peopleHandlers) verify(c echo.Context) error {
@@ -240,6 +242,7 @@ func (h peopleHandlers) verify(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /people/{id} [delete]
 func (h peopleHandlers) deactivate(c echo.Context) error {

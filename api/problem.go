@@ -163,6 +163,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 }
 
 func writeProblem(c echo.Context, p Problem) error {
+	c.Set(ctxProblemCode, p.Code)
 	c.Response().Header().Set(echo.HeaderContentType, "application/problem+json")
 	if c.Request().Method == http.MethodHead {
 		return c.NoContent(p.Status)

@@ -4,7 +4,7 @@
 //
 // @title                       gongjian API
 // @version                     1.0
-// @description                 Two-way claiming (双向认领) between units and communities of a street: offers and needs, co-building agreements, claims with capacity held per occurrence, and matching. Errors are RFC 9457 application/problem+json with a stable `code`; `title` and `detail` follow Accept-Language (zh-CN default, en). Lists take `limit` (1–100, default 20) and an opaque `cursor`. Mutable resources carry `version`, sent as a strong ETag; PATCH honours If-Match (412 version_mismatch when stale).
+// @description                 Two-way claiming (双向认领) between units and communities of a street: offers and needs, co-building agreements, claims with capacity held per occurrence, and matching. Errors are RFC 9457 application/problem+json with a stable `code`; `title` and `detail` follow Accept-Language (zh-CN default, en). Lists take `limit` (1–100, default 20) and an opaque `cursor`. Mutable resources carry `version`, sent as a strong ETag; PATCH honours If-Match (412 version_mismatch when stale). Bad input is never a 5xx: a body that is not JSON is 400; a value that does not parse, and text anywhere in a request (body, query, path, cursor, headers) that is not valid UTF-8 or holds NUL, is 422 naming the field or parameter in errors[].
 // @BasePath                    /api/v1
 // @securityDefinitions.apikey  bearer
 // @in                          header
@@ -35,7 +35,7 @@ type Deps struct {
 	// none, the client address is the peer's, so rate limits cannot be dodged with a header.
 	TrustedProxies []*net.IPNet
 	Log            *slog.Logger
-	Tokens         *JWTs
+	Tokens         TokenVerifier
 	Auth           *domain.AuthService
 	Directory      *domain.Directory
 	Market         *domain.Marketplace
@@ -56,6 +56,9 @@ type Deps struct {
 	People *people.Service
 	// Names names the ids of responses (API.md §1 "Names beside ids").
 	Names *domain.Namer
+	// Metrics are the series /metrics serves; a fresh set when nil. The caller keeps it to report
+	// what happens outside requests (webhook deliveries, expiries) and to add collectors.
+	Metrics *Metrics
 }
 
 // New builds the echo server with every route.
@@ -69,7 +72,10 @@ func New(d Deps) (*echo.Echo, error) {
 	e.HideBanner, e.HidePort = true, true
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.IPExtractor = ipExtractor(d.TrustedProxies)
-	m := newMetrics()
+	m := d.Metrics
+	if m == nil {
+		m = NewMetrics()
+	}
 	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), bodyLimit)
 
 	e.GET("/healthz", health)
@@ -78,15 +84,19 @@ func New(d Deps) (*echo.Echo, error) {
 	mountDocs(e, d.OpenAPI)
 
 	v1 := e.Group("/api/v1")
-	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients, people: d.People}
-	limited := loginLimiter()
-	v1.POST("/auth/login", auth.login, limited)
-	v1.POST("/auth/refresh", auth.refresh, limited)
 	// Apps get a bucket of their own, so that an app's backend and people logging in from behind
-	// the same address do not spend each other's attempts.
+	// the same address do not spend each other's attempts. The token endpoint runs the input
+	// gate itself, to answer in RFC 6749's terms.
 	v1.POST("/oauth/token", oauthHandlers{svc: d.Clients, people: d.People}.token, loginLimiter())
 
-	p := v1.Group("", authenticate(d.Tokens, d.Auth))
+	// Every other route passes the input gate before anything else reads the request.
+	gated := v1.Group("", inputGate)
+	auth := authHandlers{auth: d.Auth, dir: d.Directory, clients: d.Clients, people: d.People}
+	limited := loginLimiter()
+	gated.POST("/auth/login", auth.login, limited)
+	gated.POST("/auth/refresh", auth.refresh, limited)
+
+	p := gated.Group("", authenticate(d.Tokens, d.Auth))
 	p.POST("/auth/logout", auth.logout)
 	p.GET("/me", auth.me)
 

@@ -111,6 +111,7 @@ func (h userHandlers) create(c echo.Context) error {
 // @Success      200  {object}  UserResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /users/{id} [get]
 func (h userHandlers) get(c echo.Context) error {
@@ -216,6 +217,7 @@ func (h userHandlers) update(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /users/{id} [delete]
 func (h userHandlers) deactivate(c echo.Context) error {

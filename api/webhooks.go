@@ -198,6 +198,7 @@ func (h webhookHandlers) list(c echo.Context) error {
 // @Success      200  {object}  WebhookResponse
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /webhooks/{id} [get]
 func (h webhookHandlers) get(c echo.Context) error {
@@ -221,6 +222,7 @@ func (h webhookHandlers) get(c echo.Context) error {
 // @Success      204
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
+// @Failure      422  {object}  Problem
 // @Security     bearer
 // @Router       /webhooks/{id} [delete]
 func (h webhookHandlers) delete(c echo.Context) error {

@@ -12,12 +12,14 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/gongjian/gongjian/api"
 	"github.com/gongjian/gongjian/docs"
 	"github.com/gongjian/gongjian/domain"
 	"github.com/gongjian/gongjian/domain/people"
 	"github.com/gongjian/gongjian/repository"
+	"github.com/gongjian/gongjian/tokens"
 	"github.com/gongjian/gongjian/webhooks"
 )
 
@@ -33,7 +35,9 @@ type App struct {
 	Webhooks *webhooks.Dispatcher
 	// People is the people service (API.md §10).
 	People *people.Service
-	Log    *slog.Logger
+	// Metrics are the series of /metrics; the background jobs report to them too.
+	Metrics *api.Metrics
+	Log     *slog.Logger
 }
 
 // New opens the database named by cfg, migrates it, and builds the service.
@@ -64,7 +68,7 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 			return nil, fmt.Errorf("signing key: %w", err)
 		}
 	}
-	jwts, err := api.NewJWTs(ctx, keys, cfg.JWTSecret, cfg.AccessTTL, now)
+	jwts, err := tokens.NewJWTs(ctx, keys, cfg.JWTSecret, cfg.AccessTTL, now)
 	if err != nil {
 		return nil, err
 	}
@@ -78,7 +82,7 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
-	auth, err := domain.NewAuthService(users, repository.NewAuth(db), jwts, hasher, cfg.RefreshTTL, now, domain.WithPersons(persons))
+	auth, err := domain.NewAuthService(users, repository.NewAuth(db), repository.NewThrottles(db), jwts, hasher, cfg.RefreshTTL, now, domain.WithPersons(persons))
 	if err != nil {
 		return nil, err
 	}
@@ -116,8 +120,13 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err != nil {
 		return nil, err
 	}
+	metrics := api.NewMetrics()
+	if err := metrics.Register(collectors.NewDBStatsCollector(db.SQL(), db.Dialect())); err != nil {
+		return nil, err
+	}
 	dispatcher, err := webhooks.New(webhooks.Options{
 		Store: hookStore, Events: repository.NewEvents(db), Client: webhooks.NewHTTPClient(cfg.WebhookAllowPrivate), Log: log,
+		Observe: metrics.WebhookDelivery,
 	})
 	if err != nil {
 		return nil, err
@@ -131,10 +140,10 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
-		Webhooks: hooks, Names: namer, People: persons,
+		Webhooks: hooks, Names: namer, People: persons, Metrics: metrics,
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, People: persons, Log: log}, nil
+	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, People: persons, Metrics: metrics, Log: log}, nil
 }

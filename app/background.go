@@ -40,6 +40,7 @@ func (a *App) sweep(ctx context.Context) {
 			}
 			return
 		}
+		a.Metrics.ClaimsExpired(n)
 		if n > 0 {
 			a.Log.Info("expired claims", "count", n)
 		}

@@ -15,8 +15,10 @@ import (
 // Session is one login: the family of refresh tokens issued from one password check. Revoking it
 // ends every access and refresh token of that login.
 type Session struct {
-	ID        string
-	UserID    string
+	ID     string
+	UserID string
+	// Epoch is the user's SessionEpoch when the session began; the session ends when it moves.
+	Epoch     int64
 	CreatedAt time.Time
 	RevokedAt *time.Time
 }
@@ -46,7 +48,14 @@ func WithPersons(r PersonResolver) AuthOption {
 	return func(s *AuthService) { s.persons = r }
 }
 
-// TokenIssuer mints signed access tokens; implemented with JWTs in package api.
+// SigningKey is one HMAC key for access tokens, identified by its kid.
+type SigningKey struct {
+	Kid       string
+	Secret    []byte
+	CreatedAt time.Time
+}
+
+// TokenIssuer mints signed access tokens; package tokens implements it with JWTs.
 type TokenIssuer interface {
 	Issue(c AccessClaims) (token string, ttl time.Duration, err error)
 }
@@ -58,12 +67,14 @@ type AuthStore interface {
 	CreateSession(ctx context.Context, s Session, tokenHash string, expiresAt time.Time) error
 	// RotateRefreshToken spends the token with hash old and stores next in the same session, in
 	// one transaction. A token that was already spent revokes its session and yields
-	// ErrRefreshReused; an unknown, expired or revoked one yields ErrUnauthenticated.
+	// ErrRefreshReused; an unknown, expired or revoked one, or one whose user is deactivated or
+	// has moved to another session epoch (User.SessionEpoch), yields ErrUnauthenticated.
 	RotateRefreshToken(ctx context.Context, old, next string, now, nextExpires time.Time) (Session, error)
 	// RevokeSessionByToken revokes the session of a refresh token (logout); unknown tokens are ignored.
 	RevokeSessionByToken(ctx context.Context, tokenHash string, now time.Time) error
 	// LoadPrincipal resolves an access token's subject: the active user, their org context, and
-	// whether the session is still valid. Returns ErrUnauthenticated otherwise.
+	// whether the session is still valid (not revoked, of the user's current session epoch).
+	// Returns ErrUnauthenticated otherwise.
 	LoadPrincipal(ctx context.Context, userID, sessionID string) (Principal, error)
 	// LoadAppPrincipal resolves an app token's client id: the app, not revoked, with its org
 	// context and its currently granted scopes. Returns ErrUnauthenticated otherwise.
@@ -84,6 +95,7 @@ type Tokens struct {
 type AuthService struct {
 	users      UserStore
 	store      AuthStore
+	throttle   ThrottleStore
 	issuer     TokenIssuer
 	hasher     PasswordHasher
 	refreshTTL time.Duration
@@ -93,8 +105,8 @@ type AuthService struct {
 }
 
 // NewAuthService wires the service; none of the dependencies may be nil.
-func NewAuthService(users UserStore, store AuthStore, issuer TokenIssuer, hasher PasswordHasher, refreshTTL time.Duration, now func() time.Time, opts ...AuthOption) (*AuthService, error) {
-	if users == nil || store == nil || issuer == nil || now == nil {
+func NewAuthService(users UserStore, store AuthStore, throttle ThrottleStore, issuer TokenIssuer, hasher PasswordHasher, refreshTTL time.Duration, now func() time.Time, opts ...AuthOption) (*AuthService, error) {
+	if users == nil || store == nil || throttle == nil || issuer == nil || now == nil {
 		return nil, errors.New("auth service: nil dependency")
 	}
 	// A hash to compare against when the user does not exist, so that unknown usernames take as
@@ -103,16 +115,24 @@ func NewAuthService(users UserStore, store AuthStore, issuer TokenIssuer, hasher
 	if err != nil {
 		return nil, err
 	}
-	s := &AuthService{users: users, store: store, issuer: issuer, hasher: hasher, refreshTTL: refreshTTL, now: now, dummyHash: dummy}
+	s := &AuthService{users: users, store: store, throttle: throttle, issuer: issuer, hasher: hasher, refreshTTL: refreshTTL, now: now, dummyHash: dummy}
 	for _, o := range opts {
 		o(s)
 	}
 	return s, nil
 }
 
-// Login checks the password and starts a session.
-func (s *AuthService) Login(ctx context.Context, username, password string) (Tokens, error) {
-	u, err := s.users.GetUserByUsername(ctx, strings.ToLower(strings.TrimSpace(username)))
+// Login checks the password of username, logging in from the client address addr, and starts
+// a session. Unknown usernames are answered exactly as wrong passwords are: the same throttle
+// (see LoginThrottle), the same work (a bcrypt comparison) and the same 401.
+func (s *AuthService) Login(ctx context.Context, username, password, addr string) (Tokens, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	now := s.now()
+	keys := throttleKeys(username, addr)
+	if err := s.admitLogin(ctx, keys, now); err != nil {
+		return Tokens{}, err
+	}
+	u, err := s.users.GetUserByUsername(ctx, username)
 	if errors.Is(err, ErrNotFound) {
 		s.hasher.Check(s.dummyHash, password)
 		return Tokens{}, ErrUnauthenticated
@@ -120,24 +140,13 @@ func (s *AuthService) Login(ctx context.Context, username, password string) (Tok
 	if err != nil {
 		return Tokens{}, err
 	}
-	now := s.now()
-	if until, locked := u.LoginLocked(now); locked {
-		wait := int(until.Sub(now).Seconds()) + 1
-		return Tokens{}, Detailed(ErrRateLimited, map[string]any{"retry_after_seconds": wait},
-			"too many failed logins for this account; retry in %d s", wait)
-	}
 	if !s.hasher.Check(u.PasswordHash, password) || !u.Active {
-		if _, err := s.users.UpdateUser(ctx, u.ID, func(u *User) error { u.LoginFailed(now); return nil }); err != nil {
-			return Tokens{}, err
-		}
 		return Tokens{}, ErrUnauthenticated
 	}
-	if u.FailedLogins > 0 {
-		if _, err := s.users.UpdateUser(ctx, u.ID, func(u *User) error { u.LoginSucceeded(); return nil }); err != nil {
-			return Tokens{}, err
-		}
+	if err := s.loginSucceeded(ctx, keys, now); err != nil {
+		return Tokens{}, err
 	}
-	sess := Session{ID: NewID(), UserID: u.ID, CreatedAt: now}
+	sess := Session{ID: NewID(), UserID: u.ID, Epoch: u.SessionEpoch, CreatedAt: now}
 	refresh, hash := NewOpaqueToken()
 	if err := s.store.CreateSession(ctx, sess, hash, now.Add(s.refreshTTL)); err != nil {
 		return Tokens{}, err

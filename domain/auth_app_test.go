@@ -29,7 +29,7 @@ func TestPrincipalOfAppTokens(t *testing.T) {
 	t.Parallel()
 	app := Principal{ClientID: "gj_1", Role: RoleApp, OrgID: "u", OrgKind: KindUnit, StreetID: "s",
 		Scopes: []string{ScopeListingsRead, ScopeClaimsWrite}}
-	svc, err := NewAuthService(struct{ UserStore }{}, appAuthStore{app: app}, nopIssuer{}, PasswordHasher{Cost: 4}, time.Hour, time.Now)
+	svc, err := NewAuthService(struct{ UserStore }{}, appAuthStore{app: app}, struct{ ThrottleStore }{}, nopIssuer{}, PasswordHasher{Cost: 4}, time.Hour, time.Now)
 	if err != nil {
 		t.Fatal(err)
 	}

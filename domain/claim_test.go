@@ -113,30 +113,3 @@ func TestAgreementCoverage(t *testing.T) {
 		t.Error("an agreement reads expired after ends_on")
 	}
 }
-
-func TestLoginThrottle(t *testing.T) {
-	t.Parallel()
-	now := time.Date(2027, 1, 1, 9, 0, 0, 0, time.UTC)
-	var u User
-	for i := 1; i < FreeLoginFailures; i++ {
-		u.LoginFailed(now)
-		if _, locked := u.LoginLocked(now); locked {
-			t.Fatalf("locked after %d failures", i)
-		}
-	}
-	wantLocks := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 15 * time.Minute, 15 * time.Minute}
-	for _, want := range wantLocks {
-		u.LoginFailed(now)
-		until, locked := u.LoginLocked(now)
-		if !locked || until.Sub(now) != want {
-			t.Fatalf("after %d failures: locked %v for %v, want %v", u.FailedLogins, locked, until.Sub(now), want)
-		}
-		if _, locked := u.LoginLocked(until); locked {
-			t.Fatal("still locked when the lock ends")
-		}
-	}
-	u.LoginSucceeded()
-	if _, locked := u.LoginLocked(now); locked || u.FailedLogins != 0 {
-		t.Fatal("a good login clears the count")
-	}
-}

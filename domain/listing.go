@@ -45,6 +45,8 @@ const (
 	MaxRadiusKm     = 100.0
 	MaxQuantity     = 1_000_000
 	MaxWindows      = 20
+	// MaxRRuleLength bounds a window's rule before it is parsed.
+	MaxRRuleLength  = 1000
 	DefaultTimeZone = "Asia/Shanghai"
 )
 
@@ -244,8 +246,10 @@ func (l *Listing) apply(in ListingInput, known func(string) bool, now time.Time,
 	if in.Windows != nil || in.TimeZone != nil {
 		if in.Windows != nil {
 			l.Windows = nil
+			// The count is checked before any rule is expanded: a refused request costs little.
 			if len(*in.Windows) == 0 || len(*in.Windows) > MaxWindows {
 				v.Add("windows", "out_of_range", "windows must hold 1 to %d windows", MaxWindows)
+				return
 			}
 			for i, w := range *in.Windows {
 				win, err := NewWindow(fmt.Sprintf("windows[%d]", i), w, l.Loc(), v)
@@ -291,6 +295,10 @@ func (l *Listing) apply(in ListingInput, known func(string) bool, now time.Time,
 
 // NewWindow validates one window in loc, recording field errors under prefix.
 func NewWindow(prefix string, w WindowInput, loc *time.Location, v *ValidationError) (schedule.Window, error) {
+	if len(w.RRule) > MaxRRuleLength {
+		v.Add(prefix+".rrule", "too_long", "rrule must be at most %d bytes", MaxRRuleLength)
+		return schedule.Window{}, v.Err()
+	}
 	win, err := schedule.NewWindowIn(w.Start, w.End, w.RRule, loc)
 	if err != nil {
 		if fe, ok := err.(*schedule.FieldError); ok {

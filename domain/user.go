@@ -49,10 +49,9 @@ type User struct {
 	OrgID        string
 	PasswordHash string
 	Active       bool
-	// FailedLogins counts wrong passwords since the last good one; LockedUntil, when in the
-	// future, refuses logins (see LoginFailed).
-	FailedLogins int
-	LockedUntil  *time.Time
+	// SessionEpoch moves whenever every session of the user must end (a new password,
+	// deactivation): a session lives only while its Epoch is the user's.
+	SessionEpoch int64
 	Version      int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -167,6 +166,7 @@ func (u *User) Update(in UserInput, h PasswordHasher, now time.Time) error {
 			return err
 		}
 		u.PasswordHash = hash
+		u.SessionEpoch++ // whoever knew the old password is logged out
 	}
 	u.Version++
 	u.UpdatedAt = now
@@ -186,45 +186,10 @@ func (u *User) applyProfile(in UserInput, v *ValidationError) {
 	}
 }
 
-// Login throttling per account: it complements the per-address rate limit, which a guesser
-// spreading attempts over many addresses would not meet.
-const (
-	FreeLoginFailures = 5
-	FirstLoginLock    = time.Minute
-	MaxLoginLock      = 15 * time.Minute
-)
-
-// LoginLocked reports whether the account refuses logins at now, and until when.
-func (u User) LoginLocked(now time.Time) (time.Time, bool) {
-	if u.LockedUntil != nil && now.Before(*u.LockedUntil) {
-		return *u.LockedUntil, true
-	}
-	return time.Time{}, false
-}
-
-// LoginFailed records a wrong password. From the FreeLoginFailures-th failure in a row on, the
-// account is locked for FirstLoginLock, doubling with each further failure up to MaxLoginLock.
-// The version does not change: this is not an edit of the user.
-func (u *User) LoginFailed(now time.Time) {
-	u.FailedLogins++
-	if n := u.FailedLogins - FreeLoginFailures; n >= 0 {
-		lock := MaxLoginLock
-		if n < 10 {
-			lock = min(FirstLoginLock<<n, MaxLoginLock)
-		}
-		until := now.Add(lock)
-		u.LockedUntil = &until
-	}
-}
-
-// LoginSucceeded clears the failure count.
-func (u *User) LoginSucceeded() {
-	u.FailedLogins, u.LockedUntil = 0, nil
-}
-
-// Deactivate disables the account; its sessions stop working at their next request.
+// Deactivate disables the account and ends its sessions at once.
 func (u *User) Deactivate(now time.Time) {
 	u.Active = false
+	u.SessionEpoch++
 	u.Version++
 	u.UpdatedAt = now
 }

@@ -135,23 +135,61 @@ var (
 	broadcast  = netip.MustParseAddr("255.255.255.255")
 	nat64      = netip.MustParsePrefix("64:ff9b::/96")
 	nat64Local = netip.MustParsePrefix("64:ff9b:1::/48")
+	sixToFour  = netip.MustParsePrefix("2002::/16")
+	teredo     = netip.MustParsePrefix("2001::/32")
+	ipv4Compat = netip.MustParsePrefix("::/96")
+	// reserved4 are IPv4 ranges that are not the public internet: IETF protocol assignments,
+	// the three documentation networks, benchmarking (RFC 2544) and the former class E.
+	reserved4 = []netip.Prefix{
+		netip.MustParsePrefix("192.0.0.0/24"), netip.MustParsePrefix("192.0.2.0/24"),
+		netip.MustParsePrefix("198.51.100.0/24"), netip.MustParsePrefix("203.0.113.0/24"),
+		netip.MustParsePrefix("198.18.0.0/15"), netip.MustParsePrefix("240.0.0.0/4"),
+	}
+	// reserved6 are the IPv6 documentation ranges.
+	reserved6 = []netip.Prefix{netip.MustParsePrefix("2001:db8::/32"), netip.MustParsePrefix("3fff::/20")}
 )
 
 // PublicAddr reports whether a webhook may be sent to a: not loopback, private (RFC 1918,
-// RFC 4193), link-local, unspecified, multicast, "this network", broadcast or carrier-grade NAT
-// (100.64/10). IPv4-mapped and NAT64 addresses are judged by the IPv4 address they carry, since
-// that is what they reach.
+// RFC 4193), link-local, unspecified, multicast, "this network", broadcast, carrier-grade NAT
+// (100.64/10), benchmarking (198.18/15), documentation or otherwise reserved. IPv6 forms that
+// carry an IPv4 address (IPv4-mapped and -compatible, NAT64, 6to4, Teredo) are judged by that
+// address too, since that is where they lead.
 func PublicAddr(a netip.Addr) bool {
 	a = a.Unmap()
-	if a.Is6() && nat64.Contains(a) {
+	if !a.IsValid() {
+		return false
+	}
+	if a.Is6() {
 		b := a.As16()
-		return PublicAddr(netip.AddrFrom4([4]byte(b[12:])))
+		switch {
+		case nat64.Contains(a):
+			return PublicAddr(netip.AddrFrom4([4]byte(b[12:])))
+		case sixToFour.Contains(a): // 2002:AABB:CCDD::/48 is the site of AA.BB.CC.DD
+			return PublicAddr(netip.AddrFrom4([4]byte(b[2:6])))
+		case teredo.Contains(a):
+			// 2001:0:SSSS:SSSS:flags:port:CCCC:CCCC: the Teredo server, and the client's address
+			// with every bit inverted (RFC 4380 §4), which is where the packets end up.
+			client := [4]byte{^b[12], ^b[13], ^b[14], ^b[15]}
+			return PublicAddr(netip.AddrFrom4([4]byte(b[4:8]))) && PublicAddr(netip.AddrFrom4(client))
+		case ipv4Compat.Contains(a) && !a.IsLoopback() && !a.IsUnspecified():
+			return PublicAddr(netip.AddrFrom4([4]byte(b[12:])))
+		}
 	}
 	switch {
-	case !a.IsValid(), a.IsLoopback(), a.IsPrivate(), a.IsUnspecified(),
+	case a.IsLoopback(), a.IsPrivate(), a.IsUnspecified(),
 		a.IsLinkLocalUnicast(), a.IsLinkLocalMulticast(), a.IsInterfaceLocalMulticast(), a.IsMulticast(),
 		cgnat.Contains(a), thisNet.Contains(a), a == broadcast, nat64Local.Contains(a):
 		return false
+	}
+	for _, p := range reserved4 {
+		if p.Contains(a) {
+			return false
+		}
+	}
+	for _, p := range reserved6 {
+		if p.Contains(a) {
+			return false
+		}
 	}
 	return true
 }

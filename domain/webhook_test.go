@@ -15,6 +15,17 @@ func TestPublicAddr(t *testing.T) {
 		"0.1.2.3": false, "224.0.0.1": false, "ff02::1": false, "100.64.0.1": false, "100.127.255.254": false,
 		"255.255.255.255": false, "::ffff:10.0.0.1": false, "::ffff:8.8.8.8": true, "64:ff9b::7f00:1": false,
 		"64:ff9b::808:808": true,
+		// Benchmarking, documentation and reserved IPv4.
+		"198.18.0.1": false, "198.19.255.254": false, "198.20.0.1": true, "192.0.2.10": false, "203.0.113.5": false,
+		"240.0.0.1": false, "192.0.0.8": false, "2001:db8::1": false,
+		// 6to4: 2002:AABB:CCDD:: is the site of AA.BB.CC.DD.
+		"2002:a00:1::1": false, "2002:7f00:1::": false, "2002:c0a8:101::1": false, "2002:a9fe:a9fe::1": false,
+		"2002:c612:1::1": false, "2002:808:808::1": true,
+		// Teredo: the client IPv4 is the last 32 bits inverted (10.0.0.1 → f5ff:fffe).
+		"2001:0:4136:e378:8000:63bf:f5ff:fffe": false, "2001:0:4136:e378:8000:63bf:80ff:fffe": false,
+		"2001:0:4136:e378:8000:63bf:f7f7:f7f7": true, "2001:0:a00:1:8000:63bf:f7f7:f7f7": false,
+		// IPv4-compatible (deprecated) forms.
+		"::10.0.0.1": false, "::127.0.0.1": false, "::8.8.8.8": true,
 	} {
 		if got := PublicAddr(netip.MustParseAddr(addr)); got != public {
 			t.Errorf("PublicAddr(%s) = %v, want %v", addr, got, public)

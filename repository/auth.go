@@ -14,6 +14,7 @@ import (
 type sessionRow struct {
 	ID        string
 	UserID    string
+	UserEpoch int64
 	CreatedAt time.Time
 	RevokedAt sql.NullTime
 }
@@ -38,7 +39,7 @@ func NewAuth(db *DB) *Auth { return &Auth{db: db} }
 // CreateSession stores a session and its first refresh token.
 func (s *Auth) CreateSession(ctx context.Context, sess domain.Session, tokenHash string, expiresAt time.Time) error {
 	return s.db.inTx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(&sessionRow{ID: sess.ID, UserID: sess.UserID, CreatedAt: sess.CreatedAt.UTC()}).Error; err != nil {
+		if err := tx.Create(&sessionRow{ID: sess.ID, UserID: sess.UserID, UserEpoch: sess.Epoch, CreatedAt: sess.CreatedAt.UTC()}).Error; err != nil {
 			return err
 		}
 		return tx.Create(&refreshTokenRow{Hash: tokenHash, SessionID: sess.ID, ExpiresAt: expiresAt.UTC()}).Error
@@ -66,6 +67,16 @@ func (s *Auth) RotateRefreshToken(ctx context.Context, old, next string, now, ne
 		if sr.RevokedAt.Valid {
 			return domain.ErrUnauthenticated
 		}
+		// The user must still be active and in the session's epoch (no password change or
+		// deactivation since the login). Read in this transaction, after the session lock.
+		var live int64
+		if err := tx.Model(&userRow{}).Where("id = ? AND active AND session_epoch = ?", sr.UserID, sr.UserEpoch).
+			Count(&live).Error; err != nil {
+			return err
+		}
+		if live == 0 {
+			return domain.ErrUnauthenticated
+		}
 		res := tx.Model(&refreshTokenRow{}).Where("hash = ? AND spent_at IS NULL", old).Update("spent_at", now.UTC())
 		if res.Error != nil {
 			return res.Error
@@ -80,7 +91,7 @@ func (s *Auth) RotateRefreshToken(ctx context.Context, old, next string, now, ne
 		if err := tx.Create(&refreshTokenRow{Hash: next, SessionID: sr.ID, ExpiresAt: nextExpires.UTC()}).Error; err != nil {
 			return err
 		}
-		sess = domain.Session{ID: sr.ID, UserID: sr.UserID, CreatedAt: sr.CreatedAt}
+		sess = domain.Session{ID: sr.ID, UserID: sr.UserID, Epoch: sr.UserEpoch, CreatedAt: sr.CreatedAt}
 		return nil
 	})
 	if err == nil && reused {
@@ -115,7 +126,7 @@ func (s *Auth) LoadPrincipal(ctx context.Context, userID, sessionID string) (dom
 		Select("u.id AS user_id, u.role, u.org_id, o.kind AS org_kind, o.street_id, o.district_id").
 		Joins("JOIN orgs o ON o.id = u.org_id").
 		Joins("JOIN sessions s ON s.user_id = u.id").
-		Where("u.id = ? AND u.active AND s.id = ? AND s.revoked_at IS NULL", userID, sessionID).
+		Where("u.id = ? AND u.active AND s.id = ? AND s.revoked_at IS NULL AND s.user_epoch = u.session_epoch", userID, sessionID).
 		Take(&r).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return domain.Principal{}, domain.ErrUnauthenticated

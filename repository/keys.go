@@ -20,13 +20,6 @@ type signingKeyRow struct {
 
 func (signingKeyRow) TableName() string { return "signing_keys" }
 
-// SigningKey is one HMAC key for access tokens.
-type SigningKey struct {
-	Kid       string
-	Secret    []byte
-	CreatedAt time.Time
-}
-
 // Keys stores the access-token signing keys shared by every replica.
 type Keys struct{ db *DB }
 
@@ -45,7 +38,7 @@ func (s *Keys) EnsureKey(ctx context.Context, now time.Time) error {
 }
 
 // AddKey creates a new random key, which becomes the signing key of every replica within a
-// minute (see api.JWTs); the older keys keep verifying the tokens they signed.
+// minute (see tokens.JWTs); the older keys keep verifying the tokens they signed.
 func (s *Keys) AddKey(ctx context.Context, now time.Time) (string, error) {
 	secret := make([]byte, 32)
 	if _, err := rand.Read(secret); err != nil {
@@ -71,7 +64,7 @@ func (s *Keys) RetireKey(ctx context.Context, kid string) error {
 		return err
 	}
 	switch {
-	case !slices.ContainsFunc(keys, func(k SigningKey) bool { return k.Kid == kid }):
+	case !slices.ContainsFunc(keys, func(k domain.SigningKey) bool { return k.Kid == kid }):
 		return domain.ErrNotFound
 	case keys[0].Kid == kid:
 		return domain.Detailed(domain.ErrConflict, nil, "key %s is the signing key; add a new key first", kid)
@@ -80,18 +73,18 @@ func (s *Keys) RetireKey(ctx context.Context, kid string) error {
 }
 
 // ListKeys returns every key, newest first.
-func (s *Keys) ListKeys(ctx context.Context) ([]SigningKey, error) {
+func (s *Keys) ListKeys(ctx context.Context) ([]domain.SigningKey, error) {
 	var rows []signingKeyRow
 	if err := s.db.conn(ctx).Order("created_at DESC, kid").Find(&rows).Error; err != nil {
 		return nil, translate(err)
 	}
-	out := make([]SigningKey, 0, len(rows))
+	out := make([]domain.SigningKey, 0, len(rows))
 	for _, r := range rows {
 		b, err := base64.StdEncoding.DecodeString(r.Secret)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, SigningKey{Kid: r.Kid, Secret: b, CreatedAt: r.CreatedAt})
+		out = append(out, domain.SigningKey{Kid: r.Kid, Secret: b, CreatedAt: r.CreatedAt})
 	}
 	return out, nil
 }

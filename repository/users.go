@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/gongjian/gongjian/domain"
@@ -17,8 +16,7 @@ type userRow struct {
 	OrgID        string
 	PasswordHash string
 	Active       bool
-	FailedLogins int
-	LockedUntil  sql.NullTime
+	SessionEpoch int64
 	Version      int64
 	CreatedAt    time.Time
 	UpdatedAt    time.Time
@@ -30,8 +28,8 @@ func toUserRow(u domain.User) userRow {
 	return userRow{
 		ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Phone: u.Phone,
 		Role: string(u.Role), OrgID: u.OrgID, PasswordHash: u.PasswordHash, Active: u.Active,
-		FailedLogins: u.FailedLogins, LockedUntil: nullTime(u.LockedUntil),
-		Version: u.Version, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(),
+		SessionEpoch: u.SessionEpoch,
+		Version:      u.Version, CreatedAt: u.CreatedAt.UTC(), UpdatedAt: u.UpdatedAt.UTC(),
 	}
 }
 
@@ -39,8 +37,8 @@ func (r userRow) toDomain() domain.User {
 	return domain.User{
 		ID: r.ID, Username: r.Username, DisplayName: r.DisplayName, Phone: r.Phone,
 		Role: domain.Role(r.Role), OrgID: r.OrgID, PasswordHash: r.PasswordHash, Active: r.Active,
-		FailedLogins: r.FailedLogins, LockedUntil: timePtr(r.LockedUntil),
-		Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
+		SessionEpoch: r.SessionEpoch,
+		Version:      r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 }
 

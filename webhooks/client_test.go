@@ -14,7 +14,8 @@ func TestDialControl(t *testing.T) {
 	for addr, refused := range map[string]bool{
 		"127.0.0.1:80": true, "[::1]:443": true, "10.0.0.1:80": true, "169.254.169.254:80": true,
 		"100.64.1.1:443": true, "[fd00::1]:443": true, "[::ffff:127.0.0.1]:80": true, "0.0.0.0:80": true,
-		"93.184.215.14:443": false, "[2606:4700:4700::1111]:443": false,
+		"[2002:a00:1::1]:443": true, "[2001:0:4136:e378:8000:63bf:f5ff:fffe]:443": true, "198.18.0.1:443": true,
+		"93.184.215.14:443": false, "[2606:4700:4700::1111]:443": false, "[2002:808:808::1]:443": false,
 	} {
 		err := strict("tcp", addr, nil)
 		if got := errors.Is(err, ErrPrivateAddress); got != refused {

@@ -39,6 +39,8 @@ type Options struct {
 	// PageSize is how many events are fanned out per transaction (default 100); BatchSize how
 	// many deliveries are claimed at once (default 20), and also how many are sent in parallel.
 	PageSize, BatchSize int
+	// Observe, when set, is told the status of each delivery after an attempt (for metrics).
+	Observe func(domain.DeliveryStatus)
 }
 
 // Lease is how long a claimed delivery is reserved for its sender; a sender that died frees it

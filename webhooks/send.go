@@ -74,6 +74,9 @@ func (d *Dispatcher) attempt(ctx context.Context, dd domain.DueDelivery, now tim
 	default:
 		out.Fail(now, status, "HTTP "+strconv.Itoa(status)+" "+http.StatusText(status))
 	}
+	if d.o.Observe != nil {
+		d.o.Observe(out.Status)
+	}
 	return out
 }
 

@@ -4,6 +4,7 @@
 //	gongjian migrate          apply database migrations and exit
 //	gongjian keys ...         list, rotate or retire access-token signing keys
 //	gongjian mcf FILE         solve a DIMACS min-cost-flow problem
+//	gongjian healthcheck      exit 0 when the local server is ready (for container health checks)
 //	gongjian version          print the version
 package main
 
@@ -48,6 +49,8 @@ commands:
   keys list|rotate|retire KID
                       manage the access-token signing keys stored in the database
   mcf FILE [--flows]  solve a DIMACS min-cost-flow problem and print the DIMACS solution
+  healthcheck [--url URL]
+                      exit 0 when the local server's /readyz answers 200 (container HEALTHCHECK)
   version             print the version
 
 configuration comes from GONGJIAN_* environment variables; see README.md.`
@@ -66,6 +69,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return keys(ctx, args[1:], getenv, stdout, stderr)
 	case "mcf":
 		return mcf(args[1:], stdout)
+	case "healthcheck":
+		return healthcheck(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "gongjian", version)
 		return nil

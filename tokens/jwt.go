@@ -1,4 +1,7 @@
-package api
+// Package tokens issues and verifies gongjian's access tokens: HS256 JWTs signed with a ring of
+// keys that rotate (`gongjian keys rotate`). It implements domain.TokenIssuer and the verifier
+// the API authenticates requests with; it knows neither HTTP nor SQL.
+package tokens
 
 import (
 	"context"
@@ -13,21 +16,20 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/gongjian/gongjian/domain"
-	"github.com/gongjian/gongjian/repository"
 )
 
 // Token constants: every access token names this issuer and audience, and is signed with HS256
 // only. The algorithm is pinned in the parser, so "none" or an asymmetric algorithm is refused
 // before any key is consulted.
 const (
-	TokenIssuer   = "gongjian"
-	TokenAudience = "gongjian-api"
-	tokenAlg      = "HS256"
+	Issuer   = "gongjian"
+	Audience = "gongjian-api"
+	alg      = "HS256"
 )
 
 // KeySource lists the signing keys, newest first; repository.Keys implements it.
 type KeySource interface {
-	ListKeys(ctx context.Context) ([]repository.SigningKey, error)
+	ListKeys(ctx context.Context) ([]domain.SigningKey, error)
 }
 
 // JWTs issues and verifies access tokens with a ring of HMAC keys identified by `kid`, so keys can
@@ -38,11 +40,11 @@ type JWTs struct {
 	source KeySource
 	ttl    time.Duration
 	now    func() time.Time
-	pinned *repository.SigningKey // from configuration; signs when set
+	pinned *domain.SigningKey // from configuration; signs when set
 
 	mu       sync.RWMutex
 	keys     map[string][]byte
-	signer   repository.SigningKey
+	signer   domain.SigningKey
 	loadedAt time.Time
 	lastMiss time.Time
 }
@@ -56,7 +58,7 @@ func NewJWTs(ctx context.Context, source KeySource, configured []byte, ttl time.
 	j := &JWTs{source: source, ttl: ttl, now: now}
 	if len(configured) > 0 {
 		sum := sha256.Sum256(configured)
-		j.pinned = &repository.SigningKey{Kid: "cfg-" + hex.EncodeToString(sum[:6]), Secret: configured}
+		j.pinned = &domain.SigningKey{Kid: "cfg-" + hex.EncodeToString(sum[:6]), Secret: configured}
 	}
 	if err := j.reload(ctx); err != nil {
 		return nil, err
@@ -73,7 +75,7 @@ func (j *JWTs) reload(ctx context.Context) error {
 	for _, k := range stored {
 		keys[k.Kid] = k.Secret
 	}
-	var signer repository.SigningKey
+	var signer domain.SigningKey
 	switch {
 	case j.pinned != nil:
 		signer = *j.pinned
@@ -129,9 +131,9 @@ func (j *JWTs) Issue(c domain.AccessClaims) (string, time.Duration, error) {
 	now := j.now()
 	claims := accessClaims{
 		RegisteredClaims: jwt.RegisteredClaims{
-			Issuer:    TokenIssuer,
+			Issuer:    Issuer,
 			Subject:   c.Subject,
-			Audience:  jwt.ClaimStrings{TokenAudience},
+			Audience:  jwt.ClaimStrings{Audience},
 			IssuedAt:  jwt.NewNumericDate(now),
 			NotBefore: jwt.NewNumericDate(now),
 			ExpiresAt: jwt.NewNumericDate(now.Add(j.ttl)),
@@ -157,9 +159,9 @@ func (j *JWTs) Issue(c domain.AccessClaims) (string, time.Duration, error) {
 func (j *JWTs) Verify(ctx context.Context, token string) (domain.AccessClaims, error) {
 	j.refresh(ctx)
 	parser := jwt.NewParser(
-		jwt.WithValidMethods([]string{tokenAlg}),
-		jwt.WithIssuer(TokenIssuer),
-		jwt.WithAudience(TokenAudience),
+		jwt.WithValidMethods([]string{alg}),
+		jwt.WithIssuer(Issuer),
+		jwt.WithAudience(Audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
 		jwt.WithTimeFunc(j.now),
