@@ -65,6 +65,7 @@ var texts = map[string]text{
 	"idempotency_key_reused":      {"幂等键已被使用", "Idempotency key reused", "该幂等键已用于不同的请求内容。", "This Idempotency-Key was used with a different request."},
 	"payload_too_large":           {"请求体过大", "Payload too large", "请求体不能超过 1 MiB。", "The request body must not exceed 1 MiB."},
 	"rate_limited":                {"请求过于频繁", "Rate limited", "请稍后再试。", "Too many requests; retry later."},
+	"unavailable":                 {"服务暂不可用", "Service unavailable", "服务暂时无法处理请求，请稍后重试。", "The service cannot handle the request right now; retry after the time in Retry-After."},
 	"internal":                    {"服务器内部错误", "Internal error", "服务器出现错误，请稍后再试。", "Something went wrong on our side; retry later."},
 }
 

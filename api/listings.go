@@ -205,7 +205,7 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 		}
 	}
 	if c.QueryParam("from") != "" || c.QueryParam("to") != "" {
-		from, to, err := timeRange(c, false)
+		from, to, err := timeRange(c, nil)
 		if err != nil {
 			return err
 		}
@@ -229,7 +229,7 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 }
 
 func (h listingHandlers) availability(c echo.Context, side domain.Side) error {
-	from, to, err := timeRange(c, true)
+	from, to, err := timeRange(c, h.m.Now)
 	if err != nil {
 		return err
 	}
@@ -257,8 +257,10 @@ func parseLatLng(s string) (float64, float64, bool) {
 	return lat, lng, true
 }
 
-// timeRange reads ?from= and ?to= (RFC 3339). With defaults, from is now and to is from + 7 days.
-func timeRange(c echo.Context, defaults bool) (time.Time, time.Time, error) {
+// timeRange reads ?from= and ?to= (RFC 3339). With a clock, a missing from is now and a missing
+// to is from + 7 days; without one, both are required together.
+func timeRange(c echo.Context, clock func() time.Time) (time.Time, time.Time, error) {
+	defaults := clock != nil
 	parse := func(name string) (time.Time, bool, error) {
 		s := c.QueryParam(name)
 		if s == "" {
@@ -283,7 +285,7 @@ func timeRange(c echo.Context, defaults bool) (time.Time, time.Time, error) {
 		if !defaults {
 			return from, to, fieldProblem(http.StatusUnprocessableEntity, "from", "required", "from and to go together")
 		}
-		from = time.Now()
+		from = clock()
 	}
 	if !hasTo {
 		if !defaults {

@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/idempotency"
 )
 
 // Problem is an RFC 9457 problem document with the stable code of API.md §1.
@@ -72,6 +73,9 @@ var sentinels = []struct {
 	{domain.ErrOwnListing, http.StatusUnprocessableEntity, "own_listing"},
 	{domain.ErrIdempotencyReused, http.StatusUnprocessableEntity, "idempotency_key_reused"},
 	{domain.ErrRateLimited, http.StatusTooManyRequests, "rate_limited"},
+	{domain.ErrUnavailable, http.StatusServiceUnavailable, "unavailable"},
+	{context.DeadlineExceeded, http.StatusServiceUnavailable, "unavailable"},
+	{idempotency.ErrLeaseLost, http.StatusConflict, "conflict"},
 }
 
 // toProblem turns any error into the problem to send, and says whether it was unexpected (to be
@@ -107,12 +111,17 @@ func toProblem(err error, lang string) (Problem, bool) {
 			}
 		}
 		if p.Code == "" {
-			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-				p = Problem{Status: http.StatusServiceUnavailable, Code: "internal"}
-			} else {
-				p = Problem{Status: http.StatusInternalServerError, Code: "internal"}
+			if errors.Is(err, context.Canceled) {
+				// The client went away; nobody reads this answer.
+				p = Problem{Status: http.StatusServiceUnavailable, Code: "unavailable"}
+				return localize(p, lang), false
 			}
+			p = Problem{Status: http.StatusInternalServerError, Code: "internal"}
 			return localize(p, lang), true
+		}
+		if p.Status == http.StatusServiceUnavailable {
+			// Never the driver's words: they name hosts and statements.
+			p.Detail = ""
 		}
 	}
 	p.Data = data
@@ -140,6 +149,10 @@ func echoProblem(he *echo.HTTPError) Problem {
 	return Problem{Status: he.Code, Code: "validation_failed"}
 }
 
+// unavailableRetryAfter is the Retry-After of a 503: long enough for a restarting database or a
+// released lock, short enough that a client does not give up.
+const unavailableRetryAfter = 2
+
 // errorHandler is echo's HTTPErrorHandler: every error leaves as application/problem+json.
 func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
@@ -155,6 +168,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		p.Instance = c.Request().URL.Path
 		if secs, ok := p.Data["retry_after_seconds"].(int); ok && p.Status == http.StatusTooManyRequests {
 			c.Response().Header().Set("Retry-After", strconv.Itoa(secs))
+		}
+		if p.Status == http.StatusServiceUnavailable && c.Response().Header().Get("Retry-After") == "" {
+			c.Response().Header().Set("Retry-After", strconv.Itoa(unavailableRetryAfter))
+			log.WarnContext(c.Request().Context(), "unavailable", "request_id", rid, "path", c.Path(), "err", err)
 		}
 		if err := writeProblem(c, p); err != nil {
 			log.WarnContext(c.Request().Context(), "write problem", "request_id", rid, "err", err)

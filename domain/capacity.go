@@ -16,62 +16,23 @@ type Hold struct {
 	Quantity      int64
 }
 
-type step struct {
-	at    time.Time
-	delta int64
-}
-
-// steps turns holds into +q/−q steps sorted by time, ends before starts at the same instant
-// (intervals are half-open: a hold ending at t and one starting at t never coexist).
-func steps(holds []Hold, keep func(Hold) bool) []step {
-	out := make([]step, 0, 2*len(holds))
+// held returns, for each of the sorted, disjoint intervals, the largest total that the holds
+// kept by keep (nil: all) take at any instant inside it.
+func held(holds []Hold, keep func(Hold) bool, ivs []schedule.Interval) []int64 {
+	ws := make([]schedule.WeightedInterval, 0, len(holds))
 	for _, h := range holds {
 		if keep == nil || keep(h) {
-			out = append(out, step{h.Start, h.Quantity}, step{h.End, -h.Quantity})
+			ws = append(ws, schedule.WeightedInterval{Start: h.Start, End: h.End, Qty: h.Quantity})
 		}
 	}
-	slices.SortFunc(out, func(a, b step) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return endsFirst(a.delta) - endsFirst(b.delta)
-	})
-	return out
-}
-
-func endsFirst(delta int64) int {
-	if delta < 0 {
-		return 0
-	}
-	return 1
-}
-
-// peaks returns, for each of the sorted, disjoint intervals, the largest total held at any
-// instant inside it. One sweep over steps and intervals: O((n + m) log n).
-func peaks(st []step, ivs []schedule.Interval) []int64 {
-	out := make([]int64, len(ivs))
-	var level int64
-	i := 0
-	for k, iv := range ivs {
-		for i < len(st) && !st[i].at.After(iv.Start) {
-			level += st[i].delta
-			i++
-		}
-		peak, lv := level, level
-		for j := i; j < len(st) && st[j].at.Before(iv.End); j++ {
-			lv += st[j].delta
-			peak = max(peak, lv)
-		}
-		out[k] = peak
-	}
-	return out
+	return schedule.Peaks(ws, ivs)
 }
 
 // CheckCapacity verifies that adding qty during every occurrence in occs keeps the listing within
 // its quantity at every instant, and within max_per_claimant for claimant. holds are the live
 // holds overlapping occs. It names the first occurrence that would overflow.
 func CheckCapacity(l Listing, holds []Hold, claimant string, occs []schedule.Interval, qty int64) error {
-	all := peaks(steps(holds, nil), occs)
+	all := held(holds, nil, occs)
 	for k, held := range all {
 		if held+qty > l.Quantity {
 			return Detailed(ErrCapacityExceeded, occurrenceData(occs[k], l.Quantity, held),
@@ -80,7 +41,7 @@ func CheckCapacity(l Listing, holds []Hold, claimant string, occs []schedule.Int
 		}
 	}
 	if l.MaxPerClaimant > 0 {
-		mine := peaks(steps(holds, func(h Hold) bool { return h.ClaimantOrgID == claimant }), occs)
+		mine := held(holds, func(h Hold) bool { return h.ClaimantOrgID == claimant }, occs)
 		for k, held := range mine {
 			if held+qty > l.MaxPerClaimant {
 				return Detailed(ErrClaimantLimit, occurrenceData(occs[k], l.MaxPerClaimant, held),
@@ -127,7 +88,7 @@ func CheckShrink(l Listing, holds []Hold) error {
 			whole[0].End = h.End
 		}
 	}
-	if peak := peaks(steps(holds, nil), whole)[0]; peak > l.Quantity {
+	if peak := held(holds, nil, whole)[0]; peak > l.Quantity {
 		return Detailed(ErrConflict, map[string]any{"held": peak},
 			"live claims hold %d at once; quantity cannot drop below that", peak)
 	}
@@ -144,10 +105,10 @@ type Availability struct {
 
 // AvailabilityOf computes, for each occurrence, the peak held during it and what remains.
 func AvailabilityOf(l Listing, occs []schedule.Interval, holds []Hold) []Availability {
-	held := peaks(steps(holds, nil), occs)
+	peak := held(holds, nil, occs)
 	out := make([]Availability, len(occs))
 	for i, o := range occs {
-		out[i] = Availability{Start: o.Start, End: o.End, Quantity: l.Quantity, Held: held[i], Remaining: max(l.Quantity-held[i], 0)}
+		out[i] = Availability{Start: o.Start, End: o.End, Quantity: l.Quantity, Held: peak[i], Remaining: max(l.Quantity-peak[i], 0)}
 	}
 	return out
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"github.com/gongjian/gongjian/domain/schedule"
 )
 
 // ClaimInput is a new claim as the API receives it.
@@ -59,6 +61,11 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 	if err != nil {
 		return Claim{}, err
 	}
+	// Ended occurrences hold nothing (API.md §6), so there is nothing left to claim in them; an
+	// occurrence under way may still be claimed.
+	if !occs[0].End.After(now) {
+		return Claim{}, Invalid("window.start", "in_the_past", "the claim's first occurrence has already ended")
+	}
 	if in.CounterpartListingID != "" {
 		cp, err := m.listings.GetListing(ctx, in.CounterpartListingID)
 		if err != nil || cp.OrgID != claimantOrg || cp.Side == l.Side {
@@ -112,7 +119,7 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 			}
 			return CheckCapacity(locked, holds, c.ClaimantOrgID, occs, c.Quantity)
 		},
-	}, m.lapsed(now))
+	}, now)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -164,20 +171,20 @@ const (
 // ActOnClaim applies an action; text is the note or reason, rating only for feedback.
 func (m *Marketplace) ActOnClaim(ctx context.Context, p Principal, id string, action ClaimAction, text string, rating int) (Claim, error) {
 	actor := p.ActorID()
+	if action == ActionApprove {
+		return m.approveClaim(ctx, p, id, text)
+	}
 	return m.claims.UpdateClaim(ctx, id, func(c *Claim) error {
 		if !CanReadClaim(p, *c) {
 			return ErrNotFound
 		}
-		// Read the clock under the claim's lock, so that a wait for the lock cannot stretch an
-		// approval past the hold's expiry.
+		// Read the clock under the claim's lock: a wait for the lock must not decide on a stale
+		// instant.
 		now := m.now()
 		switch action {
-		case ActionApprove, ActionReject:
+		case ActionReject:
 			if !CanDecideClaim(p, *c) {
 				return ErrForbidden
-			}
-			if action == ActionApprove {
-				return c.Approve(actor, text, now)
 			}
 			return c.Reject(actor, text, now)
 		case ActionCancel:
@@ -197,6 +204,29 @@ func (m *Marketplace) ActOnClaim(ctx context.Context, p Principal, id string, ac
 			return c.Feedback(actor, rating, text, now)
 		}
 		return ErrInvalidTransition
+	})
+}
+
+// approveClaim approves under the listing's lock and checks capacity once more against every
+// other hold that counts: a replica whose clock runs ahead may already have given a lapsing
+// pending claim's capacity to a new claim, and then this one cannot be approved any more.
+// Rejections, cancellations and expiries only release capacity and lock the claim alone.
+func (m *Marketplace) approveClaim(ctx context.Context, p Principal, id, note string) (Claim, error) {
+	return m.claims.ApproveClaim(ctx, id, m.now(), func(c *Claim, l Listing, mine []schedule.Interval, others []Hold) error {
+		if !CanReadClaim(p, *c) {
+			return ErrNotFound
+		}
+		if !CanDecideClaim(p, *c) {
+			return ErrForbidden
+		}
+		now := m.now()
+		if err := c.Approve(p.ActorID(), note, now); err != nil {
+			return err
+		}
+		if len(mine) == 0 {
+			return nil
+		}
+		return CheckCapacity(l, others, c.ClaimantOrgID, mine, c.Quantity)
 	})
 }
 

@@ -336,12 +336,12 @@ type ListingStore interface {
 	CreateListing(ctx context.Context, l Listing, ev Event) error
 	GetListing(ctx context.Context, id string) (Listing, error)
 	ListListings(ctx context.Context, f ListingFilter) ([]Listing, error)
-	// UpdateListing locks the listing, loads its live holds, lets fn change the listing, and
-	// saves it with the event fn returns, in one transaction.
-	UpdateListing(ctx context.Context, id string, lapsed time.Time, fn func(l *Listing, holds []Hold) (Event, error)) (Listing, error)
-	// Holds returns the live holds on listing id overlapping [from, to): approved claims' and
-	// pending claims' whose expiry is after lapsed.
-	Holds(ctx context.Context, id string, from, to, lapsed time.Time) ([]Hold, error)
+	// UpdateListing locks the listing, loads the holds that count at now, lets fn change the
+	// listing, and saves it with the event fn returns, in one transaction.
+	UpdateListing(ctx context.Context, id string, now time.Time, fn func(l *Listing, holds []Hold) (Event, error)) (Listing, error)
+	// Holds returns the holds on listing id that count at now and overlap [from, to): approved
+	// claims' and pending claims' whose expiry is after now, of occurrences not ended by now.
+	Holds(ctx context.Context, id string, from, to, now time.Time) ([]Hold, error)
 	// HoldsOf is Holds for many listings in one query, by listing id.
-	HoldsOf(ctx context.Context, ids []string, from, to, lapsed time.Time) (map[string][]Hold, error)
+	HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]Hold, error)
 }

@@ -66,7 +66,7 @@ func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.T
 	for i, l := range ls {
 		ids[i] = l.ID
 	}
-	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.lapsed(m.now()))
+	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.now())
 	if err != nil {
 		return nil, err
 	}
@@ -77,8 +77,8 @@ func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.T
 			continue
 		}
 		whole := []schedule.Interval{{Start: occs[0].Start, End: occs[len(occs)-1].End}}
-		held := peaks(steps(holds[l.ID], nil), whole)[0]
-		c := candidate{l: l, remaining: l.Quantity - held, occs: make([]matching.Interval, len(occs))}
+		peak := held(holds[l.ID], nil, whole)[0]
+		c := candidate{l: l, remaining: l.Quantity - peak, occs: make([]matching.Interval, len(occs))}
 		for i, o := range occs {
 			c.occs[i] = matching.Interval{Start: o.Start, End: o.End}
 		}

@@ -13,10 +13,8 @@ import (
 	"github.com/gongjian/gongjian/domain/schedule"
 )
 
-const (
-	minUnix = int64(math.MinInt64)
-	maxUnix = int64(math.MaxInt64)
-)
+// maxUnix is the open end of a hold range.
+const maxUnix = int64(math.MaxInt64)
 
 type holdRow struct {
 	ClaimID       string
@@ -30,13 +28,18 @@ type holdRow struct {
 
 func (holdRow) TableName() string { return "claim_holds" }
 
-// liveHolds reads the holds on listing overlapping [from, to) that count: approved ones, and
-// pending ones whose expiry is after lapsed. An overdue claim's capacity comes back then, even
-// before the sweeper records its expiry.
-func liveHolds(q *gorm.DB, listing string, from, to int64, lapsed time.Time) ([]domain.Hold, error) {
+// liveHolds reads the holds on listing that overlap [from, to) and count at now: approved ones,
+// and pending ones whose expiry is after now. An overdue claim's capacity comes back at its
+// expiry, before the sweeper records it.
+//
+// Callers start the range no earlier than they must (a new claim at its first occurrence, which
+// has not ended; a listing edit at now), and the index claim_holds_live (listing_id, ends_at)
+// reads from there: holds that ended before it are never read, so the cost depends on the
+// claims still to come, not on the listing's history.
+func liveHolds(q *gorm.DB, listing string, from, to int64, now time.Time) ([]domain.Hold, error) {
 	var rows []holdRow
-	err := q.Where("listing_id = ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)",
-		listing, to, from, lapsed.UnixMilli()).Find(&rows).Error
+	err := q.Where("listing_id = ? AND ends_at > ? AND starts_at < ? AND (expires_at IS NULL OR expires_at > ?)",
+		listing, from, to, now.UnixMilli()).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +178,7 @@ func NewClaimsWithStrategy(db *DB, strategy CapacityStrategy) *Claims {
 // overlapping the claim are read, the check runs, and the claim and its holds are inserted before
 // the lock is released. Claims on one listing therefore serialise, and claims on different
 // listings never wait for each other. Only one row is locked, so there is no lock order to break.
-func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, lapsed time.Time) error {
+func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time.Time) error {
 	occs := nc.Occurrences
 	var opts *sql.TxOptions
 	lock := s.db.forUpdate
@@ -192,7 +195,7 @@ func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, lapsed t
 		if err != nil {
 			return err
 		}
-		holds, err := liveHolds(tx, l.ID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), lapsed)
+		holds, err := liveHolds(tx, l.ID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), now)
 		if err != nil {
 			return err
 		}
@@ -225,6 +228,7 @@ func (s *Claims) insertClaim(tx *gorm.DB, c domain.Claim, occs []schedule.Interv
 	if err := tx.Create(&r).Error; err != nil {
 		return err
 	}
+	noteCreated(tx, "claims/"+c.ID)
 	rows := make([]holdRow, len(occs))
 	for i, o := range occs {
 		rows[i] = holdRow{ClaimID: c.ID, ListingID: c.ListingID, ClaimantOrgID: c.ClaimantOrgID,
@@ -337,6 +341,57 @@ func (s *Claims) UpdateClaim(ctx context.Context, id string, fn func(*domain.Cla
 			return err
 		}
 		if err := fn(&c); err != nil {
+			return err
+		}
+		return s.saveClaim(tx, &c)
+	})
+	return c, err
+}
+
+// ApproveClaim takes the locks in the one order every capacity transaction uses (listing, then
+// claim; see CreateClaim), loads the claim's occurrences that have not ended and the other live
+// holds overlapping them, lets fn decide, and saves the claim. Because a new claim also holds
+// the listing's lock while it checks, the check fn runs here sees every hold that counts, whatever
+// the clocks of the replicas: no grace period is needed around a pending claim's expiry.
+func (s *Claims) ApproveClaim(ctx context.Context, id string, now time.Time, fn func(c *domain.Claim, l domain.Listing, mine []schedule.Interval, others []domain.Hold) error) (domain.Claim, error) {
+	var c domain.Claim
+	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
+		var ref claimRow
+		if err := tx.Select("listing_id").Take(&ref, "id = ?", id).Error; err != nil {
+			return err
+		}
+		var lr listingRow
+		if err := s.db.forUpdate(tx).Take(&lr, "id = ?", ref.ListingID).Error; err != nil {
+			return err
+		}
+		l, err := lr.toDomain()
+		if err != nil {
+			return err
+		}
+		if c, err = s.load(tx, id, true); err != nil {
+			return err
+		}
+		var own []holdRow
+		if err := tx.Where("claim_id = ? AND ends_at > ?", id, now.Unix()).Order("starts_at").Find(&own).Error; err != nil {
+			return err
+		}
+		mine := make([]schedule.Interval, len(own))
+		for i, h := range own {
+			mine[i] = schedule.Interval{Start: time.Unix(h.StartsAt, 0).UTC(), End: time.Unix(h.EndsAt, 0).UTC()}
+		}
+		var others []domain.Hold
+		if len(own) > 0 {
+			all, err := liveHolds(tx, l.ID, own[0].StartsAt, own[len(own)-1].EndsAt, now)
+			if err != nil {
+				return err
+			}
+			for _, h := range all {
+				if h.ClaimID != id {
+					others = append(others, h)
+				}
+			}
+		}
+		if err := fn(&c, l, mine, others); err != nil {
 			return err
 		}
 		return s.saveClaim(tx, &c)

@@ -117,6 +117,7 @@ func (s *Listings) CreateListing(ctx context.Context, l domain.Listing, ev domai
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}
+		noteCreated(tx, string(l.Side)+"s/"+l.ID)
 		return insertEvent(tx, ev)
 	})
 }
@@ -215,7 +216,7 @@ func exactMatch(l domain.Listing, f domain.ListingFilter) bool {
 }
 
 // UpdateListing locks the listing, loads its live holds, applies fn and saves the result.
-func (s *Listings) UpdateListing(ctx context.Context, id string, lapsed time.Time, fn func(*domain.Listing, []domain.Hold) (domain.Event, error)) (domain.Listing, error) {
+func (s *Listings) UpdateListing(ctx context.Context, id string, now time.Time, fn func(*domain.Listing, []domain.Hold) (domain.Event, error)) (domain.Listing, error) {
 	var l domain.Listing
 	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
 		var r listingRow
@@ -226,7 +227,8 @@ func (s *Listings) UpdateListing(ctx context.Context, id string, lapsed time.Tim
 		if l, err = r.toDomain(); err != nil {
 			return err
 		}
-		holds, err := liveHolds(tx, id, minUnix, maxUnix, lapsed)
+		// Ended occurrences no longer count: a listing stays editable after years of claims.
+		holds, err := liveHolds(tx, id, now.Unix(), maxUnix, now)
 		if err != nil {
 			return err
 		}
@@ -247,20 +249,20 @@ func (s *Listings) UpdateListing(ctx context.Context, id string, lapsed time.Tim
 }
 
 // Holds returns the live holds on a listing overlapping [from, to).
-func (s *Listings) Holds(ctx context.Context, id string, from, to, lapsed time.Time) ([]domain.Hold, error) {
-	h, err := liveHolds(s.db.conn(ctx), id, from.Unix(), to.Unix(), lapsed)
+func (s *Listings) Holds(ctx context.Context, id string, from, to, now time.Time) ([]domain.Hold, error) {
+	h, err := liveHolds(s.db.conn(ctx), id, from.Unix(), to.Unix(), now)
 	return h, translate(err)
 }
 
 // HoldsOf returns the live holds of many listings overlapping [from, to), by listing id.
-func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, lapsed time.Time) (map[string][]domain.Hold, error) {
+func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]domain.Hold, error) {
 	out := make(map[string][]domain.Hold, len(ids))
 	// Chunks keep the IN list within every engine's limit on bound parameters.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
 		var rows []holdRow
-		err := s.db.conn(ctx).Where("listing_id IN ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)",
-			chunk, to.Unix(), from.Unix(), lapsed.UnixMilli()).Find(&rows).Error
+		err := s.db.conn(ctx).Where("listing_id IN ? AND ends_at > ? AND starts_at < ? AND (expires_at IS NULL OR expires_at > ?)",
+			chunk, from.Unix(), to.Unix(), now.UnixMilli()).Find(&rows).Error
 		if err != nil {
 			return nil, translate(err)
 		}
