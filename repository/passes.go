@@ -100,6 +100,7 @@ func (s *Passes) IssuePass(ctx context.Context, claimID string, fn func(domain.C
 			return err
 		}
 		r := toPassRow(p)
+		noteCreated(tx, "passes/"+p.ID)
 		if err := tx.Omit("PersonName", "PersonPhone").Create(&r).Error; err != nil {
 			return err
 		}
@@ -195,8 +196,18 @@ func (s *Passes) RevokePass(ctx context.Context, id string, fn func(*people.Pass
 // each: a cancelled claim's passes end with it, in the same transaction. The claim row is
 // locked already (lock order: claim, then its passes).
 func revokeClaimPasses(tx *gorm.DB, c domain.Claim, actor, reason string, now time.Time) error {
+	return revokePasses(tx, c, tx.Table("passes").Where("claim_id = ? AND status = 'active'", c.ID), actor, reason, now)
+}
+
+// revokePersonPasses revokes the active passes person holds on claim c (locked already).
+func revokePersonPasses(tx *gorm.DB, c domain.Claim, person, reason string, now time.Time) error {
+	q := tx.Table("passes").Where("claim_id = ? AND person_id = ? AND status = 'active'", c.ID, person)
+	return revokePasses(tx, c, q, "system", reason, now)
+}
+
+func revokePasses(tx *gorm.DB, c domain.Claim, q *gorm.DB, actor, reason string, now time.Time) error {
 	var rows []passRow
-	if err := tx.Table("passes").Where("claim_id = ? AND status = 'active'", c.ID).Find(&rows).Error; err != nil {
+	if err := q.Find(&rows).Error; err != nil {
 		return err
 	}
 	for _, r := range rows {

@@ -68,6 +68,22 @@ func (s *Service) IssuePass(ctx context.Context, p domain.Principal, claimID str
 	return PassView{Pass: pass, ShowPhone: true, ValidNow: false}, nil
 }
 
+// GetPass returns a pass p may read.
+func (s *Service) GetPass(ctx context.Context, p domain.Principal, id string) (PassView, error) {
+	x, err := s.d.Passes.GetPass(ctx, id)
+	if err != nil {
+		return PassView{}, err
+	}
+	c, err := s.d.Claims.GetClaim(ctx, x.ClaimID)
+	if err != nil {
+		return PassView{}, err
+	}
+	if !CanReadPass(p, c, x) {
+		return PassView{}, domain.ErrNotFound
+	}
+	return PassView{Pass: x, ShowPhone: s.passPhone(p, c, x), ValidNow: x.ValidAt(c, s.d.Now())}, nil
+}
+
 // ListPasses lists the passes p may read, narrowed by f.
 func (s *Service) ListPasses(ctx context.Context, p domain.Principal, f PassFilter) ([]PassView, error) {
 	if f.ClaimID != "" {
