@@ -29,6 +29,12 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
+func (c *clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = t
+}
+
 func (c *clock) Add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -202,4 +208,53 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
+}
+
+// TestProposalClaimsOnlyTheRun: a daily need and a daily offer over months, matched by a run of
+// one week. Accepting the proposal claims the need's occurrences inside the week and nothing
+// else: the claim's rule ends with the week, and the offer is free the week after.
+func TestProposalClaimsOnlyTheRun(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		n1s, n1e := apitest.Night(1)
+		daily := apitest.Window(n1s, n1e.Add(-10*time.Hour), "FREQ=DAILY;COUNT=180") // 19:00–21:00
+		offer := w.Liaison.Listing("offers", "parking", 1, []map[string]any{daily}, nil)
+		w.Staff.Listing("needs", "parking", 1, []map[string]any{daily}, nil)
+		s.Agreement(w.Staff, w.Staff, w.Liaison, w.CommunityID, w.UnitID, []string{"parking"}, nil)
+
+		from := n1s.Add(-time.Hour)
+		to := from.Add(7 * 24 * time.Hour)
+		run := w.Coordinator.Do("POST", "/api/v1/matching/runs", map[string]any{"street_id": w.StreetID,
+			"from": from.Format(time.RFC3339), "to": to.Format(time.RFC3339)}).Expect(http.StatusCreated)
+		props := run["proposals"].([]any)
+		if len(props) != 1 {
+			t.Fatalf("proposals: %v", props)
+		}
+		claim := w.Coordinator.Do("POST", "/api/v1/matching/proposals/"+props[0].(map[string]any)["id"].(string)+"/accept", nil).Expect(http.StatusCreated)
+		win := claim["window"].(map[string]any)
+		last := n1s.Add(6 * 24 * time.Hour).UTC().Format("20060102T150405Z")
+		if !strings.Contains(win["rrule"].(string), "UNTIL="+last) || strings.Contains(win["rrule"].(string), "COUNT") {
+			t.Fatalf("claim window %v: want the rule to end at the run's last occurrence (UNTIL=%s)", win, last)
+		}
+		avail := w.Liaison.Do("GET", "/api/v1/offers/"+offer["id"].(string)+"/availability?from="+
+			from.Format(time.RFC3339)+"&to="+to.Add(7*24*time.Hour).Format(time.RFC3339), nil).Expect(http.StatusOK)
+		var held, free int
+		for _, it := range avail["items"].([]any) {
+			o := it.(map[string]any)
+			start, _ := time.Parse(time.RFC3339, o["start"].(string))
+			inRun := !start.Before(from) && start.Before(to)
+			switch {
+			case inRun && o["held"].(float64) == 1:
+				held++
+			case !inRun && o["held"].(float64) == 0:
+				free++
+			default:
+				t.Fatalf("occurrence %v (in the run: %v)", o, inRun)
+			}
+		}
+		if held != 7 || free != 7 {
+			t.Fatalf("%d occurrences held in the run, %d free after it; want 7 and 7", held, free)
+		}
+	})
 }
