@@ -93,13 +93,10 @@ func localize(p Problem, lang string) Problem {
 	}
 	p.Title = t.zh
 	p.Detail = t.detailZH
-	if occ, ok := p.Data["occurrence"].(map[string]any); ok {
+	if p.Data != nil && p.Data.Occurrence != nil {
 		// The occurrence a capacity or availability error is about, in the listing's own terms.
-		if s, ok := occ["start"].(time.Time); ok {
-			if e, ok := occ["end"].(time.Time); ok {
-				p.Detail += "（时段 " + s.Format(time.RFC3339) + " 至 " + e.Format(time.RFC3339) + "）"
-			}
-		}
+		occ := p.Data.Occurrence
+		p.Detail += "（时段 " + occ.Start.Format(time.RFC3339) + " 至 " + occ.End.Format(time.RFC3339) + "）"
 	}
 	return p
 }

@@ -69,7 +69,14 @@ func Start(t testing.TB, engine string, tweak func(*app.Config)) *Server {
 		_ = a.Close()
 	})
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 0}
-	return &Server{T: t, App: a, URL: ts.URL, Engine: engine, client: &http.Client{Transport: tr, Timeout: 60 * time.Second}}
+	// Every exchange is checked against docs/openapi.json: a test fails on anything the
+	// document does not declare.
+	v, err := Contract()
+	if err != nil {
+		t.Fatalf("docs/openapi.json: %v", err)
+	}
+	checked := v.RoundTripper(tr, func(msg string) { t.Errorf("contract: %s", msg) })
+	return &Server{T: t, App: a, URL: ts.URL, Engine: engine, client: &http.Client{Transport: checked, Timeout: 60 * time.Second}}
 }
 
 type testWriter struct{ t testing.TB }
