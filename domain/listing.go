@@ -342,6 +342,7 @@ type ListingStore interface {
 	// Holds returns the holds on listing id that count at now and overlap [from, to): approved
 	// claims' and pending claims' whose expiry is after now, of occurrences not ended by now.
 	Holds(ctx context.Context, id string, from, to, now time.Time) ([]Hold, error)
-	// HoldsOf is Holds for many listings in one query, by listing id.
+	// HoldsOf is Holds for many listings in one query, by listing id, with the holds of one
+	// listing over the same interval summed into one (ClaimID and ClaimantOrgID empty).
 	HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]Hold, error)
 }
