@@ -290,6 +290,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/claims/{id}/passes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the passes of a claim
+         * @description The claim's orgs, the street's coordinators and admins see every pass of the claim; a person token its own.
+         */
+        get: operations["listClaimPasses"];
+        put?: never;
+        /**
+         * Issue a pass on an approved claim (通行证)
+         * @description The claimant org hands (part of) its approved claim on to a verified person: a resident of the claimant community or an employee of the claimant unit. At every instant the active passes of a claim hold at most the claim's quantity (409 capacity_exceeded names the first occurrence that would overflow), and a pass's window lies inside the claim's (422 window_outside_availability). code is a random 8-character verification code (digits 2–9 and letters without I and O). A claim that is not approved is 409 invalid_transition.
+         */
+        post: operations["issuePass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/claims/{id}/reject": {
         parameters: {
             query?: never;
@@ -707,6 +731,106 @@ export interface paths {
         patch: operations["updateOrg"];
         trace?: never;
     };
+    "/api/v1/orgs/{id}/member-service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The service of a unit's members (一卡)
+         * @description For each person employed by the unit (as recorded when their claim was fulfilled), the hours served over [from, to) (default: the 366 days before now) in the communities they live in, in person id order. The unit's liaison officers, the street's coordinators and admins; an org that is not a unit is 404.
+         */
+        get: operations["getMemberService"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/passes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List passes
+         * @description Admins all; coordinators those of their street's claims; community staff, liaison officers and apps with claims:read those of claims their org owns or makes; a person token its own.
+         */
+        get: operations["listPasses"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/passes/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Check a pass by its code
+         * @description For the listing's owner org (a guard at the unit's car park), the street's coordinators and admins: the pass, its holder's name with the phone masked, and valid_now (active, the claim approved, and now inside one of the pass's occurrences). Case, spaces and dashes in the code do not matter. A code of another org's listing is 404.
+         */
+        get: operations["verifyPass"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/passes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a pass
+         * @description The claim's orgs, the street's coordinators, admins and the person holding it.
+         */
+        get: operations["getPass"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/passes/{id}/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a pass
+         * @description The claimant org, the street's coordinators and admins. Revoking twice is not an error. Cancelling the claim revokes its passes.
+         */
+        post: operations["revokePass"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/people": {
         parameters: {
             query?: never;
@@ -757,6 +881,26 @@ export interface paths {
          * @description The community's staff, the street's coordinators, admins, and apps of the community with people:write. community_id cannot change (register the person with the new community instead). Send If-Match to avoid lost updates.
          */
         patch: operations["updatePerson"];
+        trace?: never;
+    };
+    "/api/v1/people/{id}/service": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A person's service record (服务记录)
+         * @description Hours served over [from, to) (default: the 366 days before now; at most 366 days): each occurrence of a person's fulfilled claim on a need (the owner org's confirmation fulfils it) adds its duration, counted by the occurrence's start. Occurrences still to come when the claim was fulfilled add nothing. Readers are those of the person (GET /people/{id}), the person token included.
+         */
+        get: operations["getPersonService"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/people/{id}/verify": {
@@ -1165,6 +1309,14 @@ export interface components {
             items: components["schemas"]["Category"][];
             next_cursor: string | null;
         };
+        CategoryService: {
+            /** @example patrol */
+            category: string;
+            /** @example 2 */
+            claims: number;
+            /** @example 6 */
+            hours: number;
+        };
         CategoryStats: {
             approved: number;
             /** @example parking */
@@ -1177,16 +1329,27 @@ export interface components {
             quantity_offered: number;
         };
         Claim: {
-            /** Format: uuid */
-            agreement_id: string;
+            /**
+             * Format: uuid
+             * @description AgreementID is null for a person's claim on a need, which no agreement covers.
+             */
+            agreement_id: string | null;
             /** @example 五星社区—市一中共建协议 */
-            agreement_title: string;
+            agreement_title: string | null;
             /** Format: date-time */
             claimant_confirmed_at: string | null;
             /** Format: uuid */
             claimant_org_id: string;
             /** @example 五星社区 */
             claimant_org_name: string;
+            /**
+             * Format: uuid
+             * @description ClaimantPersonID and ClaimantPersonName are set for a person's claim (API.md §10); its
+             *     claimant_org_id is then the person's community.
+             */
+            claimant_person_id: string | null;
+            /** @example 李明 */
+            claimant_person_name: string | null;
             /** Format: uuid */
             counterpart_listing_id: string | null;
             /** @description CounterpartListingTitle is the title of counterpart_listing_id, null with it. */
@@ -1306,12 +1469,11 @@ export interface components {
             /** @enum {string} */
             side?: "offer" | "need";
             /**
-             * @description Status is the listing's status (listing.updated) or the claim's (claim.*).
-             *     Status is the listing's status (listing.updated), the claim's (claim.*) or the person's
-             *     (person.*).
+             * @description Status is the listing's status (listing.updated), the claim's (claim.*), the person's
+             *     (person.*) or the pass's (pass.*).
              * @enum {string}
              */
-            status?: "open" | "paused" | "closed" | "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled" | "verified";
+            status?: "open" | "paused" | "closed" | "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled" | "verified" | "active" | "revoked";
             /** Format: uuid */
             street_id?: string;
             version?: number;
@@ -1334,10 +1496,12 @@ export interface components {
             id: string;
             location: components["schemas"]["Location"];
             max_per_claimant: number | null;
+            open_to_people: boolean;
             /** Format: uuid */
             org_id: string;
             /** @example 市第一中学 */
             org_name: string;
+            people_auto_approve: boolean;
             quantity: number;
             radius_km: number;
             /** @enum {string} */
@@ -1369,7 +1533,13 @@ export interface components {
             description?: string;
             location?: components["schemas"]["Location"];
             max_per_claimant?: number;
+            /**
+             * @description OpenToPeople lets verified people claim the listing themselves (API.md §10; default
+             *     false); their claims are approved by the owner unless PeopleAutoApprove (default false).
+             */
+            open_to_people?: boolean;
             org_id?: string;
+            people_auto_approve?: boolean;
             /** @example 10 */
             quantity?: number;
             /** @example 3 */
@@ -1512,6 +1682,24 @@ export interface components {
             role: "admin" | "coordinator" | "community_staff" | "liaison" | "app" | "person";
             scopes: string[];
             username: string;
+        };
+        MemberServiceItem: {
+            /** @example 4 */
+            claims: number;
+            /** Format: uuid */
+            community_id: string;
+            /** @example 五星社区 */
+            community_name: string;
+            /** @example 12.5 */
+            hours: number;
+            /** Format: uuid */
+            person_id: string;
+            /** @example 李明 */
+            person_name: string;
+        };
+        MemberServiceList: {
+            items: components["schemas"]["MemberServiceItem"][];
+            next_cursor: string | null;
         };
         NoteRequest: {
             note?: string;
@@ -1665,6 +1853,50 @@ export interface components {
             name?: string;
             parent_id?: string;
         };
+        Pass: {
+            /** Format: uuid */
+            claim_id: string;
+            /** @example K7M2Q9XH */
+            code: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            note: string;
+            /** Format: uuid */
+            person_id: string;
+            /** @example 李明 */
+            person_name: string;
+            /** @example 138****5678 */
+            person_phone: string;
+            /** @example 桂B12345 */
+            plate: string;
+            /** @example 1 */
+            quantity: number;
+            /** Format: date-time */
+            revoked_at: string | null;
+            /** @enum {string} */
+            status: "active" | "revoked";
+            valid_now: boolean;
+            window: components["schemas"]["Window"];
+        };
+        PassList: {
+            items: components["schemas"]["Pass"][];
+            next_cursor: string | null;
+        };
+        PassRequest: {
+            note?: string;
+            person_id: string;
+            /** @example 桂B12345 */
+            plate?: string;
+            /**
+             * @description Quantity defaults to 1 (one car, one seat).
+             * @example 1
+             */
+            quantity?: number;
+            /** @description Window defaults to the claim's window; it must lie inside it. */
+            window?: components["schemas"]["Window"];
+        };
         Person: {
             active: boolean;
             /** Format: uuid */
@@ -1735,6 +1967,19 @@ export interface components {
              *     ]
              */
             skills?: string[];
+        };
+        PersonService: {
+            by_category: components["schemas"]["CategoryService"][];
+            /** @example 4 */
+            claims: number;
+            /** Format: date-time */
+            from: string;
+            /** @example 12.5 */
+            hours: number;
+            /** Format: uuid */
+            person_id: string;
+            /** Format: date-time */
+            to: string;
         };
         Problem: {
             /**
@@ -1819,6 +2064,9 @@ export interface components {
         RefreshRequest: {
             refresh_token: string;
         };
+        RevokeRequest: {
+            reason?: string;
+        };
         Signature: {
             /** Format: uuid */
             org_id: string;
@@ -1852,11 +2100,22 @@ export interface components {
             median_hours_to_decision: number | null;
             /** Format: uuid */
             org_id: string | null;
+            /**
+             * @description PeopleRegistered counts the active people (verified or not) in scope now, PeopleVerified
+             *     the verified ones, VolunteerHours the service hours of people's fulfilled claims on needs
+             *     whose occurrences start in the range (API.md §10).
+             * @example 120
+             */
+            people_registered: number;
+            /** @example 96 */
+            people_verified: number;
             /** Format: uuid */
             street_id: string | null;
             /** Format: date-time */
             to: string;
             totals: components["schemas"]["StatsFigures"];
+            /** @example 312.5 */
+            volunteer_hours: number;
         };
         Status: {
             /** @example ok */
@@ -2939,6 +3198,92 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Claim"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listClaimPasses: {
+        parameters: {
+            query?: {
+                /** @description page size (1–100, default 20) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description claim id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    issuePass: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body answers the first response again (kept at least 24 h, per caller); with another body it is 422 idempotency_key_reused. */
+                "Idempotency-Key"?: components["parameters"]["IdempotencyKey"];
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description claim id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description the pass */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PassRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    "Idempotent-Replayed": components["headers"]["Idempotent-Replayed"];
+                    Location: components["headers"]["Location"];
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pass"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4085,6 +4430,199 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getMemberService: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339, or a date YYYY-MM-DD meaning 00:00 Asia/Shanghai */
+                from?: string;
+                /** @description RFC 3339, or a date YYYY-MM-DD; exclusive (default: now) */
+                to?: string;
+                /** @description page size (1–100, default 20) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description unit id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberServiceList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listPasses: {
+        parameters: {
+            query?: {
+                /** @description claim */
+                claim_id?: string;
+                /** @description holder */
+                person_id?: string;
+                /** @description page size (1–100, default 20) */
+                limit?: number;
+                /** @description next_cursor of the previous page */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PassList"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    verifyPass: {
+        parameters: {
+            query: {
+                /** @description the 8-character code */
+                code: string;
+            };
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pass"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPass: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description pass id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pass"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    revokePass: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description pass id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description optional reason */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RevokeRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pass"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listPeople: {
         parameters: {
             query?: {
@@ -4280,6 +4818,45 @@ export interface operations {
             412: components["responses"]["VersionMismatch"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getPersonService: {
+        parameters: {
+            query?: {
+                /** @description RFC 3339, or a date YYYY-MM-DD meaning 00:00 Asia/Shanghai */
+                from?: string;
+                /** @description RFC 3339, or a date YYYY-MM-DD; exclusive (default: now) */
+                to?: string;
+            };
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path: {
+                /** @description person id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PersonService"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];
