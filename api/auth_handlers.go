@@ -139,6 +139,7 @@ func (h authHandlers) logout(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2
 // @Router       /me [get]
 func (h authHandlers) me(c echo.Context) error {
 	p := principal(c)

@@ -148,7 +148,7 @@ func createVariants(doc *openapi3.T, structs map[string][]goField, requests map[
 		for k, v := range orig.Properties {
 			cp.Properties[k] = v
 		}
-		cp.Description = strings.TrimSpace(orig.Description + " (on creation)")
+		cp.Description = strings.TrimSpace(orig.Description + " On creation (POST) the fields listed as required must be sent.")
 		doc.Components.Schemas[variant] = &openapi3.SchemaRef{Value: &cp}
 		structs[variant] = fields
 		for _, op := range requests[name] {
