@@ -23,7 +23,7 @@ type RefreshRequest struct {
 // TokenResponse is an access token and its refresh token.
 type TokenResponse struct {
 	AccessToken  string `json:"access_token"`
-	TokenType    string `json:"token_type" example:"Bearer"`
+	TokenType    string `json:"token_type" example:"Bearer" enums:"Bearer"`
 	ExpiresIn    int    `json:"expires_in" example:"900"`
 	RefreshToken string `json:"refresh_token"`
 } // @name TokenResponse

@@ -43,7 +43,7 @@
 // @securityDefinitions.apikey  bearer
 // @in                          header
 // @name                        Authorization
-// @description                 An access token from POST /auth/login (or /oauth/token), sent as "Authorization: Bearer <token>".
+// @description                 An access token from POST /auth/login (or /oauth/token), sent as "Authorization: Bearer <token>". The tokens are JWTs following RFC8725 (JSON Web Token Best Current Practices): one algorithm, pinned when verifying; issuer, audience and expiry always checked.
 //
 // @securityDefinitions.oauth2.application  oauth2
 // @tokenUrl                                 /api/v1/oauth/token
@@ -54,7 +54,7 @@
 // @scope.events:read                        read the events feed of the app's org 读取事件流
 // @scope.people:write                       register people in the app's org's community 登记个人
 // @scope.people:act                         exchange a person's external id for a token acting as them 代个人操作
-// @description                              Third-party apps (mini-programs) get a token with client credentials (RFC 6749 §4.4) at POST /api/v1/oauth/token; the token is then sent as a bearer token. Each operation apps may call names the scope it needs.
+// @description                              Third-party apps (mini-programs) get a token with client credentials (RFC 6749 §4.4) at POST /api/v1/oauth/token; the token is then sent as a bearer token. Each operation apps may call names the scope it needs. The tokens are JWTs following RFC8725 (JSON Web Token Best Current Practices), as the bearer scheme's.
 package api
 
 import (
