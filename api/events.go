@@ -31,10 +31,9 @@ type EventData struct {
 	Side     string `json:"side,omitempty" enums:"offer,need"`
 	OrgID    string `json:"org_id,omitempty"`
 	Category string `json:"category,omitempty" example:"parking"`
-	// Status is the listing's status (listing.updated) or the claim's (claim.*).
-	// Status is the listing's status (listing.updated), the claim's (claim.*) or the person's
-	// (person.*).
-	Status        string `json:"status,omitempty" enums:"open,paused,closed,pending,approved,rejected,cancelled,expired,fulfilled,verified"`
+	// Status is the listing's status (listing.updated), the claim's (claim.*), the person's
+	// (person.*) or the pass's (pass.*).
+	Status        string `json:"status,omitempty" enums:"open,paused,closed,pending,approved,rejected,cancelled,expired,fulfilled,verified,active,revoked"`
 	Version       *int64 `json:"version,omitempty"`
 	PartyAOrgID   string `json:"party_a_org_id,omitempty"`
 	PartyBOrgID   string `json:"party_b_org_id,omitempty"`

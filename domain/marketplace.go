@@ -18,6 +18,7 @@ type Marketplace struct {
 	runs       RunStore
 	claimHold  time.Duration
 	now        func() time.Time
+	occs       occurrenceCache
 }
 
 // MarketplaceStores are the stores the marketplace uses.
