@@ -1060,6 +1060,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/docs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The document's UI
+         * @description Swagger UI on /openapi.json, served from assets embedded in the binary (no other host is contacted). Any query string is ignored, so bookmarks keep working; the view is kept in the URL's fragment.
+         */
+        get: operations["getDocs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/healthz": {
         parameters: {
             query?: never;
@@ -1092,6 +1112,26 @@ export interface paths {
          * @description Request counts and latency histograms by route and status, problem answers by code, claim actions by outcome, capacity conflicts, idempotency replays, webhook deliveries by result, the database pool (in use, idle, waits), Go runtime and process metrics, in the Prometheus text format. For admins, or for a scraper sending the token configured in GONGJIAN_METRICS_TOKEN as a bearer token.
          */
         get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The OpenAPI document
+         * @description This document: OpenAPI 3.0, generated from the code (docs/openapi.json).
+         */
+        get: operations["getOpenAPI"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1157,6 +1197,7 @@ export interface components {
             title: string;
             /** Format: date-time */
             updated_at: string;
+            /** Format: int64 */
             version: number;
         };
         AgreementList: {
@@ -1222,6 +1263,7 @@ export interface components {
             scopes: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
             /** Format: date-time */
             updated_at: string;
+            /** Format: int64 */
             version: number;
         };
         AppList: {
@@ -1279,13 +1321,17 @@ export interface components {
             scopes: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
             /** Format: date-time */
             updated_at: string;
+            /** Format: int64 */
             version: number;
         };
         AvailabilityItem: {
             /** Format: date-time */
             end: string;
+            /** Format: int64 */
             held: number;
+            /** Format: int64 */
             quantity: number;
+            /** Format: int64 */
             remaining: number;
             /** Format: date-time */
             start: string;
@@ -1312,20 +1358,30 @@ export interface components {
         CategoryService: {
             /** @example patrol */
             category: string;
-            /** @example 2 */
+            /**
+             * Format: int64
+             * @example 2
+             */
             claims: number;
             /** @example 6 */
             hours: number;
         };
         CategoryStats: {
+            /** Format: int64 */
             approved: number;
             /** @example parking */
             category: string;
+            /** Format: int64 */
             claims: number;
+            /** Format: int64 */
             fulfilled: number;
+            /** Format: int64 */
             needs: number;
+            /** Format: int64 */
             offers: number;
+            /** Format: int64 */
             quantity_claimed: number;
+            /** Format: int64 */
             quantity_offered: number;
         };
         Claim: {
@@ -1377,7 +1433,9 @@ export interface components {
             owner_org_id: string;
             /** @example 市第一中学 */
             owner_org_name: string;
+            /** Format: int64 */
             quantity: number;
+            /** Format: int64 */
             rating: number | null;
             /** @enum {string} */
             status: "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled";
@@ -1387,6 +1445,7 @@ export interface components {
             street_name: string;
             /** Format: date-time */
             updated_at: string;
+            /** Format: int64 */
             version: number;
             window: components["schemas"]["Window"];
         };
@@ -1415,7 +1474,10 @@ export interface components {
             counterpart_listing_id?: string;
             listing_id: string;
             note?: string;
-            /** @example 6 */
+            /**
+             * Format: int64
+             * @example 6
+             */
             quantity: number;
             window: components["schemas"]["Window"];
         };
@@ -1464,6 +1526,7 @@ export interface components {
             pass_id?: string;
             /** Format: uuid */
             person_id?: string;
+            /** Format: int64 */
             quantity?: number;
             reason?: string;
             /** @enum {string} */
@@ -1476,6 +1539,7 @@ export interface components {
             status?: "open" | "paused" | "closed" | "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled" | "verified" | "active" | "revoked";
             /** Format: uuid */
             street_id?: string;
+            /** Format: int64 */
             version?: number;
         };
         EventList: {
@@ -1484,7 +1548,10 @@ export interface components {
         };
         FeedbackRequest: {
             comment?: string;
-            /** @example 5 */
+            /**
+             * Format: int64
+             * @example 5
+             */
             rating: number;
         };
         Listing: {
@@ -1495,6 +1562,7 @@ export interface components {
             /** Format: uuid */
             id: string;
             location: components["schemas"]["Location"];
+            /** Format: int64 */
             max_per_claimant: number | null;
             open_to_people: boolean;
             /** Format: uuid */
@@ -1502,6 +1570,7 @@ export interface components {
             /** @example 市第一中学 */
             org_name: string;
             people_auto_approve: boolean;
+            /** Format: int64 */
             quantity: number;
             radius_km: number;
             /** @enum {string} */
@@ -1518,8 +1587,49 @@ export interface components {
             updated_at: string;
             /** Format: date-time */
             valid_until: string | null;
+            /** Format: int64 */
             version: number;
             /** @enum {string} */
+            visibility: "public" | "street";
+            windows: components["schemas"]["Window"][];
+        };
+        /** @description On creation (POST) the fields listed as required must be sent. */
+        ListingCreateRequest: {
+            /** @example parking */
+            category: string;
+            description?: string;
+            location: components["schemas"]["Location"];
+            /** Format: int64 */
+            max_per_claimant?: number;
+            /**
+             * @description OpenToPeople lets verified people claim the listing themselves (API.md §10; default
+             *     false); their claims are approved by the owner unless PeopleAutoApprove (default false).
+             */
+            open_to_people?: boolean;
+            org_id?: string;
+            people_auto_approve?: boolean;
+            /**
+             * Format: int64
+             * @example 10
+             */
+            quantity: number;
+            /**
+             * @default 3
+             * @example 3
+             */
+            radius_km: number;
+            /** @enum {string} */
+            status?: "open" | "paused" | "closed";
+            /** @example Asia/Shanghai */
+            timezone?: string;
+            /** @example 夜间错时停车位 */
+            title: string;
+            /** Format: date-time */
+            valid_until?: string;
+            /**
+             * @default public
+             * @enum {string}
+             */
             visibility: "public" | "street";
             windows: components["schemas"]["Window"][];
         };
@@ -1532,6 +1642,7 @@ export interface components {
             category?: string;
             description?: string;
             location?: components["schemas"]["Location"];
+            /** Format: int64 */
             max_per_claimant?: number;
             /**
              * @description OpenToPeople lets verified people claim the listing themselves (API.md §10; default
@@ -1540,10 +1651,16 @@ export interface components {
             open_to_people?: boolean;
             org_id?: string;
             people_auto_approve?: boolean;
-            /** @example 10 */
+            /**
+             * Format: int64
+             * @example 10
+             */
             quantity?: number;
-            /** @example 3 */
-            radius_km?: number;
+            /**
+             * @default 3
+             * @example 3
+             */
+            radius_km: number;
             /** @enum {string} */
             status?: "open" | "paused" | "closed";
             /** @example Asia/Shanghai */
@@ -1552,8 +1669,11 @@ export interface components {
             title?: string;
             /** Format: date-time */
             valid_until?: string;
-            /** @enum {string} */
-            visibility?: "public" | "street";
+            /**
+             * @default public
+             * @enum {string}
+             */
+            visibility: "public" | "street";
             windows?: components["schemas"]["Window"][];
         };
         Location: {
@@ -1605,6 +1725,7 @@ export interface components {
             offer_org_name: string;
             /** @example 夜间错时停车位 */
             offer_title: string;
+            /** Format: int64 */
             quantity: number;
             score: number;
         };
@@ -1645,11 +1766,16 @@ export interface components {
             to: string;
         };
         MatchingRunStats: {
+            /** Format: int64 */
             candidates: number;
             elapsed_ms: number;
+            /** Format: int64 */
             matched_quantity: number;
+            /** Format: int64 */
             needs: number;
+            /** Format: int64 */
             offers: number;
+            /** Format: int64 */
             unmet_quantity: number;
         };
         MatchingRunSummary: {
@@ -1684,7 +1810,10 @@ export interface components {
             username: string;
         };
         MemberServiceItem: {
-            /** @example 4 */
+            /**
+             * Format: int64
+             * @example 4
+             */
             claims: number;
             /** Format: uuid */
             community_id: string;
@@ -1727,7 +1856,10 @@ export interface components {
             error_description?: string;
             errors?: components["schemas"]["ProblemField"][];
             instance?: string;
-            /** @example 422 */
+            /**
+             * Format: int64
+             * @example 422
+             */
             status: number;
             /** @example 请求参数无效 */
             title: string;
@@ -1770,7 +1902,10 @@ export interface components {
         };
         OAuthTokenResponse: {
             access_token: string;
-            /** @example 900 */
+            /**
+             * Format: int64
+             * @example 900
+             */
             expires_in: number;
             /**
              * @description IssuedTokenType is sent for a token exchange (RFC 8693 §2.2.1).
@@ -1783,8 +1918,11 @@ export interface components {
              * @example listings:read claims:write
              */
             scope: string;
-            /** @example Bearer */
-            token_type: string;
+            /**
+             * @example Bearer
+             * @enum {string}
+             */
+            token_type: "Bearer";
         };
         Occurrence: {
             /**
@@ -1832,7 +1970,24 @@ export interface components {
             street_name: string | null;
             /** Format: date-time */
             updated_at: string;
+            /** Format: int64 */
             version: number;
+        };
+        /** @description On creation (POST) the fields listed as required must be sent. */
+        OrgCreateRequest: {
+            address?: string;
+            /** @example 450202001 */
+            admin_code?: string;
+            community_id?: string;
+            contact_name?: string;
+            /** @example 13812345678 */
+            contact_phone?: string;
+            /** @enum {string} */
+            kind: "district" | "street" | "community" | "unit";
+            location?: components["schemas"]["Location"];
+            /** @example 五星街道 */
+            name: string;
+            parent_id?: string;
         };
         OrgList: {
             items: components["schemas"]["Org"][];
@@ -1871,7 +2026,10 @@ export interface components {
             person_phone: string;
             /** @example 桂B12345 */
             plate: string;
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             quantity: number;
             /** Format: date-time */
             revoked_at: string | null;
@@ -1890,6 +2048,7 @@ export interface components {
             /** @example 桂B12345 */
             plate?: string;
             /**
+             * Format: int64
              * @description Quantity defaults to 1 (one car, one seat).
              * @example 1
              */
@@ -1934,6 +2093,7 @@ export interface components {
             updated_at: string;
             /** Format: date-time */
             verified_at: string | null;
+            /** Format: int64 */
             version: number;
         };
         PersonList: {
@@ -1970,7 +2130,10 @@ export interface components {
         };
         PersonService: {
             by_category: components["schemas"]["CategoryService"][];
-            /** @example 4 */
+            /**
+             * Format: int64
+             * @example 4
+             */
             claims: number;
             /** Format: date-time */
             from: string;
@@ -1995,7 +2158,10 @@ export interface components {
             detail?: string;
             errors?: components["schemas"]["ProblemField"][];
             instance?: string;
-            /** @example 422 */
+            /**
+             * Format: int64
+             * @example 422
+             */
             status: number;
             /** @example 请求参数无效 */
             title: string;
@@ -2014,12 +2180,14 @@ export interface components {
              */
             claim_id?: string;
             /**
+             * Format: int64
              * @description Held is what live claims already hold there (capacity_exceeded, claimant_limit_exceeded)
              *     or, for a conflict on shrinking a listing, the peak held.
              * @example 8
              */
             held?: number;
             /**
+             * Format: int64
              * @description Limit is the quantity that occurrence allows: the listing's quantity (capacity_exceeded)
              *     or its max_per_claimant (claimant_limit_exceeded).
              * @example 10
@@ -2032,12 +2200,14 @@ export interface components {
              */
             occurrence?: components["schemas"]["Occurrence"];
             /**
+             * Format: int64
              * @description Remaining is what is still free there: limit − held (capacity_exceeded,
              *     claimant_limit_exceeded).
              * @example 2
              */
             remaining?: number;
             /**
+             * Format: int64
              * @description RetryAfterSeconds repeats Retry-After (rate_limited).
              * @example 60
              */
@@ -2080,12 +2250,19 @@ export interface components {
             user_name: string;
         };
         StatsFigures: {
+            /** Format: int64 */
             approved: number;
+            /** Format: int64 */
             claims: number;
+            /** Format: int64 */
             fulfilled: number;
+            /** Format: int64 */
             needs: number;
+            /** Format: int64 */
             offers: number;
+            /** Format: int64 */
             quantity_claimed: number;
+            /** Format: int64 */
             quantity_offered: number;
         };
         StatsSummary: {
@@ -2101,13 +2278,17 @@ export interface components {
             /** Format: uuid */
             org_id: string | null;
             /**
+             * Format: int64
              * @description PeopleRegistered counts the active people (verified or not) in scope now, PeopleVerified
              *     the verified ones, VolunteerHours the service hours of people's fulfilled claims on needs
              *     whose occurrences start in the range (API.md §10).
              * @example 120
              */
             people_registered: number;
-            /** @example 96 */
+            /**
+             * Format: int64
+             * @example 96
+             */
             people_verified: number;
             /** Format: uuid */
             street_id: string | null;
@@ -2123,7 +2304,10 @@ export interface components {
         };
         Suggestion: {
             listing: components["schemas"]["Listing"];
-            /** @example 6 */
+            /**
+             * Format: int64
+             * @example 6
+             */
             quantity: number;
             reasons: components["schemas"]["SuggestionReasons"];
             /** @example 0.87 */
@@ -2150,11 +2334,17 @@ export interface components {
         };
         TokenResponse: {
             access_token: string;
-            /** @example 900 */
+            /**
+             * Format: int64
+             * @example 900
+             */
             expires_in: number;
             refresh_token: string;
-            /** @example Bearer */
-            token_type: string;
+            /**
+             * @example Bearer
+             * @enum {string}
+             */
+            token_type: "Bearer";
         };
         User: {
             active: boolean;
@@ -2173,7 +2363,22 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
             username: string;
+            /** Format: int64 */
             version: number;
+        };
+        /** @description On creation (POST) the fields listed as required must be sent. */
+        UserCreateRequest: {
+            /** @example 李联络 */
+            display_name?: string;
+            org_id: string;
+            /** @example a-long-passphrase */
+            password: string;
+            /** @example 13812345678 */
+            phone?: string;
+            /** @enum {string} */
+            role: "admin" | "coordinator" | "community_staff" | "liaison";
+            /** @example wuxing-liaison */
+            username: string;
         };
         UserList: {
             items: components["schemas"]["User"][];
@@ -2223,6 +2428,7 @@ export interface components {
         };
         WebhookDelivery: {
             /**
+             * Format: int64
              * @description Attempt is the number of attempts made so far.
              * @example 1
              */
@@ -2249,6 +2455,7 @@ export interface components {
              */
             next_attempt_at: string;
             /**
+             * Format: int64
              * @description ResponseStatus is the receiver's HTTP status in the latest attempt; null before the first
              *     attempt or when no response came (see error).
              * @example 200
@@ -2263,11 +2470,15 @@ export interface components {
         WebhookDeliveryAttempt: {
             /** Format: date-time */
             at: string;
-            /** @example 1 */
+            /**
+             * Format: int64
+             * @example 1
+             */
             attempt: number;
             /** @example receiver answered 500 */
             error: string;
             /**
+             * Format: int64
              * @description ResponseStatus is the receiver's HTTP status; null when there was no answer.
              * @example 500
              */
@@ -3785,7 +3996,7 @@ export interface operations {
         /** @description the listing */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ListingRequest"];
+                "application/json": components["schemas"]["ListingCreateRequest"];
             };
         };
         responses: {
@@ -4078,7 +4289,7 @@ export interface operations {
         /** @description the listing */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ListingRequest"];
+                "application/json": components["schemas"]["ListingCreateRequest"];
             };
         };
         responses: {
@@ -4321,7 +4532,7 @@ export interface operations {
         /** @description the org */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["OrgRequest"];
+                "application/json": components["schemas"]["OrgCreateRequest"];
             };
         };
         responses: {
@@ -4990,7 +5201,7 @@ export interface operations {
         /** @description the user */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["UserRequest"];
+                "application/json": components["schemas"]["UserCreateRequest"];
             };
         };
         responses: {
@@ -5314,6 +5525,34 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    getDocs: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the page */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     healthz: {
         parameters: {
             query?: never;
@@ -5366,6 +5605,34 @@ export interface operations {
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["Internal"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getOpenAPI: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The language of title, detail and errors[].message: zh-CN (default) or en. */
+                "Accept-Language"?: components["parameters"]["AcceptLanguage"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    "X-Request-Id": components["headers"]["X-Request-Id"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             500: components["responses"]["Internal"];

@@ -82,13 +82,16 @@ export function ListingForm({ user, side, onCreated }: Props) {
     setBusy(true);
     setErrors({});
     setError(null);
-    const body: S["ListingRequest"] = {
+    // Without any location known the server names location.lat, shown beside 地址.
+    const body: S["ListingCreateRequest"] = {
       category,
       title,
       description: description || undefined,
       quantity: Number(quantity),
-      location: location(),
-      windows: [{ start: fromLocalInput(start), end: fromLocalInput(end), rrule: rule || undefined }] as S["Window"][],
+      location: location() as S["Location"],
+      // The API's default radius; the document lists radius_km as required in a create request.
+      radius_km: 3,
+      windows: [{ start: fromLocalInput(start), end: fromLocalInput(end), rrule: rule || undefined }],
       visibility,
       valid_until: until ? `${until}T23:59:59+08:00` : undefined,
       org_id: poster && orgId && orgId !== user.me.org_id ? orgId : undefined,
