@@ -74,4 +74,3 @@ func TestFieldCodesLocalized(t *testing.T) {
 		}
 	}
 }
-

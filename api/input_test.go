@@ -322,7 +322,9 @@ func TestRandomBytesNeverA5xx(t *testing.T) {
 			}
 			return b.String()
 		}
-		esc := func(s string) string { return strings.NewReplacer("%", "%25", "\x00", "%00", "\xff", "%FF", "\xc3", "%C3", "\xed\xa0\x80", "%ED%A0%80", " ", "%20", "#", "%23", "?", "%3F", "/", "%2F", "&", "%26", "+", "%2B").Replace(s) }
+		esc := func(s string) string {
+			return strings.NewReplacer("%", "%25", "\x00", "%00", "\xff", "%FF", "\xc3", "%C3", "\xed\xa0\x80", "%ED%A0%80", " ", "%20", "#", "%23", "?", "%3F", "/", "%2F", "&", "%26", "+", "%2B").Replace(s)
+		}
 		gets := []string{"/api/v1/offers?q=", "/api/v1/offers?near=", "/api/v1/needs?radius_km=", "/api/v1/orgs?cursor=", "/api/v1/claims?status=",
 			"/api/v1/events?after=", "/api/v1/stats/summary?from=", "/api/v1/orgs/", "/api/v1/users/", "/api/v1/claims/", "/api/v1/agreements/", "/api/v1/webhooks/"}
 		posts := []struct{ path, body string }{
