@@ -34,17 +34,22 @@ type HistoryDTO struct {
 
 // ClaimResponse is a claim; history is included when one claim is read.
 type ClaimResponse struct {
-	ID                   string  `json:"id"`
-	ListingID            string  `json:"listing_id"`
-	ListingTitle         string  `json:"listing_title" example:"夜间错时停车位"`
-	ListingCategory      string  `json:"listing_category" example:"parking"`
-	ListingSide          string  `json:"listing_side" enums:"offer,need"`
-	OwnerOrgID           string  `json:"owner_org_id"`
-	OwnerOrgName         string  `json:"owner_org_name" example:"市第一中学"`
-	ClaimantOrgID        string  `json:"claimant_org_id"`
-	ClaimantOrgName      string  `json:"claimant_org_name" example:"五星社区"`
-	AgreementID          string  `json:"agreement_id"`
-	AgreementTitle       string  `json:"agreement_title" example:"五星社区—市一中共建协议"`
+	ID              string `json:"id"`
+	ListingID       string `json:"listing_id"`
+	ListingTitle    string `json:"listing_title" example:"夜间错时停车位"`
+	ListingCategory string `json:"listing_category" example:"parking"`
+	ListingSide     string `json:"listing_side" enums:"offer,need"`
+	OwnerOrgID      string `json:"owner_org_id"`
+	OwnerOrgName    string `json:"owner_org_name" example:"市第一中学"`
+	ClaimantOrgID   string `json:"claimant_org_id"`
+	ClaimantOrgName string `json:"claimant_org_name" example:"五星社区"`
+	// ClaimantPersonID and ClaimantPersonName are set for a person's claim (API.md §10); its
+	// claimant_org_id is then the person's community.
+	ClaimantPersonID   *string `json:"claimant_person_id"`
+	ClaimantPersonName *string `json:"claimant_person_name" example:"李明"`
+	// AgreementID is null for a person's claim on a need, which no agreement covers.
+	AgreementID          *string `json:"agreement_id"`
+	AgreementTitle       *string `json:"agreement_title" example:"五星社区—市一中共建协议"`
 	StreetID             string  `json:"street_id"`
 	StreetName           string  `json:"street_name" example:"五星街道"`
 	CounterpartListingID *string `json:"counterpart_listing_id"`
@@ -85,6 +90,7 @@ func claimRefs(r *domain.NameRefs, c domain.Claim, withHistory bool) {
 	r.Org(c.OwnerOrgID, c.ClaimantOrgID, c.StreetID)
 	r.Listing(c.ListingID, c.CounterpartListingID)
 	r.Agreement(c.AgreementID)
+	r.Actor(c.ClaimantPersonID)
 	if withHistory {
 		for _, h := range c.History {
 			r.Actor(h.ActorID)
@@ -99,7 +105,8 @@ func claimResponse(c domain.Claim, now time.Time, withHistory bool, n domain.Nam
 		ID: c.ID, ListingID: c.ListingID, ListingTitle: listing.Title, ListingCategory: listing.Category,
 		ListingSide: string(c.ListingSide), OwnerOrgID: c.OwnerOrgID, OwnerOrgName: nameOr(n.Org(c.OwnerOrgID)),
 		ClaimantOrgID: c.ClaimantOrgID, ClaimantOrgName: nameOr(n.Org(c.ClaimantOrgID)),
-		AgreementID: c.AgreementID, AgreementTitle: nameOr(n.Agreement(c.AgreementID)),
+		ClaimantPersonID: optional(c.ClaimantPersonID), ClaimantPersonName: n.Actor(c.ClaimantPersonID),
+		AgreementID: optional(c.AgreementID), AgreementTitle: n.Agreement(c.AgreementID),
 		StreetID: c.StreetID, StreetName: nameOr(n.Org(c.StreetID)),
 		CounterpartListingID: optional(c.CounterpartListingID), Quantity: c.Quantity,
 		Window: WindowDTO{Start: c.Window.Start.In(loc), End: c.Window.End.In(loc), RRule: c.Window.RRule},

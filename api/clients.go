@@ -14,7 +14,7 @@ type ClientRequest struct {
 	Name   *string  `json:"name" example:"五星街道停车小程序"`
 	OrgID  *string  `json:"org_id"`
 	Scopes []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read,people:write,people:act" example:"listings:read,claims:write"`
-} // @name ClientRequest
+} // @name AppRequest
 
 // ClientResponse is a registered app. Its secret is never shown here: only at creation and
 // after a rotation (ClientWithSecret).
@@ -34,17 +34,18 @@ type ClientResponse struct {
 	Version   int64      `json:"version"`
 	CreatedAt time.Time  `json:"created_at"`
 	UpdatedAt time.Time  `json:"updated_at"`
-} // @name Client
+} // @name App
 
 // ClientSecretResponse is an app with its plain secret, shown once. Store it at once: the
 // server keeps only a hash and cannot show it again.
 type ClientSecretResponse struct {
 	ClientResponse
-	ClientSecret string `json:"client_secret" example:"gjs_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
-} // @name ClientWithSecret
+	// ClientSecret is absent when an Idempotency-Key replay answers: it is shown only once.
+	ClientSecret string `json:"client_secret,omitempty" example:"gjs_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
+} // @name AppWithSecret
 
 // ClientList is a page of apps.
-type ClientList = List[ClientResponse] // @name ClientList
+type ClientList = List[ClientResponse] // @name AppList
 
 func clientResponse(c domain.Client, n domain.Names) ClientResponse {
 	return ClientResponse{

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -13,15 +14,54 @@ import (
 // EventResponse is one event of the feed.
 type EventResponse struct {
 	ID        string    `json:"id"`
-	Type      string    `json:"type" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled" example:"claim.approved"`
+	Type      string    `json:"type" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled,person.registered,person.verified,pass.issued,pass.revoked" example:"claim.approved"`
 	At        time.Time `json:"at"`
 	SubjectID string    `json:"subject_id"`
-	// Data depends on the type: listing.created {side, org_id, category}; listing.updated
-	// {status, version}; agreement.activated {party_a_org_id, party_b_org_id};
-	// agreement.terminated {reason}; claim.* {listing_id, owner_org_id, claimant_org_id,
-	// street_id, quantity, status}.
-	Data map[string]any `json:"data"`
+	// Data depends on the type (see EventData).
+	Data EventData `json:"data"`
 } // @name Event
+
+// EventData is what an event says about its subject; the members present depend on the type:
+// listing.created {side, org_id, category}; listing.updated {status, version};
+// agreement.activated {party_a_org_id, party_b_org_id}; agreement.terminated {reason};
+// claim.* {listing_id, owner_org_id, claimant_org_id, street_id, quantity, status, and
+// claimant_person_id for a person's claim}; person.* {person_id, community_id, street_id,
+// employer_org_id, party_member, status}.
+type EventData struct {
+	Side     string `json:"side,omitempty" enums:"offer,need"`
+	OrgID    string `json:"org_id,omitempty"`
+	Category string `json:"category,omitempty" example:"parking"`
+	// Status is the listing's status (listing.updated), the claim's (claim.*), the person's
+	// (person.*) or the pass's (pass.*).
+	Status        string `json:"status,omitempty" enums:"open,paused,closed,pending,approved,rejected,cancelled,expired,fulfilled,verified,active,revoked"`
+	Version       *int64 `json:"version,omitempty"`
+	PartyAOrgID   string `json:"party_a_org_id,omitempty"`
+	PartyBOrgID   string `json:"party_b_org_id,omitempty"`
+	Reason        string `json:"reason,omitempty"`
+	ListingID     string `json:"listing_id,omitempty"`
+	OwnerOrgID    string `json:"owner_org_id,omitempty"`
+	ClaimantOrgID string `json:"claimant_org_id,omitempty"`
+	StreetID      string `json:"street_id,omitempty"`
+	Quantity      *int64 `json:"quantity,omitempty"`
+	// ClaimantPersonID is the person of a person's claim (claim.*).
+	ClaimantPersonID string `json:"claimant_person_id,omitempty"`
+	PersonID         string `json:"person_id,omitempty"`
+	CommunityID      string `json:"community_id,omitempty"`
+	EmployerOrgID    string `json:"employer_org_id,omitempty"`
+	PartyMember      *bool  `json:"party_member,omitempty"`
+	PassID           string `json:"pass_id,omitempty"`
+	ClaimID          string `json:"claim_id,omitempty"`
+} // @name EventData
+
+// eventData types an event's stored data; members EventData does not declare are dropped, so a
+// new member is declared there first.
+func eventData(m map[string]any) EventData {
+	var d EventData
+	if b, err := json.Marshal(m); err == nil {
+		_ = json.Unmarshal(b, &d)
+	}
+	return d
+}
 
 // EventList is a page of the feed; next_cursor is the id of its last event while more follow.
 type EventList = List[EventResponse] // @name EventList
@@ -68,11 +108,7 @@ func (h eventHandlers) list(c echo.Context) error {
 	evs, last := domain.Paginate(evs, limit, func(e domain.Event) string { return e.ID })
 	out := EventList{Items: make([]EventResponse, len(evs))}
 	for i, e := range evs {
-		data := e.Data
-		if data == nil {
-			data = map[string]any{}
-		}
-		out.Items[i] = EventResponse{ID: e.ID, Type: e.Type, At: e.At, SubjectID: e.SubjectID, Data: data}
+		out.Items[i] = EventResponse{ID: e.ID, Type: e.Type, At: e.At, SubjectID: e.SubjectID, Data: eventData(e.Data)}
 	}
 	if last != "" {
 		out.NextCursor = &last

@@ -65,6 +65,7 @@ var texts = map[string]text{
 	"idempotency_key_reused":      {"幂等键已被使用", "Idempotency key reused", "该幂等键已用于不同的请求内容。", "This Idempotency-Key was used with a different request."},
 	"payload_too_large":           {"请求体过大", "Payload too large", "请求体不能超过 1 MiB。", "The request body must not exceed 1 MiB."},
 	"rate_limited":                {"请求过于频繁", "Rate limited", "请稍后再试。", "Too many requests; retry later."},
+	"unavailable":                 {"服务暂不可用", "Service unavailable", "服务暂时无法处理请求，请稍后重试。", "The service cannot handle the request right now; retry after the time in Retry-After."},
 	"internal":                    {"服务器内部错误", "Internal error", "服务器出现错误，请稍后再试。", "Something went wrong on our side; retry later."},
 }
 
@@ -92,13 +93,10 @@ func localize(p Problem, lang string) Problem {
 	}
 	p.Title = t.zh
 	p.Detail = t.detailZH
-	if occ, ok := p.Data["occurrence"].(map[string]any); ok {
+	if p.Data != nil && p.Data.Occurrence != nil {
 		// The occurrence a capacity or availability error is about, in the listing's own terms.
-		if s, ok := occ["start"].(time.Time); ok {
-			if e, ok := occ["end"].(time.Time); ok {
-				p.Detail += "（时段 " + s.Format(time.RFC3339) + " 至 " + e.Format(time.RFC3339) + "）"
-			}
-		}
+		occ := p.Data.Occurrence
+		p.Detail += "（时段 " + occ.Start.Format(time.RFC3339) + " 至 " + occ.End.Format(time.RFC3339) + "）"
 	}
 	return p
 }

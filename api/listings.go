@@ -31,32 +31,38 @@ type ListingRequest struct {
 	Visibility     *string      `json:"visibility,omitempty" enums:"public,street"`
 	ValidUntil     *time.Time   `json:"valid_until,omitempty"`
 	MaxPerClaimant *int64       `json:"max_per_claimant,omitempty"`
-	Status         *string      `json:"status,omitempty" enums:"open,paused,closed"`
+	// OpenToPeople lets verified people claim the listing themselves (API.md §10; default
+	// false); their claims are approved by the owner unless PeopleAutoApprove (default false).
+	OpenToPeople      *bool   `json:"open_to_people,omitempty"`
+	PeopleAutoApprove *bool   `json:"people_auto_approve,omitempty"`
+	Status            *string `json:"status,omitempty" enums:"open,paused,closed"`
 } // @name ListingRequest
 
 // ListingResponse is an offer or a need.
 type ListingResponse struct {
-	ID             string      `json:"id"`
-	Side           string      `json:"side" enums:"offer,need"`
-	OrgID          string      `json:"org_id"`
-	OrgName        string      `json:"org_name" example:"市第一中学"`
-	StreetID       string      `json:"street_id"`
-	StreetName     string      `json:"street_name" example:"五星街道"`
-	Category       string      `json:"category"`
-	Title          string      `json:"title"`
-	Description    string      `json:"description"`
-	Quantity       int64       `json:"quantity"`
-	Location       LocationDTO `json:"location"`
-	RadiusKm       float64     `json:"radius_km"`
-	Windows        []WindowDTO `json:"windows"`
-	Timezone       string      `json:"timezone"`
-	Visibility     string      `json:"visibility" enums:"public,street"`
-	ValidUntil     *time.Time  `json:"valid_until"`
-	MaxPerClaimant *int64      `json:"max_per_claimant"`
-	Status         string      `json:"status" enums:"open,paused,closed"`
-	Version        int64       `json:"version"`
-	CreatedAt      time.Time   `json:"created_at"`
-	UpdatedAt      time.Time   `json:"updated_at"`
+	ID                string      `json:"id"`
+	Side              string      `json:"side" enums:"offer,need"`
+	OrgID             string      `json:"org_id"`
+	OrgName           string      `json:"org_name" example:"市第一中学"`
+	StreetID          string      `json:"street_id"`
+	StreetName        string      `json:"street_name" example:"五星街道"`
+	Category          string      `json:"category"`
+	Title             string      `json:"title"`
+	Description       string      `json:"description"`
+	Quantity          int64       `json:"quantity"`
+	Location          LocationDTO `json:"location"`
+	RadiusKm          float64     `json:"radius_km"`
+	Windows           []WindowDTO `json:"windows"`
+	Timezone          string      `json:"timezone"`
+	Visibility        string      `json:"visibility" enums:"public,street"`
+	ValidUntil        *time.Time  `json:"valid_until"`
+	MaxPerClaimant    *int64      `json:"max_per_claimant"`
+	OpenToPeople      bool        `json:"open_to_people"`
+	PeopleAutoApprove bool        `json:"people_auto_approve"`
+	Status            string      `json:"status" enums:"open,paused,closed"`
+	Version           int64       `json:"version"`
+	CreatedAt         time.Time   `json:"created_at"`
+	UpdatedAt         time.Time   `json:"updated_at"`
 } // @name Listing
 
 // ListingList is a page of listings.
@@ -78,7 +84,7 @@ func (r ListingRequest) toDomain() (domain.ListingInput, error) {
 	in := domain.ListingInput{
 		OrgID: r.OrgID, Category: r.Category, Title: r.Title, Description: r.Description, Quantity: r.Quantity,
 		RadiusKm: r.RadiusKm, TimeZone: r.Timezone, Visibility: r.Visibility, ValidUntil: r.ValidUntil,
-		MaxPerClaimant: r.MaxPerClaimant, Status: r.Status,
+		MaxPerClaimant: r.MaxPerClaimant, OpenToPeople: r.OpenToPeople, PeopleAutoApprove: r.PeopleAutoApprove, Status: r.Status,
 	}
 	if r.Location != nil {
 		loc, err := r.Location.toDomain("location")
@@ -106,6 +112,7 @@ func listingResponse(l domain.Listing, now time.Time, n domain.Names) ListingRes
 		StreetID: l.StreetID, StreetName: nameOr(n.Org(l.StreetID)), Category: l.Category,
 		Title: l.Title, Description: l.Description, Quantity: l.Quantity, Location: *locationResponse(l.Location),
 		RadiusKm: l.RadiusKm, Timezone: l.TimeZone, Visibility: string(l.Visibility), ValidUntil: l.ValidUntil,
+		OpenToPeople: l.OpenToPeople, PeopleAutoApprove: l.PeopleAutoApprove,
 		Status: string(l.EffectiveStatus(now)), Version: l.Version, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt,
 		Windows: make([]WindowDTO, len(l.Windows)),
 	}
@@ -198,7 +205,7 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 		}
 	}
 	if c.QueryParam("from") != "" || c.QueryParam("to") != "" {
-		from, to, err := timeRange(c, false)
+		from, to, err := timeRange(c, nil)
 		if err != nil {
 			return err
 		}
@@ -222,7 +229,7 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 }
 
 func (h listingHandlers) availability(c echo.Context, side domain.Side) error {
-	from, to, err := timeRange(c, true)
+	from, to, err := timeRange(c, h.m.Now)
 	if err != nil {
 		return err
 	}
@@ -250,8 +257,10 @@ func parseLatLng(s string) (float64, float64, bool) {
 	return lat, lng, true
 }
 
-// timeRange reads ?from= and ?to= (RFC 3339). With defaults, from is now and to is from + 7 days.
-func timeRange(c echo.Context, defaults bool) (time.Time, time.Time, error) {
+// timeRange reads ?from= and ?to= (RFC 3339). With a clock, a missing from is now and a missing
+// to is from + 7 days; without one, both are required together.
+func timeRange(c echo.Context, clock func() time.Time) (time.Time, time.Time, error) {
+	defaults := clock != nil
 	parse := func(name string) (time.Time, bool, error) {
 		s := c.QueryParam(name)
 		if s == "" {
@@ -276,7 +285,7 @@ func timeRange(c echo.Context, defaults bool) (time.Time, time.Time, error) {
 		if !defaults {
 			return from, to, fieldProblem(http.StatusUnprocessableEntity, "from", "required", "from and to go together")
 		}
-		from = time.Now()
+		from = clock()
 	}
 	if !hasTo {
 		if !defaults {

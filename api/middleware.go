@@ -70,11 +70,32 @@ func recoverer(log *slog.Logger) echo.MiddlewareFunc {
 					if r == http.ErrAbortHandler {
 						panic(r)
 					}
+					if _, crashed := r.(errCrashed); crashed {
+						panic(http.ErrAbortHandler) // a simulated crash: no answer at all
+					}
 					log.Error("panic", "request_id", c.Response().Header().Get(echo.HeaderXRequestID),
 						"panic", fmt.Sprint(r), "stack", string(debug.Stack()))
 					err = fmt.Errorf("panic: %v", r)
 				}
 			}()
+			return next(c)
+		}
+	}
+}
+
+// leaseMargin is how much longer than a request's deadline its idempotency lease lasts: by then
+// the request has answered or its transaction has rolled back.
+const leaseMargin = 5 * time.Second
+
+// deadline bounds every request (API.md §1): its context ends after timeout, which cancels the
+// statement or lock wait in progress and rolls back a transaction that has not committed; the
+// error handler answers 503 unavailable with Retry-After.
+func deadline(timeout time.Duration) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			ctx, cancel := context.WithTimeout(c.Request().Context(), timeout)
+			defer cancel()
+			c.SetRequest(c.Request().WithContext(ctx))
 			return next(c)
 		}
 	}

@@ -261,4 +261,15 @@ func mountPeople(p *echo.Group, d Deps, once echo.MiddlewareFunc) {
 	p.PATCH("/people/:id", h.update)
 	p.DELETE("/people/:id", h.deactivate)
 	p.POST("/people/:id/verify", h.verify)
+	sh := serviceHandlers{svc: d.People}
+	p.GET("/people/:id/service", sh.person)
+	p.GET("/orgs/:id/member-service", sh.members)
+
+	ph := passHandlers{svc: d.People}
+	p.POST("/claims/:id/passes", ph.issue, once)
+	p.GET("/claims/:id/passes", ph.claimPasses)
+	p.GET("/passes", ph.list)
+	p.GET("/passes/verify", ph.verify)
+	p.GET("/passes/:id", ph.get)
+	p.POST("/passes/:id/revoke", ph.revoke)
 }

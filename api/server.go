@@ -15,6 +15,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -27,6 +28,7 @@ import (
 
 	"github.com/gongjian/gongjian/domain"
 	"github.com/gongjian/gongjian/domain/people"
+	"github.com/gongjian/gongjian/idempotency"
 )
 
 // Deps are the services the API serves. None may be nil.
@@ -41,7 +43,18 @@ type Deps struct {
 	Market         *domain.Marketplace
 	Catalog        *domain.Catalog
 	Clients        *domain.ClientService
-	Idem           IdempotencyStore
+	Idem           idempotency.Store
+	// Now is the one clock (idempotency leases, default ranges); RequestTimeout bounds every
+	// request end to end (GONGJIAN_REQUEST_TIMEOUT): its context ends then, and with it any
+	// transaction that has not committed.
+	Now            func() time.Time
+	RequestTimeout time.Duration
+	// Crash, for tests only, simulates a process dying at a named point of a request (see
+	// idempotencyConfig.crash); nil in production.
+	Crash func(point string) bool
+	// Draining reports that the server is shutting down: /readyz answers 503 so that load
+	// balancers stop sending before the listener closes. Nil means never.
+	Draining func() bool
 	// Ready reports whether the database answers (GET /readyz).
 	Ready   func(ctx context.Context) error
 	OpenAPI []byte
@@ -65,7 +78,7 @@ type Deps struct {
 func New(d Deps) (*echo.Echo, error) {
 	if d.Log == nil || d.Tokens == nil || d.Auth == nil || d.Directory == nil || d.Ready == nil ||
 		d.Market == nil || d.Catalog == nil || d.Idem == nil || d.Clients == nil ||
-		d.Feed == nil || d.Stats == nil || d.Webhooks == nil || d.Names == nil || d.People == nil {
+		d.Feed == nil || d.Stats == nil || d.Webhooks == nil || d.Names == nil || d.People == nil || d.Now == nil || d.RequestTimeout <= 0 {
 		return nil, errors.New("api: nil dependency")
 	}
 	e := echo.New()
@@ -76,11 +89,11 @@ func New(d Deps) (*echo.Echo, error) {
 	if m == nil {
 		m = NewMetrics()
 	}
-	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), bodyLimit)
+	e.Use(requestID, accessLog(d.Log), m.observe, recoverer(d.Log), deadline(d.RequestTimeout), bodyLimit)
 
 	e.GET("/healthz", health)
 	e.GET("/metrics", m.handler(d.Tokens, d.Auth, d.MetricsToken))
-	e.GET("/readyz", ready(d.Ready))
+	e.GET("/readyz", ready(d.Ready, d.Draining))
 	mountDocs(e, d.OpenAPI)
 
 	v1 := e.Group("/api/v1")
@@ -100,7 +113,8 @@ func New(d Deps) (*echo.Echo, error) {
 	p.POST("/auth/logout", auth.logout)
 	p.GET("/me", auth.me)
 
-	once := idempotent(d.Idem, d.Log)
+	idem := idempotencyConfig{store: d.Idem, log: d.Log, now: d.Now, lease: d.RequestTimeout + leaseMargin, crash: d.Crash}
+	once := idempotent(idem)
 	orgs := orgHandlers{dir: d.Directory, names: d.Names}
 	p.POST("/orgs", orgs.create, once)
 	p.GET("/orgs", orgs.list)
@@ -120,7 +134,7 @@ func New(d Deps) (*echo.Echo, error) {
 
 	apps := clientHandlers{svc: d.Clients, names: d.Names}
 	// A replayed registration or rotation answers without the secret: it is shown only once.
-	onceSecret := idempotent(d.Idem, d.Log, "client_secret")
+	onceSecret := idempotent(idem, "client_secret")
 	p.POST("/clients", apps.create, onceSecret)
 	p.GET("/clients", apps.list)
 	p.DELETE("/clients/:id", apps.revoke)
@@ -166,7 +180,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.GET("/events", eventHandlers{feed: d.Feed}.list)
 	hooks := webhookHandlers{svc: d.Webhooks, names: d.Names}
 	// The signing secret is shown once: a replayed creation answers without it.
-	p.POST("/webhooks", hooks.create, idempotent(d.Idem, d.Log, "secret"))
+	p.POST("/webhooks", hooks.create, idempotent(idem, "secret"))
 	p.GET("/webhooks", hooks.list)
 	p.GET("/webhooks/:id", hooks.get)
 	p.DELETE("/webhooks/:id", hooks.delete)
@@ -221,12 +235,16 @@ type StatusResponse struct {
 // @Success      200  {object}  StatusResponse
 // @Failure      503  {object}  Problem
 // @Router       /readyz [get]
-func ready(check func(ctx context.Context) error) echo.HandlerFunc {
+func ready(check func(ctx context.Context) error, draining func() bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if draining != nil && draining() {
+			c.Response().Header().Set("Retry-After", "5")
+			return newProblem(http.StatusServiceUnavailable, "unavailable", "the server is shutting down")
+		}
 		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
 		defer cancel()
 		if err := check(ctx); err != nil {
-			return newProblem(http.StatusServiceUnavailable, "internal", "the database does not answer")
+			return fmt.Errorf("%w: readiness: %w", domain.ErrUnavailable, err)
 		}
 		return c.JSON(http.StatusOK, StatusResponse{Status: "ok"})
 	}

@@ -14,14 +14,14 @@ type WebhookRequest struct {
 	// URL receives the deliveries: absolute https, at most 2048 characters, no user info, and
 	// resolving to public addresses only.
 	URL    *string  `json:"url" example:"https://example.com/hooks/gongjian"`
-	Events []string `json:"events" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled" example:"claim.created,claim.approved"`
+	Events []string `json:"events" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled,person.registered,person.verified,pass.issued,pass.revoked" example:"claim.created,claim.approved"`
 } // @name WebhookRequest
 
 // WebhookResponse is a webhook. Its secret is shown only at creation (WebhookWithSecret).
 type WebhookResponse struct {
 	ID     string   `json:"id"`
 	URL    string   `json:"url" example:"https://example.com/hooks/gongjian"`
-	Events []string `json:"events" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled" example:"claim.created,claim.approved"`
+	Events []string `json:"events" enums:"listing.created,listing.updated,agreement.activated,agreement.terminated,claim.created,claim.approved,claim.rejected,claim.cancelled,claim.expired,claim.fulfilled,person.registered,person.verified,pass.issued,pass.revoked" example:"claim.created,claim.approved"`
 	// StreetID and OrgID are the part of the feed delivered, fixed at creation from the
 	// creator's rights: a street (coordinators), an org (staff, liaison officers, apps), or
 	// neither (admins: every event).
@@ -36,8 +36,9 @@ type WebhookResponse struct {
 // WebhookSecretResponse is a new webhook with its signing secret, shown once.
 type WebhookSecretResponse struct {
 	WebhookResponse
-	// Secret is the HMAC-SHA256 key of Gongjian-Signature. Store it now: it is never shown again.
-	Secret string `json:"secret" example:"gjwh_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
+	// Secret is the HMAC-SHA256 key of Gongjian-Signature. Store it now: it is never shown again
+	// (an Idempotency-Key replay answers without it).
+	Secret string `json:"secret,omitempty" example:"gjwh_q3Jr2m4Yb8kP0vXo6tWz1nLc5hAe7uGs9dFi2jKl3xM"`
 } // @name WebhookWithSecret
 
 // WebhookList is a page of webhooks.

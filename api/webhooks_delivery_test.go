@@ -56,23 +56,42 @@ func (r *receiver) count() int {
 // receivers listen on 127.0.0.1.
 func dispatcher(t *testing.T, s *apitest.Server, allowPrivate bool, pageSize int) *webhooks.Dispatcher {
 	t.Helper()
-	d, err := webhooks.New(webhooks.Options{
-		Store: repository.NewWebhooks(s.App.DB), Events: repository.NewEvents(s.App.DB),
-		Client: webhooks.NewHTTPClient(allowPrivate), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), PageSize: pageSize,
-	})
+	return dispatcherWith(t, s, webhooks.Options{Client: webhooks.NewHTTPClient(allowPrivate), PageSize: pageSize})
+}
+
+// dispatcherClocks are the clocks of the test dispatchers, which run() sets.
+var dispatcherClocks sync.Map // *webhooks.Dispatcher → *clock
+
+func dispatcherWith(t *testing.T, s *apitest.Server, o webhooks.Options) *webhooks.Dispatcher {
+	t.Helper()
+	clk := newClock()
+	o.Store, o.Events = repository.NewWebhooks(s.App.DB), repository.NewEvents(s.App.DB)
+	if o.Now == nil {
+		o.Now = clk.Now
+	}
+	o.Log = slog.New(slog.NewTextHandler(io.Discard, nil))
+	d, err := webhooks.New(o)
 	if err != nil {
 		t.Fatal(err)
 	}
+	dispatcherClocks.Store(d, clk)
 	return d
+}
+
+// setClock sets d's clock to now.
+func setClock(d *webhooks.Dispatcher, now time.Time) {
+	c, _ := dispatcherClocks.Load(d)
+	c.(*clock).Set(now)
 }
 
 func run(t *testing.T, d *webhooks.Dispatcher, now time.Time) (created, sent int) {
 	t.Helper()
-	created, err := d.FanOut(context.Background(), now)
+	setClock(d, now)
+	created, err := d.FanOut(context.Background())
 	if err != nil {
 		t.Fatalf("fan out: %v", err)
 	}
-	sent, err = d.DeliverDue(context.Background(), now)
+	sent, err = d.DeliverDue(context.Background())
 	if err != nil {
 		t.Fatalf("deliver: %v", err)
 	}

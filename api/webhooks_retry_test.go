@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gongjian/gongjian/api/apitest"
+	"github.com/gongjian/gongjian/webhooks"
 )
 
 func parseTime(t *testing.T, v any) time.Time {
@@ -124,8 +125,9 @@ func TestWebhookConcurrentFanOut(t *testing.T) {
 		counts := make([]int, 4)
 		for i := range counts {
 			d := dispatcher(t, s, true, 3) // small pages: the dispatchers race on every page
+			setClock(d, now)
 			wg.Go(func() {
-				n, err := d.FanOut(context.Background(), now)
+				n, err := d.FanOut(context.Background())
 				if err != nil {
 					t.Errorf("fan out %d: %v", i, err)
 				}
@@ -193,6 +195,50 @@ func TestWebhookDeliveryRefusesPrivateAddress(t *testing.T) {
 		if rcv.count() != 0 || dl["status"] != "failed" || dl["response_status"] != nil ||
 			!strings.Contains(dl["error"].(string), "non-public address") || strings.Contains(dl["error"].(string), rcv.URL) {
 			t.Fatalf("received %d; delivery %v", rcv.count(), dl)
+		}
+	})
+}
+
+// TestSlowReceiverDeliveredOnce: a receiver slower than the delivery lease, and a second replica
+// polling for due deliveries all the while. The sending replica renews its lease as long as the
+// send runs, so the other never claims the delivery and the receiver gets it once.
+func TestSlowReceiverDeliveredOnce(t *testing.T) {
+	t.Parallel()
+	eachAllowPrivate(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		const lease = 300 * time.Millisecond
+		rcv := newReceiver(t, func(int) int {
+			time.Sleep(4 * lease)
+			return http.StatusOK
+		})
+		id := w.Liaison.Do("POST", "/api/v1/webhooks", hook(rcv.URL, "claim.created")).Expect(http.StatusCreated)["id"].(string)
+		claimStory(s, w)
+		opts := webhooks.Options{Client: webhooks.NewHTTPClient(true), Lease: lease, Now: time.Now}
+		a, b := dispatcherWith(t, s, opts), dispatcherWith(t, s, opts)
+		if _, err := a.FanOut(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		// Both replicas poll until the receiver has answered once and a little beyond; whichever
+		// claims the delivery first sends it.
+		ctx, cancel := context.WithTimeout(context.Background(), 12*lease)
+		defer cancel()
+		var wg sync.WaitGroup
+		for _, d := range []*webhooks.Dispatcher{a, b} {
+			wg.Go(func() {
+				for ctx.Err() == nil {
+					if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
+						t.Errorf("deliver: %v", err)
+					}
+					time.Sleep(lease / 6)
+				}
+			})
+		}
+		wg.Wait()
+		if n := rcv.count(); n != 1 {
+			t.Fatalf("the receiver got the delivery %d times", n)
+		}
+		if d := deliveries(t, w.Liaison, id)[0]; d["status"] != "succeeded" || d["attempt"] != 1.0 {
+			t.Fatalf("delivery: %v", d)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -38,11 +39,20 @@ type App struct {
 	// Metrics are the series of /metrics; the background jobs report to them too.
 	Metrics *api.Metrics
 	Log     *slog.Logger
+	// Now is the service's one clock (Config.Clock, or time.Now).
+	Now func() time.Time
+	// draining is set when shutdown begins (BeginDrain): /readyz answers 503 from then on.
+	draining atomic.Bool
+	// Crash, for tests only, simulates a process dying at a named point of a request.
+	Crash func(point string) bool
 }
+
+// BeginDrain makes /readyz answer 503 so load balancers stop sending; requests still run.
+func (a *App) BeginDrain() { a.draining.Store(true) }
 
 // New opens the database named by cfg, migrates it, and builds the service.
 func New(ctx context.Context, cfg Config, log *slog.Logger) (*App, error) {
-	db, err := repository.Open(ctx, cfg.DatabaseURL, log)
+	db, err := repository.OpenWith(ctx, cfg.DatabaseURL, log, repository.Options{StatementTimeout: cfg.RequestTimeout})
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +71,15 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 	if err := db.Migrate(ctx); err != nil {
 		return nil, err
 	}
-	now := func() time.Time { return time.Now().UTC() }
+	clock := cfg.Clock
+	if clock == nil {
+		clock = time.Now
+	}
+	now := func() time.Time { return clock().UTC() }
+	if cfg.RequestTimeout <= 0 {
+		cfg.RequestTimeout = 30 * time.Second
+	}
+	a := &App{Config: cfg, DB: db, Log: log, Now: now}
 	keys := repository.NewKeys(db)
 	if len(cfg.JWTSecret) == 0 {
 		if err := keys.EnsureKey(ctx, now()); err != nil {
@@ -121,11 +139,17 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		return nil, err
 	}
 	metrics := api.NewMetrics()
+	// Two pools (repository.DB): plain reads under the engine's name, transactions under
+	// "<engine>_tx".
 	if err := metrics.Register(collectors.NewDBStatsCollector(db.SQL(), db.Dialect())); err != nil {
+		return nil, err
+	}
+	if err := metrics.Register(collectors.NewDBStatsCollector(db.TxSQL(), db.Dialect()+"_tx")); err != nil {
 		return nil, err
 	}
 	dispatcher, err := webhooks.New(webhooks.Options{
 		Store: hookStore, Events: repository.NewEvents(db), Client: webhooks.NewHTTPClient(cfg.WebhookAllowPrivate), Log: log,
+		Now:     now,
 		Observe: metrics.WebhookDelivery,
 	})
 	if err != nil {
@@ -140,10 +164,12 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		Log: log, Tokens: jwts, Auth: auth, Directory: dir, Market: market,
 		Catalog: domain.NewCatalog(repository.NewCategories(db)), Clients: clients, Idem: idem, Ready: db.Ping, OpenAPI: docs.OpenAPI,
 		MetricsToken: cfg.MetricsToken, TrustedProxies: cfg.TrustedProxies, Feed: feed, Stats: stats,
-		Webhooks: hooks, Names: namer, People: persons, Metrics: metrics,
+		Webhooks: hooks, Names: namer, People: persons, Metrics: metrics, Now: now, RequestTimeout: cfg.RequestTimeout,
+		Draining: a.draining.Load, Crash: func(point string) bool { return a.Crash != nil && a.Crash(point) },
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &App{Config: cfg, DB: db, Handler: e, Directory: dir, Market: market, Idem: idem, Webhooks: dispatcher, People: persons, Metrics: metrics, Log: log}, nil
+	a.Handler, a.Directory, a.Market, a.Idem, a.Webhooks, a.People, a.Metrics = e, dir, market, idem, dispatcher, persons, metrics
+	return a, nil
 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"time"
 
-	"github.com/gongjian/gongjian/api"
+	"github.com/gongjian/gongjian/idempotency"
 )
 
 // StartBackground runs the periodic jobs until ctx ends: recording the expiry of pending claims
@@ -48,7 +48,7 @@ func (a *App) sweep(ctx context.Context) {
 			break
 		}
 	}
-	if _, err := a.Idem.Purge(ctx, time.Now(), api.IdempotencyTTL); err != nil && ctx.Err() == nil {
+	if _, err := a.Idem.Purge(ctx, a.Now(), idempotency.TTL); err != nil && ctx.Err() == nil {
 		a.Log.Error("purge idempotency keys", "err", err)
 	}
 }

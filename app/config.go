@@ -35,6 +35,19 @@ type Config struct {
 	// URLs use http and reach loopback, private and link-local addresses: for local development
 	// only, since it lets anyone who may create a webhook make the server call internal hosts.
 	WebhookAllowPrivate bool
+	// RequestTimeout (GONGJIAN_REQUEST_TIMEOUT, default 30s) bounds every request end to end; on
+	// PostgreSQL it is also each connection's statement_timeout and lock_timeout.
+	RequestTimeout time.Duration
+	// ShutdownDrain (GONGJIAN_SHUTDOWN_DRAIN, default 5s; 0 for none) is how long /readyz
+	// answers 503 after SIGTERM before the listener closes, so load balancers stop sending first.
+	ShutdownDrain time.Duration
+	// Clock is the one clock of the service; time.Now when nil. Not from the environment: tests
+	// set it to move time across months.
+	Clock func() time.Time
+	// PprofAddr (GONGJIAN_PPROF_ADDR, e.g. 127.0.0.1:6060) serves net/http/pprof on a listener of
+	// its own, for profiling under load; off when empty. Only loopback addresses are accepted:
+	// profiles show internals and cost CPU, so they are never reachable from outside.
+	PprofAddr string
 }
 
 // String hides secrets so a logged config leaks nothing.
@@ -45,7 +58,7 @@ func (c Config) String() string {
 			db = db[:j+3] + "***" + db[i:]
 		}
 	}
-	return fmt.Sprintf("addr=%s database=%s access_ttl=%s refresh_ttl=%s claim_hold=%s", c.Addr, db, c.AccessTTL, c.RefreshTTL, c.ClaimHold)
+	return fmt.Sprintf("addr=%s database=%s access_ttl=%s refresh_ttl=%s claim_hold=%s request_timeout=%s", c.Addr, db, c.AccessTTL, c.RefreshTTL, c.ClaimHold, c.RequestTimeout)
 }
 
 // LoadConfig reads the configuration; it fails on any malformed value rather than guessing.
@@ -57,6 +70,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogLevel:       or(getenv("GONGJIAN_LOG_LEVEL"), "info"),
 		LogFormat:      or(getenv("GONGJIAN_LOG_FORMAT"), "json"),
 		MetricsToken:   getenv("GONGJIAN_METRICS_TOKEN"),
+		PprofAddr:      getenv("GONGJIAN_PPROF_ADDR"),
 	}
 	var errs []error
 	for _, cidr := range strings.Split(getenv("GONGJIAN_TRUSTED_PROXIES"), ",") {
@@ -92,6 +106,15 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 	c.AccessTTL = dur("GONGJIAN_ACCESS_TOKEN_TTL", 15*time.Minute)
 	c.RefreshTTL = dur("GONGJIAN_REFRESH_TOKEN_TTL", 30*24*time.Hour)
 	c.ClaimHold = dur("GONGJIAN_CLAIM_HOLD", 72*time.Hour)
+	c.RequestTimeout = dur("GONGJIAN_REQUEST_TIMEOUT", 30*time.Second)
+	c.ShutdownDrain = 5 * time.Second
+	if s := getenv("GONGJIAN_SHUTDOWN_DRAIN"); s != "" {
+		d, err := time.ParseDuration(s)
+		if err != nil || d < 0 {
+			errs = append(errs, fmt.Errorf("GONGJIAN_SHUTDOWN_DRAIN: want a duration of 0 or more such as 5s, got %q", s))
+		}
+		c.ShutdownDrain = d
+	}
 	c.ClientSecretGrace = domain.DefaultClientSecretGrace
 	if s := getenv("GONGJIAN_CLIENT_SECRET_GRACE"); s != "" {
 		// Unlike the durations above, 0 is meaningful here: rotate without overlap.
@@ -100,6 +123,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("GONGJIAN_CLIENT_SECRET_GRACE: want a duration of 0 or more such as 24h, got %q", s))
 		}
 		c.ClientSecretGrace = d
+	}
+	if c.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			errs = append(errs, fmt.Errorf("GONGJIAN_PPROF_ADDR: want a loopback host:port such as 127.0.0.1:6060, got %q", c.PprofAddr))
+		}
 	}
 	switch s := getenv("GONGJIAN_WEBHOOK_ALLOW_PRIVATE"); s {
 	case "", "false":

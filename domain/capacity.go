@@ -12,66 +12,53 @@ import (
 type Hold struct {
 	ClaimID       string
 	ClaimantOrgID string
-	Start, End    time.Time
-	Quantity      int64
+	// ClaimantPersonID is set for the hold of a person's claim: people are capped per person,
+	// and their holds do not count against their community's max_per_claimant.
+	ClaimantPersonID string
+	Start, End       time.Time
+	Quantity         int64
 }
 
-type step struct {
-	at    time.Time
-	delta int64
-}
-
-// steps turns holds into +q/−q steps sorted by time, ends before starts at the same instant
-// (intervals are half-open: a hold ending at t and one starting at t never coexist).
-func steps(holds []Hold, keep func(Hold) bool) []step {
-	out := make([]step, 0, 2*len(holds))
+// held returns, for each of the sorted, disjoint intervals, the largest total that the holds
+// kept by keep (nil: all) take at any instant inside it.
+func held(holds []Hold, keep func(Hold) bool, ivs []schedule.Interval) []int64 {
+	ws := make([]schedule.WeightedInterval, 0, len(holds))
 	for _, h := range holds {
 		if keep == nil || keep(h) {
-			out = append(out, step{h.Start, h.Quantity}, step{h.End, -h.Quantity})
+			ws = append(ws, schedule.WeightedInterval{Start: h.Start, End: h.End, Qty: h.Quantity})
 		}
 	}
-	slices.SortFunc(out, func(a, b step) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return endsFirst(a.delta) - endsFirst(b.delta)
-	})
-	return out
-}
-
-func endsFirst(delta int64) int {
-	if delta < 0 {
-		return 0
-	}
-	return 1
-}
-
-// peaks returns, for each of the sorted, disjoint intervals, the largest total held at any
-// instant inside it. One sweep over steps and intervals: O((n + m) log n).
-func peaks(st []step, ivs []schedule.Interval) []int64 {
-	out := make([]int64, len(ivs))
-	var level int64
-	i := 0
-	for k, iv := range ivs {
-		for i < len(st) && !st[i].at.After(iv.Start) {
-			level += st[i].delta
-			i++
-		}
-		peak, lv := level, level
-		for j := i; j < len(st) && st[j].at.Before(iv.End); j++ {
-			lv += st[j].delta
-			peak = max(peak, lv)
-		}
-		out[k] = peak
-	}
-	return out
+	return schedule.Peaks(ws, ivs)
 }
 
 // CheckCapacity verifies that adding qty during every occurrence in occs keeps the listing within
 // its quantity at every instant, and within max_per_claimant for claimant. holds are the live
 // holds overlapping occs. It names the first occurrence that would overflow.
 func CheckCapacity(l Listing, holds []Hold, claimant string, occs []schedule.Interval, qty int64) error {
-	all := peaks(steps(holds, nil), occs)
+	return checkCapacity(l, holds, occs, qty, l.MaxPerClaimant, func(h Hold) bool {
+		return h.ClaimantPersonID == "" && h.ClaimantOrgID == claimant
+	})
+}
+
+// DefaultPersonCap is what one person may hold of a listing at any instant when the listing
+// sets no max_per_claimant (API.md §10).
+const DefaultPersonCap = 1
+
+// CheckClaimCapacity is CheckCapacity for claim c: a person's claim is capped per person, by
+// max_per_claimant or else DefaultPersonCap.
+func CheckClaimCapacity(l Listing, holds []Hold, c Claim, occs []schedule.Interval) error {
+	if c.ClaimantPersonID == "" {
+		return CheckCapacity(l, holds, c.ClaimantOrgID, occs, c.Quantity)
+	}
+	limit := l.MaxPerClaimant
+	if limit <= 0 {
+		limit = DefaultPersonCap
+	}
+	return checkCapacity(l, holds, occs, c.Quantity, limit, func(h Hold) bool { return h.ClaimantPersonID == c.ClaimantPersonID })
+}
+
+func checkCapacity(l Listing, holds []Hold, occs []schedule.Interval, qty, limit int64, mineOnly func(Hold) bool) error {
+	all := held(holds, nil, occs)
 	for k, held := range all {
 		if held+qty > l.Quantity {
 			return Detailed(ErrCapacityExceeded, occurrenceData(occs[k], l.Quantity, held),
@@ -79,13 +66,13 @@ func CheckCapacity(l Listing, holds []Hold, claimant string, occs []schedule.Int
 				occs[k].Start.Format(time.RFC3339), occs[k].End.Format(time.RFC3339), max(l.Quantity-held, 0), l.Quantity, qty)
 		}
 	}
-	if l.MaxPerClaimant > 0 {
-		mine := peaks(steps(holds, func(h Hold) bool { return h.ClaimantOrgID == claimant }), occs)
+	if limit > 0 {
+		mine := held(holds, mineOnly, occs)
 		for k, held := range mine {
-			if held+qty > l.MaxPerClaimant {
-				return Detailed(ErrClaimantLimit, occurrenceData(occs[k], l.MaxPerClaimant, held),
+			if held+qty > limit {
+				return Detailed(ErrClaimantLimit, occurrenceData(occs[k], limit, held),
 					"one claimant may hold at most %d at any instant; you hold %d during %s–%s",
-					l.MaxPerClaimant, held, occs[k].Start.Format(time.RFC3339), occs[k].End.Format(time.RFC3339))
+					limit, held, occs[k].Start.Format(time.RFC3339), occs[k].End.Format(time.RFC3339))
 			}
 		}
 	}
@@ -127,7 +114,7 @@ func CheckShrink(l Listing, holds []Hold) error {
 			whole[0].End = h.End
 		}
 	}
-	if peak := peaks(steps(holds, nil), whole)[0]; peak > l.Quantity {
+	if peak := held(holds, nil, whole)[0]; peak > l.Quantity {
 		return Detailed(ErrConflict, map[string]any{"held": peak},
 			"live claims hold %d at once; quantity cannot drop below that", peak)
 	}
@@ -144,10 +131,10 @@ type Availability struct {
 
 // AvailabilityOf computes, for each occurrence, the peak held during it and what remains.
 func AvailabilityOf(l Listing, occs []schedule.Interval, holds []Hold) []Availability {
-	held := peaks(steps(holds, nil), occs)
+	peak := held(holds, nil, occs)
 	out := make([]Availability, len(occs))
 	for i, o := range occs {
-		out[i] = Availability{Start: o.Start, End: o.End, Quantity: l.Quantity, Held: held[i], Remaining: max(l.Quantity-held[i], 0)}
+		out[i] = Availability{Start: o.Start, End: o.End, Quantity: l.Quantity, Held: peak[i], Remaining: max(l.Quantity-peak[i], 0)}
 	}
 	return out
 }

@@ -54,11 +54,14 @@ type HistoryEntry struct {
 // Claim is a request by ClaimantOrgID to take Quantity of a listing during every occurrence of
 // Window, made under an agreement and decided by the street.
 type Claim struct {
-	ID                   string
-	ListingID            string
-	ListingSide          Side
-	OwnerOrgID           string
-	ClaimantOrgID        string
+	ID            string
+	ListingID     string
+	ListingSide   Side
+	OwnerOrgID    string
+	ClaimantOrgID string
+	// ClaimantPersonID is set for a person's claim (API.md §10); ClaimantOrgID is then the
+	// person's community. AgreementID is empty for a person's claim on a need.
+	ClaimantPersonID     string
 	AgreementID          string
 	StreetID             string
 	CounterpartListingID string
@@ -158,7 +161,8 @@ func (c *Claim) Confirm(org, actor string, now time.Time) error {
 	}
 	t := now
 	*slot = &t
-	if c.OwnerConfirmedAt != nil && c.ClaimantConfirmedAt != nil {
+	// A person's claim is fulfilled by the owner's confirmation alone (API.md §10).
+	if c.OwnerConfirmedAt != nil && (c.ClaimantConfirmedAt != nil || c.ClaimantPersonID != "") {
 		return c.move(ClaimFulfilled, "fulfilled", actor, "", now)
 	}
 	c.record("confirmed", actor, c.Status, c.Status, "", now)
@@ -202,6 +206,7 @@ type ClaimFilter struct {
 	// Visibility limits applied by the service.
 	OnlyStreet string
 	OnlyOrg    string
+	OnlyPerson string // a person reads their own claims only
 	Now        time.Time
 	Page       Page
 }
@@ -224,13 +229,17 @@ type NewClaimTx struct {
 type ClaimStore interface {
 	// CreateClaim locks the listing, runs tx.Check, and inserts the claim, its holds, its first
 	// history entry and its event, in one transaction.
-	// Pending holds whose expiry is at or before lapsed no longer count.
-	CreateClaim(ctx context.Context, tx NewClaimTx, lapsed time.Time) error
+	// The holds tx.Check sees are those that count at now (see ListingStore.Holds).
+	CreateClaim(ctx context.Context, tx NewClaimTx, now time.Time) error
 	GetClaim(ctx context.Context, id string) (Claim, error)
 	ListClaims(ctx context.Context, f ClaimFilter) ([]Claim, error)
 	// UpdateClaim locks the claim, applies fn, saves it with its new history entries and events,
 	// and releases its holds if it is no longer live (or marks them approved).
 	UpdateClaim(ctx context.Context, id string, fn func(*Claim) error) (Claim, error)
+	// ApproveClaim locks the claim's listing, then the claim (the lock order of CreateClaim),
+	// and lets fn decide with the claim's occurrences not ended at now and the other holds that
+	// count at now overlapping them; then saves as UpdateClaim does.
+	ApproveClaim(ctx context.Context, id string, now time.Time, fn func(c *Claim, l Listing, mine []schedule.Interval, others []Hold) error) (Claim, error)
 	// OverdueClaims returns ids of pending claims whose hold expired before now.
 	OverdueClaims(ctx context.Context, now time.Time, limit int) ([]string, error)
 }

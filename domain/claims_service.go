@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
+
+	"github.com/gongjian/gongjian/domain/schedule"
 )
 
 // ClaimInput is a new claim as the API receives it.
@@ -19,6 +21,9 @@ type ClaimInput struct {
 // CreateClaim claims (part of) a listing for the caller's org. Checks run in the order of
 // API.md §6; the capacity check runs again under the listing's lock in the store.
 func (m *Marketplace) CreateClaim(ctx context.Context, p Principal, in ClaimInput) (Claim, error) {
+	if p.IsPerson() {
+		return m.createPersonClaim(ctx, p, in)
+	}
 	if !CanClaim(p) {
 		return Claim{}, ErrForbidden
 	}
@@ -58,6 +63,11 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 	win, occs, err := claimOccurrences(l, in.Window)
 	if err != nil {
 		return Claim{}, err
+	}
+	// Ended occurrences hold nothing (API.md §6), so there is nothing left to claim in them; an
+	// occurrence under way may still be claimed.
+	if !occs[0].End.After(now) {
+		return Claim{}, Invalid("window.start", "in_the_past", "the claim's first occurrence has already ended")
 	}
 	if in.CounterpartListingID != "" {
 		cp, err := m.listings.GetListing(ctx, in.CounterpartListingID)
@@ -110,9 +120,9 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 			if err := CheckAvailability(locked, occs); err != nil {
 				return err
 			}
-			return CheckCapacity(locked, holds, c.ClaimantOrgID, occs, c.Quantity)
+			return CheckClaimCapacity(locked, holds, c, occs)
 		},
-	}, m.lapsed(now))
+	}, now)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -140,6 +150,8 @@ func (m *Marketplace) ListClaims(ctx context.Context, p Principal, f ClaimFilter
 		f.OnlyStreet = p.StreetID
 	case p.Role == RoleApp && !p.HasScope(ScopeClaimsRead):
 		return nil, ErrForbidden
+	case p.IsPerson():
+		f.OnlyPerson = p.PersonID
 	case p.OrgID != "":
 		f.OnlyOrg = p.OrgID
 	default:
@@ -164,20 +176,20 @@ const (
 // ActOnClaim applies an action; text is the note or reason, rating only for feedback.
 func (m *Marketplace) ActOnClaim(ctx context.Context, p Principal, id string, action ClaimAction, text string, rating int) (Claim, error) {
 	actor := p.ActorID()
+	if action == ActionApprove {
+		return m.approveClaim(ctx, p, id, text)
+	}
 	return m.claims.UpdateClaim(ctx, id, func(c *Claim) error {
 		if !CanReadClaim(p, *c) {
 			return ErrNotFound
 		}
-		// Read the clock under the claim's lock, so that a wait for the lock cannot stretch an
-		// approval past the hold's expiry.
+		// Read the clock under the claim's lock: a wait for the lock must not decide on a stale
+		// instant.
 		now := m.now()
 		switch action {
-		case ActionApprove, ActionReject:
+		case ActionReject:
 			if !CanDecideClaim(p, *c) {
 				return ErrForbidden
-			}
-			if action == ActionApprove {
-				return c.Approve(actor, text, now)
 			}
 			return c.Reject(actor, text, now)
 		case ActionCancel:
@@ -191,12 +203,35 @@ func (m *Marketplace) ActOnClaim(ctx context.Context, p Principal, id string, ac
 			}
 			return c.Confirm(p.OrgID, actor, now)
 		case ActionFeedback:
-			if !actsFor(p, c.ClaimantOrgID, ScopeClaimsWrite) {
+			if !CanGiveFeedback(p, *c) {
 				return ErrForbidden
 			}
 			return c.Feedback(actor, rating, text, now)
 		}
 		return ErrInvalidTransition
+	})
+}
+
+// approveClaim approves under the listing's lock and checks capacity once more against every
+// other hold that counts: a replica whose clock runs ahead may already have given a lapsing
+// pending claim's capacity to a new claim, and then this one cannot be approved any more.
+// Rejections, cancellations and expiries only release capacity and lock the claim alone.
+func (m *Marketplace) approveClaim(ctx context.Context, p Principal, id, note string) (Claim, error) {
+	return m.claims.ApproveClaim(ctx, id, m.now(), func(c *Claim, l Listing, mine []schedule.Interval, others []Hold) error {
+		if !CanReadClaim(p, *c) {
+			return ErrNotFound
+		}
+		if !CanDecideClaim(p, *c) {
+			return ErrForbidden
+		}
+		now := m.now()
+		if err := c.Approve(p.ActorID(), note, now); err != nil {
+			return err
+		}
+		if len(mine) == 0 {
+			return nil
+		}
+		return CheckClaimCapacity(l, others, *c, mine)
 	})
 }
 

@@ -25,6 +25,9 @@ var (
 	// ErrRateLimited is a request refused for coming too often; a DetailError's Data may carry
 	// "retry_after_seconds".
 	ErrRateLimited = errors.New("rate limited")
+	// ErrUnavailable: the database cannot be reached, a lock or statement outlived the request's
+	// deadline, or the connection pool stayed exhausted; retry later (503 unavailable).
+	ErrUnavailable = errors.New("unavailable")
 )
 
 // FieldError is one invalid input field. Code is stable and machine-readable (required, invalid,

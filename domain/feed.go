@@ -25,6 +25,9 @@ type EventQuery struct {
 	// Visibility limits set by the service: at most one is non-empty.
 	StreetID string
 	OrgID    string
+	// UpTo, when positive, is a horizon the caller read before (a store's Horizon): events
+	// past it are left for later. Zero reads the horizon afresh.
+	UpTo int64
 }
 
 // EventStore reads the events feed.

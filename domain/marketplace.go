@@ -17,15 +17,9 @@ type Marketplace struct {
 	claims     ClaimStore
 	runs       RunStore
 	claimHold  time.Duration
-	holdGrace  time.Duration
 	now        func() time.Time
+	occs       occurrenceCache
 }
-
-// lapsed is the cutoff for pending holds at now: a pending claim's hold counts against capacity
-// until holdGrace after its expiry. Approval needs the hold unexpired by the approver's clock;
-// the grace keeps a new claim on a replica whose clock runs slightly ahead from taking that
-// capacity in the same instant. Readers see the claim expired from its expiry on.
-func (m *Marketplace) lapsed(now time.Time) time.Time { return now.Add(-m.holdGrace) }
 
 // MarketplaceStores are the stores the marketplace uses.
 type MarketplaceStores struct {
@@ -46,8 +40,7 @@ func NewMarketplace(s MarketplaceStores, claimHold time.Duration, now func() tim
 		return nil, errors.New("marketplace: claim hold must be positive")
 	}
 	return &Marketplace{orgs: s.Orgs, categories: NewCatalog(s.Categories), listings: s.Listings,
-		agreements: s.Agreements, claims: s.Claims, runs: s.Runs, claimHold: claimHold,
-		holdGrace: min(time.Minute, claimHold/100), now: now}, nil
+		agreements: s.Agreements, claims: s.Claims, runs: s.Runs, claimHold: claimHold, now: now}, nil
 }
 
 // Now is the service's clock.
@@ -134,7 +127,7 @@ func (m *Marketplace) UpdateListing(ctx context.Context, p Principal, side Side,
 		return Listing{}, err
 	}
 	now := m.now()
-	return m.listings.UpdateListing(ctx, id, m.lapsed(now), func(l *Listing, holds []Hold) (Event, error) {
+	return m.listings.UpdateListing(ctx, id, now, func(l *Listing, holds []Hold) (Event, error) {
 		if version != 0 && version != l.Version {
 			return Event{}, ErrVersionMismatch
 		}
@@ -171,7 +164,7 @@ func (m *Marketplace) ListingAvailability(ctx context.Context, p Principal, side
 	if len(occs) == 0 {
 		return []Availability{}, nil
 	}
-	holds, err := m.listings.Holds(ctx, id, occs[0].Start, occs[len(occs)-1].End, m.lapsed(m.now()))
+	holds, err := m.listings.Holds(ctx, id, occs[0].Start, occs[len(occs)-1].End, m.now())
 	if err != nil {
 		return nil, err
 	}
@@ -185,7 +178,9 @@ func claimOccurrences(l Listing, w WindowInput) (schedule.Window, []schedule.Int
 	if err != nil {
 		return win, nil, v
 	}
-	occs := win.Occurrences(l.Loc())
+	// The claim states the bound in effect (the horizon cuts a rule without one), so a client
+	// reads exactly which occurrences it holds.
+	win, occs := win.Bounded(l.Loc())
 	if len(occs) == 0 {
 		return win, nil, Invalid("window", "invalid", "the window has no occurrence")
 	}

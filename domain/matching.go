@@ -66,19 +66,19 @@ func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.T
 	for i, l := range ls {
 		ids[i] = l.ID
 	}
-	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.lapsed(m.now()))
+	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.now())
 	if err != nil {
 		return nil, err
 	}
 	out := make([]candidate, 0, len(ls))
 	for _, l := range ls {
-		occs := l.Occurrences(from, to)
+		occs := m.occs.between(l, from, to)
 		if len(occs) == 0 {
 			continue
 		}
 		whole := []schedule.Interval{{Start: occs[0].Start, End: occs[len(occs)-1].End}}
-		held := peaks(steps(holds[l.ID], nil), whole)[0]
-		c := candidate{l: l, remaining: l.Quantity - held, occs: make([]matching.Interval, len(occs))}
+		peak := held(holds[l.ID], nil, whole)[0]
+		c := candidate{l: l, remaining: l.Quantity - peak, occs: make([]matching.Interval, len(occs))}
 		for i, o := range occs {
 			c.occs[i] = matching.Interval{Start: o.Start, End: o.End}
 		}
@@ -143,8 +143,8 @@ func (m *Marketplace) Suggestions(ctx context.Context, p Principal, side Side, i
 	}
 	now := m.now()
 	from := now
-	if span := q.Span(); span.Start.After(from) {
-		from = span.Start
+	if all := m.occs.all(q); len(all) > 0 && all[0].Start.After(from) {
+		from = all[0].Start
 	}
 	to := from.Add(SuggestionHorizon)
 	related, cats, err := m.relatedFunc(ctx)

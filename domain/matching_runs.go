@@ -6,6 +6,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gongjian/gongjian/domain/schedule"
 	"github.com/gongjian/gongjian/matching"
 )
 
@@ -212,8 +213,9 @@ func (m *Marketplace) ListRuns(ctx context.Context, p Principal, f RunFilter) ([
 }
 
 // AcceptProposal turns a proposal into an approved claim: the need's org claims the offer, through
-// the same checks and the same capacity invariant as CreateClaim. The claim's window is the
-// need's first window that lies inside the offer's availability.
+// the same checks and the same capacity invariant as CreateClaim. It claims what the run
+// allocated: the proposal's quantity over the need's occurrences inside the run's [from, to)
+// (API.md §7), never occurrences outside the run.
 func (m *Marketplace) AcceptProposal(ctx context.Context, p Principal, id string) (Claim, error) {
 	prop, err := m.runs.GetProposal(ctx, id)
 	if err != nil {
@@ -240,13 +242,10 @@ func (m *Marketplace) AcceptProposal(ctx context.Context, p Principal, id string
 	if err != nil {
 		return Claim{}, err
 	}
-	window := need.Windows[0]
-	for _, w := range need.Windows {
-		occs := w.Occurrences(offer.Loc())
-		if len(occs) > 0 && CheckAvailability(offer, occs) == nil {
-			window = w
-			break
-		}
+	window, ok := proposalWindow(need, offer, run.From, run.To)
+	if !ok {
+		return Claim{}, Detailed(ErrWindowOutside, nil,
+			"no window of the need has occurrences inside the run's range that the offer can serve")
 	}
 	in := ClaimInput{
 		ListingID: offer.ID, Quantity: prop.Quantity, CounterpartListingID: need.ID, AgreementID: prop.AgreementID,
@@ -254,4 +253,17 @@ func (m *Marketplace) AcceptProposal(ctx context.Context, p Principal, id string
 		Note:   "accepted from matching run " + run.ID,
 	}
 	return m.createClaim(ctx, p, need.OrgID, in, prop.ID)
+}
+
+// proposalWindow is the need's first window whose occurrences inside [from, to) all lie inside
+// the offer's availability, clipped to those occurrences.
+func proposalWindow(need, offer Listing, from, to time.Time) (schedule.Window, bool) {
+	for _, w := range need.Windows {
+		// In the offer's zone: the claim on the offer is expanded there.
+		clipped, occs, ok := w.Clip(offer.Loc(), from, to)
+		if ok && CheckAvailability(offer, occs) == nil {
+			return clipped, true
+		}
+	}
+	return schedule.Window{}, false
 }

@@ -1,7 +1,6 @@
 package matching
 
 import (
-	"fmt"
 	"math"
 	"slices"
 )
@@ -75,119 +74,83 @@ type Allocation struct {
 // Allocate panics if an edge refers to an offer or need that does not
 // exist, as indexing the slices directly would.
 func Allocate(offers []Supply, needs []Demand, edges []Edge) Allocation {
-	capacity := make([]int64, len(offers))
-	for i, o := range offers {
-		capacity[i] = clampQuantity(o.Capacity)
-	}
-	quantity := make([]int64, len(needs))
-	var wanted int64
-	for j, d := range needs {
-		quantity[j] = clampQuantity(d.Quantity)
-		wanted += quantity[j]
-	}
+	a, _ := allocate(nil, offers, needs, edges, false)
+	return a
+}
 
-	// Keep only edges that can carry value, and group them by component.
-	weights := make([]int64, len(edges))
-	uf := newUnionFind(len(offers) + len(needs))
-	for k, e := range edges {
-		if e.Offer < 0 || e.Offer >= len(offers) || e.Need < 0 || e.Need >= len(needs) {
-			panic(fmt.Sprintf("matching: Allocate: edge %d refers to offer %d / need %d, have %d offers and %d needs",
-				k, e.Offer, e.Need, len(offers), len(needs)))
+// sortAssignments merges the components' assignments ordered by offer,
+// then need, then edge order. A counting sort by offer does most of it in
+// linear time; an offer rarely has more than a few assignments, so the
+// rest is sorting tiny runs.
+func sortAssignments(results []componentResult, offers int) []Assignment {
+	start := make([]int, offers+1)
+	total := 0
+	for _, res := range results {
+		for _, a := range res.assign {
+			start[a.Offer+1]++
 		}
-		if capacity[e.Offer] == 0 || quantity[e.Need] == 0 {
-			continue
-		}
-		if weights[k] = scoreWeight(e.Score); weights[k] > 0 {
-			uf.union(e.Offer, len(offers)+e.Need)
+		total += len(res.assign)
+	}
+	if total == 0 {
+		return nil
+	}
+	for i := 1; i <= offers; i++ {
+		start[i] += start[i-1]
+	}
+	out := make([]Assignment, total)
+	fill := slices.Clone(start[:offers])
+	for _, res := range results {
+		for _, a := range res.assign {
+			out[fill[a.Offer]] = a
+			fill[a.Offer]++
 		}
 	}
-	components := make(map[int][]int) // root → edge indexes, in input order
-	var roots []int                   // roots in order of first appearance
-	for k, e := range edges {
-		if weights[k] == 0 {
-			continue
+	for i := range offers {
+		if run := out[start[i]:start[i+1]]; len(run) > 1 {
+			slices.SortStableFunc(run, func(a, b Assignment) int { return a.Need - b.Need })
 		}
-		r := uf.find(e.Offer)
-		if _, ok := components[r]; !ok {
-			roots = append(roots, r)
-		}
-		components[r] = append(components[r], k)
+	}
+	return out
+}
+
+// AllocateWarm is Allocate that also returns the optimal spanning trees
+// of its components as a [Basis], and starts from prev, the Basis of an
+// earlier run, when it is not nil. Offers and needs are matched with the
+// earlier run by ID, so the slices may be reordered, grown or shrunk and
+// any amounts, scores and edges may change; the better prev fits, the
+// fewer pivots remain. The result is an optimum of the same input, with
+// the same total weight as Allocate's whatever prev is (a stale basis
+// costs time, never correctness); where several allocations tie for the
+// optimum, the one returned may depend on prev. The same prev and input
+// always give the same output.
+//
+// A street that re-runs its matching after a few claims or new listings
+// keeps the Basis of the last run and passes it here.
+func AllocateWarm(prev *Basis, offers []Supply, needs []Demand, edges []Edge) (Allocation, *Basis) {
+	return allocate(prev, offers, needs, edges, true)
+}
+
+func allocate(prev *Basis, offers []Supply, needs []Demand, edges []Edge, wantBasis bool) (Allocation, *Basis) {
+	var r *allocRun
+	if prev != nil && prev.kept != nil && prev.kept.fits(offers, needs, edges) {
+		r = newAmounts(offers, needs, edges, wantBasis)
+		r.rerun(prev.kept)
+	} else {
+		r = newRun(prev, offers, needs, edges, wantBasis)
+		r.solveAll()
 	}
 
 	var out Allocation
-	for _, r := range roots {
-		out.Assignments = allocateComponent(out.Assignments, edges, components[r], weights, capacity, quantity)
-	}
-	slices.SortStableFunc(out.Assignments, func(a, b Assignment) int {
-		if a.Offer != b.Offer {
-			return a.Offer - b.Offer
-		}
-		return a.Need - b.Need
-	})
+	out.Assignments = sortAssignments(r.results, len(offers))
 	for _, a := range out.Assignments {
 		out.Matched += a.Quantity
 		out.Score += a.Score * float64(a.Quantity)
 	}
-	out.Unmet = wanted - out.Matched
-	return out
-}
-
-// allocateComponent solves one connected component, given as the indexes
-// of its edges, and appends its assignments in edge order.
-func allocateComponent(dst []Assignment, edges []Edge, ks []int, weights, capacity, quantity []int64) []Assignment {
-	// Local node numbers: offers, then needs, in order of first use; the
-	// sink last.
-	offerNode := make(map[int]int)
-	needNode := make(map[int]int)
-	var offerIDs, needIDs []int
-	for _, k := range ks {
-		e := edges[k]
-		if _, ok := offerNode[e.Offer]; !ok {
-			offerNode[e.Offer] = len(offerIDs)
-			offerIDs = append(offerIDs, e.Offer)
-		}
-		if _, ok := needNode[e.Need]; !ok {
-			needNode[e.Need] = len(needIDs)
-			needIDs = append(needIDs, e.Need)
-		}
+	out.Unmet = r.wanted - out.Matched
+	if !wantBasis {
+		return out, nil
 	}
-	nOffers := len(offerIDs)
-	sink := nOffers + len(needIDs)
-	net := NewNetwork(sink + 1)
-	net.arcs = make([]arcSpec, 0, len(ks)+sink)
-	var total int64
-	for v, i := range offerIDs {
-		net.SetSupply(v, capacity[i])
-		net.AddArc(v, sink, 0, Infinity, 0)
-		total += capacity[i]
-	}
-	net.SetSupply(sink, -total)
-	for v, j := range needIDs {
-		net.AddArc(nOffers+v, sink, 0, quantity[j], 0)
-	}
-	first := net.NumArcs()
-	for _, k := range ks {
-		e := edges[k]
-		net.AddArc(offerNode[e.Offer], nOffers+needNode[e.Need], 0, Infinity, -weights[k])
-	}
-
-	// The network is always feasible (offers can send everything straight
-	// to the sink) and has no cycles, so the only possible failure is the
-	// overflow guard, which MaxQuantity keeps out of reach for components
-	// of fewer than about four million offers and needs. The cost is not
-	// needed, so solveFlow skips summing it.
-	st, flow, err := net.solveFlow(false)
-	if err != nil || st != Optimal {
-		panic(fmt.Sprintf("matching: Allocate: component of %d offers and %d needs: %v %v",
-			nOffers, len(needIDs), st, err))
-	}
-	for i, k := range ks {
-		if f := flow[first+i]; f > 0 {
-			e := edges[k]
-			dst = append(dst, Assignment{Offer: e.Offer, Need: e.Need, Quantity: f, Score: clampScore(e.Score)})
-		}
-	}
-	return dst
+	return out, r.basis(prev)
 }
 
 func clampQuantity(q int64) int64 {

@@ -16,6 +16,7 @@ import (
 //	f SRC DST FLOW              (withFlows only: one line per arc with
 //	                             non-zero flow, in input order, 1-based)
 //	c solve_ms X                (solve time in milliseconds, 3 decimals)
+//	c pivots N degenerate D     (simplex pivots, and those that moved no flow)
 //
 // The reported time covers the solve only, not parsing or writing. This is
 // the one place in the package that reads a clock, and only to report it.
@@ -35,6 +36,7 @@ func RunDIMACS(in io.Reader, out io.Writer, withFlows bool) error {
 		return err
 	}
 	fmt.Fprintf(bw, "c solve_ms %.3f\n", float64(elapsed.Nanoseconds())/1e6)
+	fmt.Fprintf(bw, "c pivots %d degenerate %d\n", sol.Pivots, sol.Degenerate)
 	return bw.Flush()
 }
 

@@ -52,6 +52,7 @@ f 1 4 2
 f 2 3 1
 f 2 4 2
 c solve_ms \d+\.\d{3}
+c pivots \d+ degenerate \d+
 $`)
 	if !want.MatchString(out.String()) {
 		t.Fatalf("output:\n%s", out.String())

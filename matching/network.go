@@ -47,6 +47,9 @@ type Solution struct {
 	Status Status
 	Cost   int64
 	Flow   []int64
+	// Pivots counts the simplex pivots of the solve and Degenerate those
+	// among them that moved no flow; they are for benchmarks and tuning.
+	Pivots, Degenerate int
 }
 
 // arcSpec is one arc as the caller described it.
@@ -125,38 +128,71 @@ func (n *Network) checkNode(v int) {
 // numbers are too large to solve exactly (see [ErrOverflow]); infeasible
 // and unbounded instances are reported through Solution.Status.
 func (n *Network) Solve() (Solution, error) {
-	st, flow, err := n.solveFlow(false)
+	st, flow, stats, err := n.solveFlow(solveOpts{})
 	if err != nil || st != Optimal {
-		return Solution{Status: st}, err
+		return Solution{Status: st, Pivots: stats.pivots, Degenerate: stats.degenerate}, err
 	}
 	cost, ok := n.flowCost(flow)
 	if !ok {
 		return Solution{}, ErrOverflow
 	}
-	return Solution{Status: Optimal, Cost: cost, Flow: flow}, nil
+	return Solution{Status: Optimal, Cost: cost, Flow: flow, Pivots: stats.pivots, Degenerate: stats.degenerate}, nil
+}
+
+// solveStats are the counters of one solve.
+type solveStats struct {
+	pivots, degenerate int
+	basis              []int8 // final arc states, see simplex.basis
+	kept               *simplex
+}
+
+// solveOpts are the internal options of a solve.
+type solveOpts struct {
+	// zeroCost treats every cost as 0, which turns the solve into a pure
+	// feasibility check.
+	zeroCost bool
+	// hint, if non-nil, seeds the start tree (per arc: stateTree,
+	// stateUpper, or anything else for zero), see warmStart; the result is
+	// the same with or without it.
+	hint []int8
+	// wantBasis asks for the final arc states in solveStats.basis.
+	wantBasis bool
+	// keep asks for the solved simplex itself in solveStats.kept, with
+	// its pos index filled in, for an in-place warm start later.
+	keep bool
 }
 
 // solveFlow runs the simplex and maps the result back to the caller's arcs.
-// With zeroCost every cost is treated as 0, which turns the solve into a
-// pure feasibility check.
-func (n *Network) solveFlow(zeroCost bool) (Status, []int64, error) {
-	sp, st, err := newSimplex(n, zeroCost)
+func (n *Network) solveFlow(o solveOpts) (Status, []int64, solveStats, error) {
+	zeroCost := o.zeroCost
+	sp, st, err := newSimplex(n, zeroCost, o.hint)
 	if err != nil || st != Optimal {
-		return st, nil, err
+		return st, nil, solveStats{}, err
 	}
 	st = sp.run()
+	stats := solveStats{pivots: sp.pivots, degenerate: sp.degenerate}
 	if st == Unbounded && !zeroCost {
 		// The simplex can meet an unbounded cycle before it has driven the
 		// artificial flow out, so "unbounded" is only certain once we know
 		// a feasible flow exists; a zero-cost solve settles that.
-		if fst, _, err := n.solveFlow(true); err != nil || fst != Optimal {
-			return fst, nil, err
+		if fst, _, _, err := n.solveFlow(solveOpts{zeroCost: true}); err != nil || fst != Optimal {
+			return fst, nil, stats, err
 		}
 	}
 	if st != Optimal {
-		return st, nil, nil
+		return st, nil, stats, nil
 	}
-	return Optimal, sp.originalFlows(n), nil
+	if o.wantBasis {
+		stats.basis = sp.basis()
+	}
+	if o.keep {
+		sp.pos = make([]int32, sp.arcs)
+		for i, orig := range sp.order {
+			sp.pos[orig] = int32(i)
+		}
+		stats.kept = sp
+	}
+	return Optimal, sp.originalFlows(n), stats, nil
 }
 
 // flowCost returns Σ cost·flow over all arcs, or false if it overflows.

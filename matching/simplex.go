@@ -40,6 +40,7 @@ type simplex struct {
 	flow     []int64
 	state    []int8
 	order    []int32 // internal arc index → caller's arc index
+	pos      []int32 // caller's arc index → internal; only for kept solves
 
 	// Per node: potentials and the spanning tree. thread is a preorder
 	// walk of the tree (a cycle through the root), revThread its inverse,
@@ -64,12 +65,19 @@ type simplex struct {
 	uOut           int32
 	delta          int64
 	stem           []stemNode // scratch for updateTree
+
+	// Counters reported in Solution.
+	pivots, degenerate int
+
+	supply  []int64 // node supplies with lower bounds shifted out
+	warm    bool    // started from a hint, so no initial pivots
+	artCost int64   // big-M of the artificial arcs
 }
 
 // newSimplex validates the network, removes lower bounds and builds the
 // artificial starting tree. A status other than Optimal means the instance
 // was recognised as infeasible before any pivot.
-func newSimplex(net *Network, zeroCost bool) (*simplex, Status, error) {
+func newSimplex(net *Network, zeroCost bool, hint []int8) (*simplex, Status, error) {
 	n, m := len(net.supply), len(net.arcs)
 	if m > math.MaxInt32-n-1 {
 		return nil, Optimal, ErrOverflow
@@ -158,7 +166,17 @@ func newSimplex(net *Network, zeroCost bool) (*simplex, Status, error) {
 	if !ok || artCost > math.MaxInt64/16 {
 		return nil, Optimal, ErrOverflow
 	}
+	s.supply = supply
 	s.initTree(supply, artCost)
+	s.artCost = artCost
+	if hint != nil && artCost <= math.MaxInt64/64 {
+		internal := make([]int8, m)
+		for i, orig := range s.order {
+			internal[i] = hint[orig]
+		}
+		s.warmStart(internal, artCost)
+		s.warm = true
+	}
 	s.blockSize = max(minBlockSize, int(blockSizeFactor*math.Sqrt(float64(m))))
 	s.stem = make([]stemNode, 0, 64)
 	return s, Optimal, nil
@@ -166,14 +184,13 @@ func newSimplex(net *Network, zeroCost bool) (*simplex, Status, error) {
 
 // Block-search pricing examines blockSizeFactor·√arcs arcs per pivot (at
 // least minBlockSize). Larger blocks cost more per pivot but pick better
-// entering arcs, so fewer pivots are needed and the subtrees they move are
-// smaller. On transportation instances (1,000–20,000 nodes a side, degree
-// 10–200) and on grid networks, factors from 3 to 4 ran 1.2–2× faster than
-// the classic 1, and 3 never lost by much.
-const (
-	blockSizeFactor = 3
-	minBlockSize    = 10
-)
+// entering arcs. With the interleaved arc order, LEMON's factor of 1 was
+// the best single choice here: on matching runs pricing is nearly all the
+// work (a pivot moves a few dozen nodes) and factor 3 took 1.8× as long
+// for 5 % fewer pivots; grids prefer larger blocks (see pricing.go).
+var blockSizeFactor = 1.0
+
+const minBlockSize = 10
 
 // arcOrder returns the internal arc order: a stride permutation that
 // interleaves the caller's arcs. Inputs usually list arcs grouped by
@@ -182,15 +199,19 @@ const (
 // network, which cuts the number of pivots markedly.
 func arcOrder(m, n int) []int32 {
 	order := make([]int32, m)
-	stride := 3
+	skip := 3
 	if n > 0 {
-		stride = max(stride, m/n)
+		skip = max(skip, m/n)
 	}
-	k := 0
-	for start := 0; start < stride && k < m; start++ {
-		for i := start; i < m; i += stride {
-			order[k] = int32(i)
-			k++
+	// Input arc t goes to position i, i advancing by skip and wrapping to
+	// the next offset: consecutive positions then hold input arcs about
+	// m/skip apart, so a block samples every part of the input.
+	i, j := 0, 0
+	for t := range m {
+		order[i] = int32(t)
+		if i += skip; i >= m {
+			j++
+			i = j
 		}
 	}
 	return order
@@ -251,16 +272,12 @@ func (s *simplex) initTree(supply []int64, artCost int64) {
 
 // run pivots until no arc prices out, and reports the outcome.
 func (s *simplex) run() Status {
+	if !s.warm && !s.initialPivots(s.supply) {
+		return Unbounded
+	}
 	for s.findEnteringArc() {
-		s.findJoinNode()
-		change := s.findLeavingArc()
-		if s.delta == Infinity {
+		if !s.pivot() {
 			return Unbounded
-		}
-		s.augment(change)
-		if change {
-			s.updateTree()
-			s.updatePotentials()
 		}
 	}
 	// Artificial arcs never re-enter (pricing skips them), so any flow
@@ -271,6 +288,17 @@ func (s *simplex) run() Status {
 		}
 	}
 	return Optimal
+}
+
+// basis returns, per caller arc, whether it ended in the tree (stateTree),
+// at its capacity (stateUpper) or at zero (stateLower): a hint for a
+// later warm start.
+func (s *simplex) basis() []int8 {
+	out := make([]int8, s.arcs)
+	for i, orig := range s.order {
+		out[orig] = s.state[i]
+	}
+	return out
 }
 
 // originalFlows maps internal flows back to the caller's arc indexes and

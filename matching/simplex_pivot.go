@@ -62,12 +62,13 @@ func (s *simplex) priceRange(lo, hi int) (int64, int) {
 // nearest common ancestor of its end nodes. A node with the smaller
 // subtree cannot be an ancestor of the other, so it is the one to climb.
 func (s *simplex) findJoinNode() {
+	succNum, parent := s.succNum, s.parent
 	u, v := s.src[s.inArc], s.dst[s.inArc]
 	for u != v {
-		if s.succNum[u] < s.succNum[v] {
-			u = s.parent[u]
+		if succNum[u] < succNum[v] {
+			u = parent[u]
 		} else {
-			v = s.parent[v]
+			v = parent[v]
 		}
 	}
 	s.join = u
@@ -85,34 +86,38 @@ func (s *simplex) findJoinNode() {
 // order is the first one found (strict <); on the second path it is the
 // last one found (<=), and it also wins over the entering arc.
 func (s *simplex) findLeavingArc() bool {
-	in := s.inArc
+	// Locals, so that the compiler need not reload the slices after every
+	// store to the simplex.
+	parent, pred, predDir, flow, capacity := s.parent, s.pred, s.predDir, s.flow, s.cap
+	in, join := s.inArc, s.join
 	first, second := s.src[in], s.dst[in]
 	if s.state[in] != stateLower {
 		first, second = second, first
 	}
-	delta := s.cap[in]
+	delta := capacity[in]
 	result := 0
-	for u := first; u != s.join; u = s.parent[u] {
-		e := s.pred[u]
-		d := s.flow[e]
-		if s.predDir[u] == dirDown {
-			d = residual(s.cap[e], d)
+	var uOut int32
+	for u := first; u != join; u = parent[u] {
+		e := pred[u]
+		d := flow[e]
+		if predDir[u] == dirDown {
+			d = residual(capacity[e], d)
 		}
 		if d < delta {
-			delta, s.uOut, result = d, u, 1
+			delta, uOut, result = d, u, 1
 		}
 	}
-	for u := second; u != s.join; u = s.parent[u] {
-		e := s.pred[u]
-		d := s.flow[e]
-		if s.predDir[u] == dirUp {
-			d = residual(s.cap[e], d)
+	for u := second; u != join; u = parent[u] {
+		e := pred[u]
+		d := flow[e]
+		if predDir[u] == dirUp {
+			d = residual(capacity[e], d)
 		}
 		if d <= delta {
-			delta, s.uOut, result = d, u, 2
+			delta, uOut, result = d, u, 2
 		}
 	}
-	s.delta = delta
+	s.delta, s.uOut = delta, uOut
 	// uIn is the end of the entering arc on the side that gets cut off.
 	if result == 1 {
 		s.uIn, s.vIn = first, second
@@ -133,15 +138,16 @@ func residual(capacity, flow int64) int64 {
 // augment pushes delta around the cycle and updates the states of the
 // entering and leaving arcs.
 func (s *simplex) augment(change bool) {
-	in := s.inArc
+	in, join := s.inArc, s.join
+	parent, pred, predDir, flow := s.parent, s.pred, s.predDir, s.flow
 	if s.delta > 0 {
 		val := int64(s.state[in]) * s.delta
-		s.flow[in] += val
-		for u := s.src[in]; u != s.join; u = s.parent[u] {
-			s.flow[s.pred[u]] -= int64(s.predDir[u]) * val
+		flow[in] += val
+		for u := s.src[in]; u != join; u = parent[u] {
+			flow[pred[u]] -= int64(predDir[u]) * val
 		}
-		for u := s.dst[in]; u != s.join; u = s.parent[u] {
-			s.flow[s.pred[u]] += int64(s.predDir[u]) * val
+		for u := s.dst[in]; u != join; u = parent[u] {
+			flow[pred[u]] += int64(predDir[u]) * val
 		}
 	}
 	if !change {
@@ -149,8 +155,8 @@ func (s *simplex) augment(change bool) {
 		return
 	}
 	s.state[in] = stateTree
-	out := s.pred[s.uOut]
-	if s.flow[out] == 0 {
+	out := pred[s.uOut]
+	if flow[out] == 0 {
 		s.state[out] = stateLower
 	} else {
 		s.state[out] = stateUpper

@@ -33,7 +33,8 @@ type stemNode struct {
 func (s *simplex) updateTree() {
 	thread, revThread := s.thread, s.revThread
 	lastSucc, succNum := s.lastSucc, s.succNum
-	parent := s.parent
+	parent, pred, predDir := s.parent, s.pred, s.predDir
+	uOut, join := s.uOut, s.join
 
 	// Record the stem while the old tree is intact.
 	stem := s.stem[:0]
@@ -41,9 +42,9 @@ func (s *simplex) updateTree() {
 		l := lastSucc[u]
 		stem = append(stem, stemNode{
 			node: u, rev: revThread[u], last: l, afterLast: thread[l],
-			succ: succNum[u], parent: parent[u], pred: s.pred[u], dir: s.predDir[u],
+			succ: succNum[u], parent: parent[u], pred: pred[u], dir: predDir[u],
 		})
-		if u == s.uOut {
+		if u == uOut {
 			break
 		}
 	}
@@ -73,7 +74,7 @@ func (s *simplex) updateTree() {
 	for x := top.parent; x != -1 && lastSucc[x] == top.last; x = parent[x] {
 		lastSucc[x] = top.rev
 	}
-	for x := top.parent; x != s.join; x = parent[x] {
+	for x := top.parent; x != join; x = parent[x] {
 		succNum[x] -= size
 	}
 
@@ -85,7 +86,7 @@ func (s *simplex) updateTree() {
 	for x := vIn; x != -1 && lastSucc[x] == vIn; x = parent[x] {
 		lastSucc[x] = tail
 	}
-	for x := vIn; x != s.join; x = parent[x] {
+	for x := vIn; x != join; x = parent[x] {
 		succNum[x] += size
 	}
 
@@ -96,17 +97,17 @@ func (s *simplex) updateTree() {
 		lastSucc[u] = tail
 		if i == 0 {
 			parent[u] = vIn
-			s.pred[u] = s.inArc
-			s.predDir[u] = dirUp
+			pred[u] = s.inArc
+			predDir[u] = dirUp
 			if s.src[s.inArc] != u {
-				s.predDir[u] = dirDown
+				predDir[u] = dirDown
 			}
 			succNum[u] = size
 			continue
 		}
 		parent[u] = stem[i-1].node
-		s.pred[u] = stem[i-1].pred
-		s.predDir[u] = -stem[i-1].dir
+		pred[u] = stem[i-1].pred
+		predDir[u] = -stem[i-1].dir
 		succNum[u] = size - stem[i-1].succ
 	}
 }

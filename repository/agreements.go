@@ -95,7 +95,7 @@ func (s *Agreements) CreateAgreement(ctx context.Context, a domain.Agreement) er
 	if err != nil {
 		return err
 	}
-	return translate(s.db.conn(ctx).Create(&r).Error)
+	return s.db.createOne(ctx, "agreements/"+a.ID, &r)
 }
 
 // GetAgreement loads an agreement with its signatures.

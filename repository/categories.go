@@ -48,5 +48,5 @@ func (s *Categories) CreateCategory(ctx context.Context, c domain.Category) erro
 		return err
 	}
 	r := categoryRow{Code: c.Code, NameZH: c.NameZH, NameEN: c.NameEN, QuantityUnit: c.QuantityUnit, Related: string(rel), CreatedAt: c.CreatedAt.UTC()}
-	return translate(s.db.conn(ctx).Create(&r).Error)
+	return s.db.createOne(ctx, "categories/"+c.Code, &r)
 }

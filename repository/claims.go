@@ -13,30 +13,34 @@ import (
 	"github.com/gongjian/gongjian/domain/schedule"
 )
 
-const (
-	minUnix = int64(math.MinInt64)
-	maxUnix = int64(math.MaxInt64)
-)
+// maxUnix is the open end of a hold range.
+const maxUnix = int64(math.MaxInt64)
 
 type holdRow struct {
-	ClaimID       string
-	ListingID     string
-	ClaimantOrgID string
-	StartsAt      int64
-	EndsAt        int64
-	Quantity      int64
-	ExpiresAt     sql.NullInt64
+	ClaimID          string
+	ListingID        string
+	ClaimantOrgID    string
+	ClaimantPersonID sql.NullString
+	StartsAt         int64
+	EndsAt           int64
+	Quantity         int64
+	ExpiresAt        sql.NullInt64
 }
 
 func (holdRow) TableName() string { return "claim_holds" }
 
-// liveHolds reads the holds on listing overlapping [from, to) that count: approved ones, and
-// pending ones whose expiry is after lapsed. An overdue claim's capacity comes back then, even
-// before the sweeper records its expiry.
-func liveHolds(q *gorm.DB, listing string, from, to int64, lapsed time.Time) ([]domain.Hold, error) {
+// liveHolds reads the holds on listing that overlap [from, to) and count at now: approved ones,
+// and pending ones whose expiry is after now. An overdue claim's capacity comes back at its
+// expiry, before the sweeper records it.
+//
+// Callers start the range no earlier than they must (a new claim at its first occurrence, which
+// has not ended; a listing edit at now), and the index claim_holds_live (listing_id, ends_at)
+// reads from there: holds that ended before it are never read, so the cost depends on the
+// claims still to come, not on the listing's history.
+func liveHolds(q *gorm.DB, listing string, from, to int64, now time.Time) ([]domain.Hold, error) {
 	var rows []holdRow
-	err := q.Where("listing_id = ? AND starts_at < ? AND ends_at > ? AND (expires_at IS NULL OR expires_at > ?)",
-		listing, to, from, lapsed.UnixMilli()).Find(&rows).Error
+	err := q.Where("listing_id = ? AND ends_at > ? AND starts_at < ? AND (expires_at IS NULL OR expires_at > ?)",
+		listing, from, to, now.UnixMilli()).Find(&rows).Error
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +52,7 @@ func liveHolds(q *gorm.DB, listing string, from, to int64, lapsed time.Time) ([]
 }
 
 func (r holdRow) toDomain() domain.Hold {
-	return domain.Hold{ClaimID: r.ClaimID, ClaimantOrgID: r.ClaimantOrgID,
+	return domain.Hold{ClaimID: r.ClaimID, ClaimantOrgID: r.ClaimantOrgID, ClaimantPersonID: r.ClaimantPersonID.String,
 		Start: time.Unix(r.StartsAt, 0).UTC(), End: time.Unix(r.EndsAt, 0).UTC(), Quantity: r.Quantity}
 }
 
@@ -58,7 +62,8 @@ type claimRow struct {
 	ListingSide          string
 	OwnerOrgID           string
 	ClaimantOrgID        string
-	AgreementID          string
+	ClaimantPersonID     sql.NullString
+	AgreementID          sql.NullString
 	StreetID             string
 	CounterpartListingID sql.NullString
 	Quantity             int64
@@ -112,7 +117,8 @@ func timePtr(t sql.NullTime) *time.Time {
 func toClaimRow(c domain.Claim) claimRow {
 	r := claimRow{
 		ID: c.ID, ListingID: c.ListingID, ListingSide: string(c.ListingSide), OwnerOrgID: c.OwnerOrgID,
-		ClaimantOrgID: c.ClaimantOrgID, AgreementID: c.AgreementID, StreetID: c.StreetID,
+		ClaimantOrgID: c.ClaimantOrgID, ClaimantPersonID: nullString(c.ClaimantPersonID),
+		AgreementID: nullString(c.AgreementID), StreetID: c.StreetID,
 		CounterpartListingID: nullString(c.CounterpartListingID), Quantity: c.Quantity,
 		WindowStart: c.Window.Start.UTC(), WindowEnd: c.Window.End.UTC(), WindowRrule: c.Window.RRule,
 		Timezone: c.TimeZone, Note: c.Note, Status: string(c.Status), ExpiresAt: c.ExpiresAt.UTC(),
@@ -129,7 +135,8 @@ func toClaimRow(c domain.Claim) claimRow {
 func (r claimRow) toDomain() domain.Claim {
 	c := domain.Claim{
 		ID: r.ID, ListingID: r.ListingID, ListingSide: domain.Side(r.ListingSide), OwnerOrgID: r.OwnerOrgID,
-		ClaimantOrgID: r.ClaimantOrgID, AgreementID: r.AgreementID, StreetID: r.StreetID,
+		ClaimantOrgID: r.ClaimantOrgID, ClaimantPersonID: r.ClaimantPersonID.String,
+		AgreementID: r.AgreementID.String, StreetID: r.StreetID,
 		CounterpartListingID: r.CounterpartListingID.String, Quantity: r.Quantity, TimeZone: r.Timezone,
 		Window: schedule.Window{Start: r.WindowStart.UTC(), End: r.WindowEnd.UTC(), RRule: r.WindowRrule},
 		Note:   r.Note, Status: domain.ClaimStatus(r.Status), ExpiresAt: r.ExpiresAt.UTC(),
@@ -175,7 +182,7 @@ func NewClaimsWithStrategy(db *DB, strategy CapacityStrategy) *Claims {
 // overlapping the claim are read, the check runs, and the claim and its holds are inserted before
 // the lock is released. Claims on one listing therefore serialise, and claims on different
 // listings never wait for each other. Only one row is locked, so there is no lock order to break.
-func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, lapsed time.Time) error {
+func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time.Time) error {
 	occs := nc.Occurrences
 	var opts *sql.TxOptions
 	lock := s.db.forUpdate
@@ -192,7 +199,7 @@ func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, lapsed t
 		if err != nil {
 			return err
 		}
-		holds, err := liveHolds(tx, l.ID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), lapsed)
+		holds, err := liveHolds(tx, l.ID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), now)
 		if err != nil {
 			return err
 		}
@@ -200,11 +207,19 @@ func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, lapsed t
 		// FOR UPDATE while it cancels pending claims) is waited for and then seen. The order —
 		// listing, then agreement — is the same in every transaction that takes both.
 		var ag agreementRow
-		agq := tx.Select("status")
-		if s.db.dialect == Postgres {
-			agq = agq.Clauses(clause.Locking{Strength: "SHARE"})
+		if nc.Claim.AgreementID != "" { // a person's claim on a need has none
+			agq := tx.Select("status")
+			if s.db.dialect == Postgres {
+				agq = agq.Clauses(clause.Locking{Strength: "SHARE"})
+			}
+			if err := agq.Take(&ag, "id = ?", nc.Claim.AgreementID).Error; err != nil {
+				return err
+			}
 		}
-		if err := agq.Take(&ag, "id = ?", nc.Claim.AgreementID).Error; err != nil {
+		// A person's claim: the person row under a share lock (after the agreement; see
+		// checkClaimant), so that a deactivation, which cancels the person's live claims, is
+		// waited for and seen.
+		if err := s.checkClaimant(tx, nc.Claim); err != nil {
 			return err
 		}
 		if err := nc.Check(l, holds, domain.AgreementStatus(ag.Status)); err != nil {
@@ -225,9 +240,10 @@ func (s *Claims) insertClaim(tx *gorm.DB, c domain.Claim, occs []schedule.Interv
 	if err := tx.Create(&r).Error; err != nil {
 		return err
 	}
+	noteCreated(tx, "claims/"+c.ID)
 	rows := make([]holdRow, len(occs))
 	for i, o := range occs {
-		rows[i] = holdRow{ClaimID: c.ID, ListingID: c.ListingID, ClaimantOrgID: c.ClaimantOrgID,
+		rows[i] = holdRow{ClaimID: c.ID, ListingID: c.ListingID, ClaimantOrgID: c.ClaimantOrgID, ClaimantPersonID: nullString(c.ClaimantPersonID),
 			StartsAt: o.Start.Unix(), EndsAt: o.End.Unix(), Quantity: c.Quantity, ExpiresAt: holdExpiry(c)}
 	}
 	if err := tx.CreateInBatches(rows, 500).Error; err != nil {
@@ -258,10 +274,14 @@ func saveHistory(tx *gorm.DB, c *domain.Claim) error {
 			return err
 		}
 		if typ := domain.EventType(e.Action); typ != "" {
-			ev := domain.NewEvent(typ, c.ID, e.At, map[string]any{
+			data := map[string]any{
 				"listing_id": c.ListingID, "owner_org_id": c.OwnerOrgID, "claimant_org_id": c.ClaimantOrgID,
 				"street_id": c.StreetID, "quantity": c.Quantity, "status": string(e.To),
-			}).Scoped(c.StreetID, c.OwnerOrgID, c.ClaimantOrgID)
+			}
+			if c.ClaimantPersonID != "" {
+				data["claimant_person_id"] = c.ClaimantPersonID
+			}
+			ev := domain.NewEvent(typ, c.ID, e.At, data).Scoped(c.StreetID, c.OwnerOrgID, c.ClaimantOrgID)
 			if err := insertEvent(tx, ev); err != nil {
 				return err
 			}
@@ -316,6 +336,9 @@ func (s *Claims) ListClaims(ctx context.Context, f domain.ClaimFilter) ([]domain
 			q = q.Where("(owner_org_id = ? OR claimant_org_id = ?)", org, org)
 		}
 	}
+	if f.OnlyPerson != "" {
+		q = q.Where("claimant_person_id = ?", f.OnlyPerson)
+	}
 	var rows []claimRow
 	if err := q.Find(&rows).Error; err != nil {
 		return nil, translate(err)
@@ -344,6 +367,57 @@ func (s *Claims) UpdateClaim(ctx context.Context, id string, fn func(*domain.Cla
 	return c, err
 }
 
+// ApproveClaim takes the locks in the one order every capacity transaction uses (listing, then
+// claim; see CreateClaim), loads the claim's occurrences that have not ended and the other live
+// holds overlapping them, lets fn decide, and saves the claim. Because a new claim also holds
+// the listing's lock while it checks, the check fn runs here sees every hold that counts, whatever
+// the clocks of the replicas: no grace period is needed around a pending claim's expiry.
+func (s *Claims) ApproveClaim(ctx context.Context, id string, now time.Time, fn func(c *domain.Claim, l domain.Listing, mine []schedule.Interval, others []domain.Hold) error) (domain.Claim, error) {
+	var c domain.Claim
+	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
+		var ref claimRow
+		if err := tx.Select("listing_id").Take(&ref, "id = ?", id).Error; err != nil {
+			return err
+		}
+		var lr listingRow
+		if err := s.db.forUpdate(tx).Take(&lr, "id = ?", ref.ListingID).Error; err != nil {
+			return err
+		}
+		l, err := lr.toDomain()
+		if err != nil {
+			return err
+		}
+		if c, err = s.load(tx, id, true); err != nil {
+			return err
+		}
+		var own []holdRow
+		if err := tx.Where("claim_id = ? AND ends_at > ?", id, now.Unix()).Order("starts_at").Find(&own).Error; err != nil {
+			return err
+		}
+		mine := make([]schedule.Interval, len(own))
+		for i, h := range own {
+			mine[i] = schedule.Interval{Start: time.Unix(h.StartsAt, 0).UTC(), End: time.Unix(h.EndsAt, 0).UTC()}
+		}
+		var others []domain.Hold
+		if len(own) > 0 {
+			all, err := liveHolds(tx, l.ID, own[0].StartsAt, own[len(own)-1].EndsAt, now)
+			if err != nil {
+				return err
+			}
+			for _, h := range all {
+				if h.ClaimID != id {
+					others = append(others, h)
+				}
+			}
+		}
+		if err := fn(&c, l, mine, others); err != nil {
+			return err
+		}
+		return s.saveClaim(tx, &c)
+	})
+	return c, err
+}
+
 func (s *Claims) saveClaim(tx *gorm.DB, c *domain.Claim) error {
 	r := toClaimRow(*c)
 	if err := tx.Save(&r).Error; err != nil {
@@ -357,6 +431,9 @@ func (s *Claims) saveClaim(tx *gorm.DB, c *domain.Claim) error {
 		err = tx.Model(&holdRow{}).Where("claim_id = ?", c.ID).Update("expires_at", nil).Error
 	}
 	if err != nil {
+		return err
+	}
+	if err := claimAftermath(tx, c); err != nil {
 		return err
 	}
 	return saveHistory(tx, c)

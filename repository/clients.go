@@ -69,7 +69,7 @@ func (s *Clients) CreateClient(ctx context.Context, c domain.Client) error {
 	if err != nil {
 		return err
 	}
-	return translate(s.db.conn(ctx).Create(&r).Error)
+	return s.db.createOne(ctx, "clients/"+c.ID, &r)
 }
 
 // GetClient loads an app by its resource id.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -14,6 +15,8 @@ import (
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
+
+	"github.com/gongjian/gongjian/domain"
 )
 
 // Dialects.
@@ -22,12 +25,24 @@ const (
 	SQLite   = "sqlite"
 )
 
-// DB is a connection pool to one of the two engines, with the few helpers where their dialects
-// differ.
+// DB is the connections to one of the two engines, with the few helpers where their dialects
+// differ. It keeps two pools: transactions (which may wait for row locks, or on SQLite for the
+// write lock) take theirs from one, plain reads from the other, so a queue of writers waiting
+// for a hot row can never leave a reader without a connection.
 type DB struct {
-	gorm    *gorm.DB
+	gorm    *gorm.DB // plain reads and single statements
+	writer  *gorm.DB // transactions
 	sql     *sql.DB
+	wsql    *sql.DB
 	dialect string
+}
+
+// Options tune Open.
+type Options struct {
+	// StatementTimeout, when positive, bounds every statement and every lock wait on PostgreSQL
+	// (statement_timeout and lock_timeout): a backstop behind the request's own deadline, for
+	// work that runs without one.
+	StatementTimeout time.Duration
 }
 
 // IsPostgresURL reports whether url names a PostgreSQL database rather than a SQLite file.
@@ -38,48 +53,80 @@ func IsPostgresURL(u string) bool {
 // Open connects to a postgres:// URL, or else opens (creating it if needed) the SQLite file that
 // url names ("gongjian.db", "sqlite:///var/lib/gongjian.db", "file:x.db").
 func Open(ctx context.Context, dbURL string, log *slog.Logger) (*DB, error) {
-	cfg := &gorm.Config{
+	return OpenWith(ctx, dbURL, log, Options{})
+}
+
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, dbURL string, log *slog.Logger, o Options) (*DB, error) {
+	dialect, open, err := dialectorFor(dbURL, o)
+	if err != nil {
+		return nil, err
+	}
+	db := &DB{dialect: dialect}
+	readers, writers := 10, 20
+	if dialect == SQLite {
+		// WAL lets readers run beside the one writer; writers queue on the busy timeout because
+		// every transaction begins IMMEDIATE (see sqliteDSN).
+		readers, writers = 8, 4
+	}
+	if db.gorm, db.sql, err = openPool(open, dialect, readers); err == nil {
+		db.writer, db.wsql, err = openPool(open, dialect, writers)
+	}
+	if err != nil {
+		_ = db.Close()
+		return nil, err
+	}
+	if err := db.Ping(ctx); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
+	}
+	return db, nil
+}
+
+func dialectorFor(dbURL string, o Options) (string, func() gorm.Dialector, error) {
+	if IsPostgresURL(dbURL) {
+		if o.StatementTimeout > 0 {
+			u, err := url.Parse(dbURL)
+			if err != nil {
+				return "", nil, fmt.Errorf("database URL: %w", err)
+			}
+			q := u.Query()
+			ms := strconv.FormatInt(o.StatementTimeout.Milliseconds(), 10)
+			q.Set("statement_timeout", ms) // pgx sends unknown parameters as run-time settings
+			q.Set("lock_timeout", ms)
+			u.RawQuery = q.Encode()
+			dbURL = u.String()
+		}
+		return Postgres, func() gorm.Dialector { return postgres.Open(dbURL) }, nil
+	}
+	dsn, err := sqliteDSN(dbURL)
+	if err != nil {
+		return "", nil, err
+	}
+	return SQLite, func() gorm.Dialector { return sqlite.Open(dsn) }, nil
+}
+
+func openPool(open func() gorm.Dialector, dialect string, size int) (*gorm.DB, *sql.DB, error) {
+	g, err := gorm.Open(open(), &gorm.Config{
 		TranslateError:         true,
 		SkipDefaultTransaction: true,
 		NowFunc:                func() time.Time { return time.Now().UTC() },
 		Logger:                 logger.Discard,
-	}
-	var (
-		dialector gorm.Dialector
-		dialect   string
-	)
-	if IsPostgresURL(dbURL) {
-		dialector, dialect = postgres.Open(dbURL), Postgres
-	} else {
-		dsn, err := sqliteDSN(dbURL)
-		if err != nil {
-			return nil, err
-		}
-		dialector, dialect = sqlite.Open(dsn), SQLite
-	}
-	g, err := gorm.Open(dialector, cfg)
+	})
 	if err != nil {
-		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+		return nil, nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	if err := markUnavailable(g); err != nil {
+		return nil, nil, err
 	}
 	sqlDB, err := g.DB()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if dialect == SQLite {
-		// WAL lets readers run beside the one writer; writers queue on the busy timeout because
-		// every transaction begins IMMEDIATE (see sqliteDSN).
-		sqlDB.SetMaxOpenConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(20)
-		sqlDB.SetMaxIdleConns(20)
-		sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	}
-	db := &DB{gorm: g, sql: sqlDB, dialect: dialect}
-	if err := db.Ping(ctx); err != nil {
-		_ = sqlDB.Close()
-		return nil, fmt.Errorf("connect to %s database: %w", dialect, err)
-	}
-	return db, nil
+	sqlDB.SetMaxOpenConns(size)
+	sqlDB.SetMaxIdleConns(size)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return g, sqlDB, nil
 }
 
 // sqliteDSN turns a file name into a DSN with the pragmas the service relies on: WAL with
@@ -102,19 +149,60 @@ func sqliteDSN(u string) (string, error) {
 	return "file:" + path + "?" + q.Encode(), nil
 }
 
+// markUnavailable makes every statement's outage error (see unavailable) wrap
+// domain.ErrUnavailable, wherever a store returns it from, so it answers 503 and not 500.
+func markUnavailable(g *gorm.DB) error {
+	mark := func(tx *gorm.DB) {
+		if tx.Error != nil && !errors.Is(tx.Error, domain.ErrUnavailable) && unavailable(tx.Error) {
+			tx.Error = fmt.Errorf("%w: %w", domain.ErrUnavailable, tx.Error)
+		}
+	}
+	cb := g.Callback()
+	for _, err := range []error{
+		cb.Create().After("*").Register("gongjian:unavailable", mark),
+		cb.Query().After("*").Register("gongjian:unavailable", mark),
+		cb.Update().After("*").Register("gongjian:unavailable", mark),
+		cb.Delete().After("*").Register("gongjian:unavailable", mark),
+		cb.Row().After("*").Register("gongjian:unavailable", mark),
+		cb.Raw().After("*").Register("gongjian:unavailable", mark),
+	} {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Dialect is Postgres or SQLite.
 func (db *DB) Dialect() string { return db.dialect }
 
 // Ping checks that the database answers.
 func (db *DB) Ping(ctx context.Context) error { return db.sql.PingContext(ctx) }
 
-// Close closes the pool.
-func (db *DB) Close() error { return db.sql.Close() }
+// Close closes the pools.
+func (db *DB) Close() error {
+	var errs []error
+	for _, p := range []*sql.DB{db.sql, db.wsql} {
+		if p != nil {
+			errs = append(errs, p.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
 
-// SQL is the underlying pool, for migrations and tests.
+// Stats are the two pools' statistics, for /metrics.
+func (db *DB) Stats() (reads, writes sql.DBStats) { return db.sql.Stats(), db.wsql.Stats() }
+
+// SQL is the pool of plain reads, for migrations and tests.
 func (db *DB) SQL() *sql.DB { return db.sql }
 
+// TxSQL is the pool transactions run on.
+func (db *DB) TxSQL() *sql.DB { return db.wsql }
+
 func (db *DB) conn(ctx context.Context) *gorm.DB { return db.gorm.WithContext(ctx) }
+
+// tx is the pool transactions run on.
+func (db *DB) tx(ctx context.Context) *gorm.DB { return db.writer.WithContext(ctx) }
 
 // forUpdate locks the selected rows on PostgreSQL. SQLite needs nothing: its write transactions
 // begin IMMEDIATE and so already exclude each other.

@@ -150,6 +150,20 @@ func (s *Webhooks) ClaimDue(ctx context.Context, now time.Time, lease time.Durat
 	return out, nil
 }
 
+// RenewLeases extends the leases of the claimed deliveries whose attempt is not saved yet (the
+// attempt number they were claimed with is still theirs).
+func (s *Webhooks) RenewLeases(ctx context.Context, claimed []domain.Delivery, until time.Time) error {
+	return s.db.inTx(ctx, func(tx *gorm.DB) error {
+		for _, d := range claimed {
+			if err := tx.Model(&deliveryRow{}).Where("id = ? AND attempt = ? AND status IN ?", d.ID, d.Attempt, dueStatuses).
+				Update("next_attempt_at", until.UTC()).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // SaveAttempt stores the outcome of an attempt on d. It applies only while the delivery is due
 // and no other attempt was recorded since d was claimed (its attempt count is one more than the
 // stored one), so a sender that outlived its lease cannot overwrite a newer outcome, nor revive

@@ -40,7 +40,12 @@ func (eventOrgRow) TableName() string { return "event_orgs" }
 const eventLockKey int64 = 0x67_6a_5f_65_76_65_6e_74 // "gj_event"
 
 // pendingEvents collects the events of one transaction; inTx writes them just before commit.
-type pendingEvents struct{ events []domain.Event }
+// pendingEvents collects, for one transaction attempt, the events to write before commit and the
+// resource it creates (noteCreated), for the request's idempotency key.
+type pendingEvents struct {
+	events  []domain.Event
+	created string
+}
 
 type pendingEventsKey struct{}
 

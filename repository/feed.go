@@ -30,9 +30,12 @@ func (s *Events) ListEvents(ctx context.Context, q domain.EventQuery) ([]domain.
 		}
 		after = r.Seq
 	}
-	upTo, err := s.horizon(ctx)
-	if err != nil {
-		return nil, err
+	upTo := q.UpTo
+	if upTo <= 0 {
+		var err error
+		if upTo, err = s.Horizon(ctx); err != nil {
+			return nil, err
+		}
 	}
 	sel := db.Table("events e").Select("e.seq, e.id, e.type, e.at, e.subject_id, e.street_id, e.data")
 	switch {
@@ -64,12 +67,12 @@ func (s *Events) ListEvents(ctx context.Context, q domain.EventQuery) ([]domain.
 	return out, nil
 }
 
-// horizon is the highest seq at or below which no event can still appear. On PostgreSQL it is
+// Horizon is the highest seq at or below which no event can still appear. On PostgreSQL it is
 // read while holding the writers' advisory lock exclusively (see writeEvents): the lock waits for
 // writers between numbering and commit, so the highest committed seq then is final below. The
 // lock is held for one index lookup, so writers wait at most that long, plus the tails of the
 // writers already in flight. On SQLite writers are serial, and every committed seq is final.
-func (s *Events) horizon(ctx context.Context) (int64, error) {
+func (s *Events) Horizon(ctx context.Context) (int64, error) {
 	if s.db.dialect != Postgres {
 		return math.MaxInt64, nil
 	}

@@ -2,10 +2,14 @@ package repository
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/idempotency"
 )
 
 type idempotencyRow struct {
@@ -14,60 +18,124 @@ type idempotencyRow struct {
 	RequestHash string
 	Status      int
 	Body        string
+	Token       string
+	LeaseUntil  int64 // Unix milliseconds
+	Ref         string
 	CreatedAt   time.Time
 }
 
 func (idempotencyRow) TableName() string { return "idempotency_keys" }
 
-// StoredResponse is a response remembered under an idempotency key. Status 0 means the first
-// request is still running.
-type StoredResponse struct {
-	RequestHash string
-	Status      int
-	Body        []byte
+func (r idempotencyRow) record() idempotency.Record {
+	return idempotency.Record{RequestHash: r.RequestHash, Status: r.Status, Body: []byte(r.Body), Ref: r.Ref,
+		LeaseUntil: time.UnixMilli(r.LeaseUntil).UTC()}
 }
 
-// Idempotency remembers the responses of creating POSTs per caller and key.
+// Idempotency is the idempotency.Store: the answers of creating POSTs per caller and key.
 type Idempotency struct{ db *DB }
 
 // NewIdempotency returns the idempotency store of db.
 func NewIdempotency(db *DB) *Idempotency { return &Idempotency{db: db} }
 
-// Begin reserves (owner, key) for a request with hash. When the key is already taken it returns
-// what is stored and false; the unique primary key decides races between replicas.
-func (s *Idempotency) Begin(ctx context.Context, owner, key, hash string, now time.Time, ttl time.Duration) (StoredResponse, bool, error) {
-	row := idempotencyRow{Owner: owner, Key: key, RequestHash: hash, CreatedAt: now.UTC()}
-	// A key older than the retention period may be reused.
-	if err := s.db.conn(ctx).Where("owner = ? AND key = ? AND created_at < ?", owner, key, now.Add(-ttl).UTC()).Delete(&idempotencyRow{}).Error; err != nil {
-		return StoredResponse{}, false, translate(err)
+var _ idempotency.Store = (*Idempotency)(nil)
+
+// Reserve implements idempotency.Store. The unique primary key decides races between replicas;
+// a takeover of a lapsed lease is a compare-and-set on its token.
+func (s *Idempotency) Reserve(ctx context.Context, owner, key, hash string, now time.Time, lease time.Duration) (idempotency.Reservation, error) {
+	db := s.db.conn(ctx)
+	if err := db.Where("owner = ? AND key = ? AND created_at < ?", owner, key, now.Add(-idempotency.TTL).UTC()).
+		Delete(&idempotencyRow{}).Error; err != nil {
+		return idempotency.Reservation{}, translate(err)
 	}
-	err := translate(s.db.conn(ctx).Create(&row).Error)
-	if err == nil {
-		return StoredResponse{}, true, nil
+	for attempt := 0; attempt < 3; attempt++ {
+		token := rand.Text()
+		until := now.Add(lease).UnixMilli()
+		row := idempotencyRow{Owner: owner, Key: key, RequestHash: hash, Token: token, LeaseUntil: until, CreatedAt: now.UTC()}
+		err := translate(db.Create(&row).Error)
+		if err == nil {
+			return idempotency.Reservation{Outcome: idempotency.Fresh, Token: token}, nil
+		}
+		if !errors.Is(err, domain.ErrConflict) {
+			return idempotency.Reservation{}, err
+		}
+		var got idempotencyRow
+		if err := db.Take(&got, "owner = ? AND key = ?", owner, key).Error; err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				continue // released meanwhile: try again
+			}
+			return idempotency.Reservation{}, translate(err)
+		}
+		rec := got.record()
+		switch {
+		case got.RequestHash != hash:
+			return idempotency.Reservation{Outcome: idempotency.Mismatch, Record: rec}, nil
+		case got.Status != 0:
+			return idempotency.Reservation{Outcome: idempotency.Replay, Record: rec}, nil
+		case got.LeaseUntil > now.UnixMilli():
+			// Still running, or committed and about to store its answer: wait for that answer
+			// rather than replay a re-read of the resource.
+			return idempotency.Reservation{Outcome: idempotency.InProgress, Record: rec}, nil
+		case got.Ref != "":
+			// Committed, and the answer was never stored: the request died in between.
+			return idempotency.Reservation{Outcome: idempotency.Replay, Record: rec}, nil
+		}
+		// The lease lapsed with nothing committed: the request that held it died (or its
+		// deadline passed, and with it its transaction). Take it over.
+		res := db.Model(&idempotencyRow{}).
+			Where("owner = ? AND key = ? AND token = ? AND status = 0 AND ref = ''", owner, key, got.Token).
+			Updates(map[string]any{"token": token, "lease_until": until})
+		if res.Error != nil {
+			return idempotency.Reservation{}, translate(res.Error)
+		}
+		if res.RowsAffected == 1 {
+			return idempotency.Reservation{Outcome: idempotency.Fresh, Token: token}, nil
+		}
+		// Another request took it over or finished first: look again.
 	}
-	if !errors.Is(err, domain.ErrConflict) {
-		return StoredResponse{}, false, err
-	}
-	var got idempotencyRow
-	if err := s.db.conn(ctx).Take(&got, "owner = ? AND key = ?", owner, key).Error; err != nil {
-		return StoredResponse{}, false, translate(err)
-	}
-	return StoredResponse{RequestHash: got.RequestHash, Status: got.Status, Body: []byte(got.Body)}, false, nil
+	return idempotency.Reservation{}, errors.New("idempotency: reservation kept changing")
 }
 
-// Finish stores the response of the request that reserved the key.
-func (s *Idempotency) Finish(ctx context.Context, owner, key string, status int, body []byte) error {
-	return translate(s.db.conn(ctx).Model(&idempotencyRow{}).Where("owner = ? AND key = ?", owner, key).
+// Finish implements idempotency.Store.
+func (s *Idempotency) Finish(ctx context.Context, owner, key, token string, status int, body []byte) error {
+	return translate(s.db.conn(ctx).Model(&idempotencyRow{}).Where("owner = ? AND key = ? AND token = ?", owner, key, token).
 		Updates(map[string]any{"status": status, "body": string(body)}).Error)
 }
 
-// Abandon forgets a reservation whose request failed unexpectedly, so a retry can run.
-func (s *Idempotency) Abandon(ctx context.Context, owner, key string) error {
-	return translate(s.db.conn(ctx).Where("owner = ? AND key = ?", owner, key).Delete(&idempotencyRow{}).Error)
+// Release implements idempotency.Store.
+func (s *Idempotency) Release(ctx context.Context, owner, key, token string) error {
+	return translate(s.db.conn(ctx).Where("owner = ? AND key = ? AND token = ? AND ref = ''", owner, key, token).
+		Delete(&idempotencyRow{}).Error)
 }
 
 // Purge deletes keys older than ttl.
 func (s *Idempotency) Purge(ctx context.Context, now time.Time, ttl time.Duration) (int64, error) {
 	res := s.db.conn(ctx).Where("created_at < ?", now.Add(-ttl).UTC()).Delete(&idempotencyRow{})
 	return res.RowsAffected, translate(res.Error)
+}
+
+// noteCreated records, for the idempotency key the request runs under (if any), that tx creates
+// the resource ref ("claims/<id>"). inTx writes it under the key's token just before commit.
+func noteCreated(tx *gorm.DB, ref string) {
+	if p, ok := tx.Statement.Context.Value(pendingEventsKey{}).(*pendingEvents); ok && p.created == "" {
+		p.created = ref
+	}
+}
+
+// markCreated writes the created resource's ref under the request's idempotency ticket, in the
+// transaction that creates it. A ticket whose token is gone (its lease lapsed and another
+// request took the key over) aborts the transaction.
+func markCreated(tx *gorm.DB, ctx context.Context, ref string) error {
+	t, ok := idempotency.TicketFrom(ctx)
+	if !ok || ref == "" {
+		return nil
+	}
+	res := tx.Model(&idempotencyRow{}).Where("owner = ? AND key = ? AND token = ?", t.Owner, t.Key, t.Token).
+		Update("ref", ref)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected != 1 {
+		return idempotency.ErrLeaseLost
+	}
+	return nil
 }

@@ -74,7 +74,7 @@ func NewOrgs(db *DB) *Orgs { return &Orgs{db: db} }
 // CreateOrg inserts o.
 func (s *Orgs) CreateOrg(ctx context.Context, o domain.Org) error {
 	r := toOrgRow(o)
-	return translate(s.db.conn(ctx).Create(&r).Error)
+	return s.db.createOne(ctx, "orgs/"+o.ID, &r)
 }
 
 // GetOrg loads one org.

@@ -81,6 +81,7 @@ func (s *Runs) CreateRun(ctx context.Context, r domain.Run) error {
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
+		noteCreated(tx, "matching/runs/"+r.ID)
 		if len(props) == 0 {
 			return nil
 		}

@@ -3,7 +3,13 @@ package repository
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -32,12 +38,15 @@ func (db *DB) inTxOpts(ctx context.Context, opts *sql.TxOptions, fn func(tx *gor
 			if err := fn(tx); err != nil {
 				return err
 			}
+			if err := markCreated(tx, ctx, events.created); err != nil {
+				return err
+			}
 			return writeEvents(tx, events.events)
 		}
 		if opts != nil {
-			err = db.conn(txCtx).Transaction(body, opts)
+			err = db.tx(txCtx).Transaction(body, opts)
 		} else {
-			err = db.conn(txCtx).Transaction(body)
+			err = db.tx(txCtx).Transaction(body)
 		}
 		if err == nil || attempt == maxTxAttempts || !retryable(err) {
 			return translate(err)
@@ -73,8 +82,45 @@ func translate(err error) error {
 		return domain.ErrNotFound
 	case errors.Is(err, gorm.ErrDuplicatedKey):
 		return domain.ErrConflict
+	case !errors.Is(err, domain.ErrUnavailable) && unavailable(err):
+		return fmt.Errorf("%w: %w", domain.ErrUnavailable, err)
 	}
 	return err
+}
+
+// unavailable reports errors that say "not now" rather than "no": the database cannot be reached
+// or went away, it is shutting down or full, a statement or lock wait ran past its timeout, or
+// SQLite stayed busy. The request may succeed when retried (503 unavailable).
+func unavailable(err error) bool {
+	var connectErr *pgconn.ConnectError
+	if errors.As(err, &connectErr) {
+		return true // whatever the server said (down, starting, not accepting connections)
+	}
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch {
+		case strings.HasPrefix(pgErr.Code, "08"), // connection exception
+			pgErr.Code == "57014",                                               // query_canceled: statement_timeout
+			pgErr.Code == "55P03",                                               // lock_not_available: lock_timeout
+			pgErr.Code == "57P01", pgErr.Code == "57P02", pgErr.Code == "57P03", // shutting down, starting
+			pgErr.Code == "53300": // too_many_connections
+			return true
+		}
+		return false
+	}
+	var netErr net.Error
+	var coded interface{ Code() int }
+	switch {
+	case errors.As(err, &netErr), pgconn.Timeout(err), pgconn.SafeToRetry(err),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNRESET):
+		return true
+	case errors.As(err, &coded):
+		c := coded.Code() & 0xff
+		return c == 5 || c == 6 // SQLITE_BUSY, SQLITE_LOCKED after the busy timeout and retries
+	}
+	return false
 }
 
 // updateLocked is the read-modify-write of one row: in one transaction it locks the row with id,
@@ -101,6 +147,15 @@ func updateLocked[R any, D any](ctx context.Context, db *DB, id string, toDomain
 		return tx.Save(&nr).Error
 	})
 	return d, err
+}
+
+// createOne inserts one row in its own transaction, noting ref as the resource it creates for
+// the request's idempotency key (see markCreated).
+func (db *DB) createOne(ctx context.Context, ref string, row any) error {
+	return db.inTx(ctx, func(tx *gorm.DB) error {
+		noteCreated(tx, ref)
+		return tx.Create(row).Error
+	})
 }
 
 // infallible adapts a conversion that cannot fail to updateLocked.

@@ -52,7 +52,7 @@ func NewUsers(db *DB) *Users { return &Users{db: db} }
 // prior check).
 func (s *Users) CreateUser(ctx context.Context, u domain.User) error {
 	r := toUserRow(u)
-	return translate(s.db.conn(ctx).Create(&r).Error)
+	return s.db.createOne(ctx, "users/"+u.ID, &r)
 }
 
 // GetUser loads one user.

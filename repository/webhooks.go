@@ -72,7 +72,7 @@ func (s *Webhooks) CreateWebhook(ctx context.Context, w domain.Webhook) error {
 	if err != nil {
 		return err
 	}
-	return translate(s.db.conn(ctx).Create(&r).Error)
+	return s.db.createOne(ctx, "webhooks/"+w.ID, &r)
 }
 
 // GetWebhook loads a webhook that is not deleted.

@@ -1,24 +1,36 @@
 #!/usr/bin/env bash
-# Compares matching's network simplex with LEMON's NetworkSimplex on the
-# same DIMACS transportation instance: same file, solve time only (parsing
-# excluded), median of RUNS runs each, and checks that the costs agree.
+# Compares matching's network simplex (`gongjian mcf`) with LEMON 1.3's
+# NetworkSimplex (default block-search pivot rule) on the instance families
+# of matching/mcfgen, at several sizes, on identical DIMACS files:
 #
-#   scripts/bench-mcf.sh [-n SOURCES_AND_SINKS] [-d DEGREE] [-s SEED] [-r RUNS] [-c "GO SOLVER CMD"]
+#   geo      a matching run as ONE network (super source, super sink, bypass)
+#   geocomp  the same run in the per-component formulation of Allocate
+#   netgen   NETGEN-8 (Klingman, Napier and Stutz's generator)
+#   grid     GRIDGEN-like grid with shortcuts
+#   alloc    matching.Allocate itself on the geo market (scripts/mcf/alloc),
+#            set against LEMON's solve of the geo file of the same size
 #
-# The Go side is the real command, `gongjian mcf FILE`, built here; pass -c
-# to time another solver (it must print "s COST" and "c solve_ms X").
+# The solvers run alternately, RUNS times each, and the medians are shown:
+# solve time as each reports it (parsing excluded), build+solve (the whole
+# process: parse, build, solve), the ratios ours/LEMON, pivots, and peak
+# RSS. Costs must agree. The machine is shared, so read ratios, not
+# absolute times, and use several runs.
+#
+#   scripts/bench-mcf.sh [-n "2000 40000 200000"] [-f "geo geocomp netgen grid alloc"] [-r RUNS] [-s SEED]
+#
 # Needs g++ and LEMON's headers (Debian: apt-get install -y g++ liblemon-dev).
+# LEMON's pivot counts come from a copy of its header patched on the fly in
+# a temporary directory (two counters); without the patch they show as "-".
 set -euo pipefail
 
-size=20000 degree=50 seed=1 runs=3 gocmd=""
-while getopts "n:d:s:r:c:" opt; do
+sizes="2000 40000 200000" families="geo geocomp netgen grid alloc" runs=3 seed=1
+while getopts "n:f:r:s:" opt; do
   case $opt in
-    n) size=$OPTARG ;;
-    d) degree=$OPTARG ;;
-    s) seed=$OPTARG ;;
+    n) sizes=$OPTARG ;;
+    f) families=$OPTARG ;;
     r) runs=$OPTARG ;;
-    c) gocmd=$OPTARG ;;
-    *) sed -n '2,11p' "$0"; exit 2 ;;
+    s) seed=$OPTARG ;;
+    *) sed -n '2,22p' "$0"; exit 2 ;;
   esac
 done
 
@@ -28,64 +40,74 @@ if [ ! -f /usr/include/lemon/network_simplex.h ]; then
   echo "bench-mcf: LEMON headers missing; run: apt-get install -y g++ liblemon-dev" >&2
   exit 1
 fi
-
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-echo "building..."
-g++ -O2 -o "$tmp/lemon_ns" scripts/mcf/lemon_ns.cpp
-go build -o "$tmp/gen" ./scripts/mcf/gen
-if [ -z "$gocmd" ]; then
-  go build -o "$tmp/gongjian" ./cmd/gongjian
-  gocmd="$tmp/gongjian mcf"
-fi
-
-file="$tmp/transport.min"
-"$tmp/gen" -sources "$size" -sinks "$size" -degree "$degree" -seed "$seed" -o "$file"
-echo "instance: $(sed -n 2p "$file") (sources=sinks=$size degree=$degree seed=$seed)"
-
-# solve NAME CMD... : runs CMD on the instance once, prints the run and
-# appends the cost and solve time to $tmp/NAME.costs and $tmp/NAME.ms.
-solve() {
-  local name=$1; shift
-  local out c t
-  out=$("$@" "$file")
-  c=$(awk '$1 == "s" { print $2 }' <<<"$out")
-  t=$(awk '$1 == "c" && $2 == "solve_ms" { print $3 }' <<<"$out")
-  echo "  $name: cost $c, solve $t ms"
-  echo "$c" >>"$tmp/$name.costs"
-  echo "$t" >>"$tmp/$name.ms"
-}
-
-# Alternate the solvers so that a slow spell of a shared machine hits both.
-for ((i = 1; i <= runs; i++)); do
-  echo "run $i"
-  solve gongjian $gocmd
-  solve lemon "$tmp/lemon_ns"
-done
-
-# cost_of NAME: the cost, which must be the same in every run.
-cost_of() {
-  if [ "$(sort -u "$tmp/$1.costs" | wc -l)" != 1 ]; then
-    echo "bench-mcf: $1 gave different costs across runs" >&2
-    exit 1
-  fi
-  head -1 "$tmp/$1.costs"
-}
-median_of() {
-  sort -g "$tmp/$1.ms" | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'
-}
-go_cost=$(cost_of gongjian) lemon_cost=$(cost_of lemon)
-go_ms=$(median_of gongjian) lemon_ms=$(median_of lemon)
-
-echo
-printf '%-10s %16s %12s\n' solver cost "median ms"
-printf '%-10s %16s %12s\n' gongjian "$go_cost" "$go_ms"
-printf '%-10s %16s %12s\n' lemon "$lemon_cost" "$lemon_ms"
-awk -v g="$go_ms" -v l="$lemon_ms" 'BEGIN { printf "ratio gongjian/lemon: %.2f\n", g / l }'
-if [ "$go_cost" = "$lemon_cost" ]; then
-  echo "costs equal"
+echo "building..." >&2
+# Pivot counters: increment after each findLeavingArc of the main loop.
+mkdir -p "$tmp/inc"
+cp -r /usr/include/lemon "$tmp/inc/"
+ns="$tmp/inc/lemon/network_simplex.h"
+sed -i 's|^\(\s*\)bool change = findLeavingArc();$|&\n\1++npiv; if (delta == 0) ++ndeg;|' "$ns"
+sed -i 's|^\(\s*\)// Heuristic initial pivots$|  public: long long npiv = 0, ndeg = 0; private:\n&|' "$ns"
+if grep -q '++npiv' "$ns"; then
+  sed 's|std::printf("c solve_ms %.3f\\n", ms);|&\n  std::printf("c pivots %lld degenerate %lld\\n", ns.npiv, ns.ndeg);|' \
+    scripts/mcf/lemon_ns.cpp >"$tmp/lemon_ns.cpp"
+  g++ -O2 -w -I"$tmp/inc" -o "$tmp/lemon_ns" "$tmp/lemon_ns.cpp"
 else
-  echo "COSTS DIFFER" >&2
-  exit 1
+  g++ -O2 -w -o "$tmp/lemon_ns" scripts/mcf/lemon_ns.cpp
 fi
+go build -o "$tmp/gen" ./scripts/mcf/gen
+go build -o "$tmp/alloc" ./scripts/mcf/alloc
+go build -o "$tmp/gongjian" ./cmd/gongjian
+
+# run NAME CMD... : runs CMD once, appending "cost solve_ms wall_ms rss_kb
+# pivots" to $tmp/NAME.
+run() {
+  local name=$1; shift
+  local out
+  out=$(/usr/bin/time -f 'c time %e %M' "$@" 2>&1)
+  awk '$1 == "s" { c = $2 } $1 == "c" && $2 == "solve_ms" { t = $3 }
+       $1 == "c" && $2 == "pivots" { p = $3 } $1 == "c" && $2 == "time" { w = $3 * 1000; m = $4 }
+       END { if (p == "") p = "-"; print c, t, w, m, p }' <<<"$out" >>"$tmp/$name"
+}
+# med FILE COL: median of a column.
+med() { awk -v c="$2" '{ print $c }' "$1" | sort -g | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
+col() { awk -v c="$2" 'NR == 1 { print $c }' "$1"; }
+
+printf '%-8s %7s %9s %10s %10s %6s %11s %11s %6s %9s %9s %8s %8s\n' \
+  family nodes arcs "lemon ms" "ours ms" ratio "lemon b+s" "ours b+s" ratio \
+  "lemon piv" "ours piv" "lemon MB" "ours MB"
+fail=0
+for n in $sizes; do
+  for fam in $families; do
+    gfam=$fam
+    [ "$fam" = alloc ] && gfam=geo
+    file="$tmp/$gfam-$n.min"
+    [ -f "$file" ] || "$tmp/gen" -family "$gfam" -nodes "$n" -seed "$seed" -o "$file"
+    rm -f "$tmp/ours" "$tmp/lemon"
+    for ((i = 1; i <= runs; i++)); do
+      if [ "$fam" = alloc ]; then
+        run ours "$tmp/alloc" -nodes "$n" -seed "$seed"
+      else
+        run ours "$tmp/gongjian" mcf "$file"
+      fi
+      run lemon "$tmp/lemon_ns" "$file"
+    done
+    if [ "$(awk '{ print $1 }' "$tmp/ours" "$tmp/lemon" | sort -u | wc -l)" != 1 ]; then
+      echo "bench-mcf: $fam $n: COSTS DIFFER: $(awk '{ print $1 }' "$tmp/ours" "$tmp/lemon" | sort -u | tr '\n' ' ')" >&2
+      fail=1
+    fi
+    read -r _ _ arcs <<<"$(sed -n 2p "$file" | awk '{ print $1, $3, $4 }')"
+    ls=$(med "$tmp/lemon" 2) os=$(med "$tmp/ours" 2) lw=$(med "$tmp/lemon" 3) ow=$(med "$tmp/ours" 3)
+    awk -v f="$fam" -v n="$n" -v a="$arcs" -v ls="$ls" -v os="$os" -v lw="$lw" -v ow="$ow" \
+      -v lp="$(col "$tmp/lemon" 5)" -v op="$(col "$tmp/ours" 5)" \
+      -v lm="$(med "$tmp/lemon" 4)" -v om="$(med "$tmp/ours" 4)" 'BEGIN {
+        printf "%-8s %7d %9d %10.1f %10.1f %6.2f %11.0f %11.0f %6.2f %9s %9s %8.0f %8.0f\n",
+          f, n, a, ls, os, os / ls, lw, ow, ow / lw, lp, op, lm / 1024, om / 1024 }'
+  done
+done
+echo "costs: $([ $fail = 0 ] && echo "equal on every instance" || echo "SOME DIFFER")"
+echo "alloc: Allocate (build and solve of every component) on the geo market against LEMON's solve of the geo file;"
+echo "       its arcs column is the geo file's."
+exit $fail

@@ -35,6 +35,7 @@ go tool swag init --quiet \
 # The licence is filled in only while api/server.go's general info gives none (@license.name).
 go run ./scripts/openapi3 \
   -in "$tmp/swagger.json" \
+  -types api \
   -out "$out" \
   -root-paths "$root_paths" \
   -license-name "Proprietary"

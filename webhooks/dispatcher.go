@@ -23,19 +23,32 @@ type Store interface {
 	Enqueue(ctx context.Context, from, to string, ds []domain.Delivery) (moved bool, err error)
 	// ClaimDue leases up to limit due deliveries until now+lease.
 	ClaimDue(ctx context.Context, now time.Time, lease time.Duration, limit int) ([]domain.DueDelivery, error)
+	// RenewLeases extends, until until, the leases of claimed deliveries whose attempt is not
+	// saved yet.
+	RenewLeases(ctx context.Context, claimed []domain.Delivery, until time.Time) error
 	SaveAttempt(ctx context.Context, d domain.Delivery) error
+}
+
+// Events is the feed the dispatcher fans out: read at one horizon per fan-out cycle.
+type Events interface {
+	domain.EventStore
+	// Horizon is the feed position up to which every event is committed (EventQuery.UpTo).
+	Horizon(ctx context.Context) (int64, error)
 }
 
 // Options configure a Dispatcher. Store, Events and Log are required.
 type Options struct {
 	Store  Store
-	Events domain.EventStore
+	Events Events
 	// Client sends the deliveries; NewHTTPClient(false) when nil. Tests inject their own.
 	Client *http.Client
-	// Now is the clock of Run; time.Now when nil. FanOut and DeliverDue take the time instead,
-	// so tests drive retries without sleeping.
+	// Now is the dispatcher's clock (the service's one clock); time.Now when nil. Tests move it
+	// to drive retries without sleeping.
 	Now func() time.Time
-	Log *slog.Logger
+	// Lease is how long a claimed delivery is reserved for its sender (default DefaultLease);
+	// it is renewed while the send runs.
+	Lease time.Duration
+	Log   *slog.Logger
 	// PageSize is how many events are fanned out per transaction (default 100); BatchSize how
 	// many deliveries are claimed at once (default 20), and also how many are sent in parallel.
 	PageSize, BatchSize int
@@ -43,9 +56,9 @@ type Options struct {
 	Observe func(domain.DeliveryStatus)
 }
 
-// Lease is how long a claimed delivery is reserved for its sender; a sender that died frees it
-// when the lease ends. It exceeds Timeout so a live sender always records its attempt first.
-const Lease = time.Minute
+// DefaultLease is how long a claimed delivery is reserved for its sender; a sender that died
+// frees it when the lease ends. A live sender renews it every third of a lease while it sends.
+const DefaultLease = time.Minute
 
 // Dispatcher fans events out to webhooks and delivers them.
 type Dispatcher struct{ o Options }
@@ -61,6 +74,9 @@ func New(o Options) (*Dispatcher, error) {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
+	if o.Lease <= 0 {
+		o.Lease = DefaultLease
+	}
 	if o.PageSize <= 0 {
 		o.PageSize = 100
 	}
@@ -75,10 +91,10 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		if _, err := d.FanOut(ctx, d.o.Now()); err != nil && ctx.Err() == nil {
+		if _, err := d.FanOut(ctx); err != nil && ctx.Err() == nil {
 			d.o.Log.Error("webhooks: fan out", "err", err)
 		}
-		if _, err := d.DeliverDue(ctx, d.o.Now()); err != nil && ctx.Err() == nil {
+		if _, err := d.DeliverDue(ctx); err != nil && ctx.Err() == nil {
 			d.o.Log.Error("webhooks: deliver", "err", err)
 		}
 		select {
@@ -90,16 +106,22 @@ func (d *Dispatcher) Run(ctx context.Context, interval time.Duration) {
 }
 
 // FanOut turns the events committed since the cursor into deliveries, one page per transaction,
-// until it has caught up with the feed, and returns how many deliveries it created (that this
-// dispatcher created: a page another dispatcher fanned out first counts for that one).
-func (d *Dispatcher) FanOut(ctx context.Context, now time.Time) (int, error) {
+// until it has caught up with the feed as it was when the cycle began, and returns how many
+// deliveries it created (that this dispatcher created: a page another dispatcher fanned out
+// first counts for that one). The feed's horizon, which briefly excludes the event writers, is
+// read once per cycle rather than once per page and org.
+func (d *Dispatcher) FanOut(ctx context.Context) (int, error) {
 	created := 0
+	upTo, err := d.o.Events.Horizon(ctx)
+	if err != nil {
+		return 0, err
+	}
 	for ctx.Err() == nil {
 		cursor, err := d.o.Store.FanOutCursor(ctx)
 		if err != nil {
 			return created, err
 		}
-		evs, err := d.o.Events.ListEvents(ctx, domain.EventQuery{After: cursor, Limit: d.o.PageSize})
+		evs, err := d.o.Events.ListEvents(ctx, domain.EventQuery{After: cursor, Limit: d.o.PageSize, UpTo: upTo})
 		if err != nil {
 			return created, err
 		}
@@ -114,7 +136,7 @@ func (d *Dispatcher) FanOut(ctx context.Context, now time.Time) (int, error) {
 		if err != nil {
 			return created, err
 		}
-		if err := d.fillOrgs(ctx, cursor, evs, hooks); err != nil {
+		if err := d.fillOrgs(ctx, cursor, upTo, evs, hooks); err != nil {
 			return created, err
 		}
 		var ds []domain.Delivery
@@ -127,7 +149,7 @@ func (d *Dispatcher) FanOut(ctx context.Context, now time.Time) (int, error) {
 				if err != nil {
 					return created, err
 				}
-				ds = append(ds, domain.NewDelivery(w, ev, payload, now))
+				ds = append(ds, domain.NewDelivery(w, ev, payload, d.o.Now()))
 			}
 		}
 		moved, err := d.o.Store.Enqueue(ctx, cursor, evs[len(evs)-1].ID, ds)
@@ -149,7 +171,7 @@ func (d *Dispatcher) FanOut(ctx context.Context, now time.Time) (int, error) {
 // The feed's rows carry their street but not their orgs, so each org's part of the page is read
 // through the feed's own org filter: the org's events after cursor, in order, of which those in
 // the page come first and are at most a page long.
-func (d *Dispatcher) fillOrgs(ctx context.Context, cursor string, evs []domain.Event, hooks []domain.Webhook) error {
+func (d *Dispatcher) fillOrgs(ctx context.Context, cursor string, upTo int64, evs []domain.Event, hooks []domain.Webhook) error {
 	index := make(map[string]int, len(evs))
 	for i, ev := range evs {
 		index[ev.ID] = i
@@ -160,7 +182,7 @@ func (d *Dispatcher) fillOrgs(ctx context.Context, cursor string, evs []domain.E
 			continue
 		}
 		seen[w.OrgID] = true
-		mine, err := d.o.Events.ListEvents(ctx, domain.EventQuery{After: cursor, OrgID: w.OrgID, Limit: len(evs)})
+		mine, err := d.o.Events.ListEvents(ctx, domain.EventQuery{After: cursor, OrgID: w.OrgID, Limit: len(evs), UpTo: upTo})
 		if err != nil {
 			return err
 		}

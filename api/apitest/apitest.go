@@ -69,7 +69,14 @@ func Start(t testing.TB, engine string, tweak func(*app.Config)) *Server {
 		_ = a.Close()
 	})
 	tr := &http.Transport{MaxIdleConnsPerHost: 64, MaxConnsPerHost: 0}
-	return &Server{T: t, App: a, URL: ts.URL, Engine: engine, client: &http.Client{Transport: tr, Timeout: 60 * time.Second}}
+	// Every exchange is checked against docs/openapi.json: a test fails on anything the
+	// document does not declare.
+	v, err := Contract()
+	if err != nil {
+		t.Fatalf("docs/openapi.json: %v", err)
+	}
+	checked := v.RoundTripper(tr, func(msg string) { t.Errorf("contract: %s", msg) })
+	return &Server{T: t, App: a, URL: ts.URL, Engine: engine, client: &http.Client{Transport: checked, Timeout: 60 * time.Second}}
 }
 
 type testWriter struct{ t testing.TB }
@@ -133,6 +140,16 @@ type Response struct {
 // Do sends a request; body is JSON-encoded unless it is a string or []byte (sent as is).
 func (c *Client) Do(method, path string, body any) *Response {
 	c.s.T.Helper()
+	r, err := c.Try(method, path, body)
+	if err != nil {
+		c.s.T.Fatalf("%s %s: %v", method, path, err)
+	}
+	return r
+}
+
+// Try is Do that returns a failed exchange (a dropped connection) instead of failing the test.
+func (c *Client) Try(method, path string, body any) (*Response, error) {
+	c.s.T.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -162,14 +179,14 @@ func (c *Client) Do(method, path string, body any) *Response {
 	}
 	res, err := c.s.client.Do(req)
 	if err != nil {
-		c.s.T.Fatalf("%s %s: %v", method, path, err)
+		return nil, err
 	}
 	defer res.Body.Close()
 	data, err := io.ReadAll(res.Body)
 	if err != nil {
-		c.s.T.Fatal(err)
+		return nil, err
 	}
-	return &Response{t: c.s.T, Code: res.StatusCode, Header: res.Header, Body: data}
+	return &Response{t: c.s.T, Code: res.StatusCode, Header: res.Header, Body: data}, nil
 }
 
 // Decode unmarshals the body into v.

@@ -119,21 +119,35 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 		Handler:           a.Handler,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
-		WriteTimeout:      60 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
+		// Past the request deadline, which answers 503 first; the slack is for writing it.
+		WriteTimeout:   cfg.RequestTimeout + 10*time.Second,
+		IdleTimeout:    2 * time.Minute,
+		MaxHeaderBytes: 64 << 10,
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("serving", "addr", cfg.Addr, "config", cfg.String(), "version", version)
 	a.StartBackground(ctx)
+	if cfg.PprofAddr != "" {
+		go servePprof(ctx, cfg.PprofAddr, log)
+	}
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
+	// Drain: /readyz answers 503 while requests keep being served, so load balancers take this
+	// replica out before its listener closes; then in-flight requests finish within their
+	// deadline.
+	log.Info("draining", "period", cfg.ShutdownDrain)
+	a.BeginDrain()
+	select {
+	case <-time.After(cfg.ShutdownDrain):
+	case err := <-errc:
+		return err
+	}
 	log.Info("shutting down")
-	shutdown, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	shutdown, cancel := context.WithTimeout(context.Background(), cfg.RequestTimeout+5*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdown)
 }

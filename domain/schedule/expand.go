@@ -146,6 +146,11 @@ func (w Window) checkTimes(loc *time.Location) error {
 		if y := f.t.In(loc).Year(); y < 1970 || y > 9000 {
 			return fieldErr(f.name, CodeInvalid, "%s year %d is outside 1970–9000", f.name, y)
 		}
+		// Holds are kept in whole seconds; a fractional boundary would be rounded into an
+		// overlap (or a gap) that the capacity check cannot see.
+		if f.t.Nanosecond() != 0 {
+			return fieldErr(f.name, CodeFractionalSeconds, "%s must be a whole second (no fraction)", f.name)
+		}
 	}
 	if !w.End.After(w.Start) {
 		return fieldErr(FieldEnd, CodeEndBeforeStart, "end must be after start")

@@ -170,17 +170,6 @@ func TestOccurrences(t *testing.T) {
 			last: "2026-12-05 08:00:00.000 CST → 2026-12-05 09:00:00.000 CST",
 		},
 		{
-			name: "sub-second start is kept on every occurrence", loc: sh,
-			start: d(sh, 2026, 12, 1, 19, 0).Add(250 * time.Millisecond),
-			end:   d(sh, 2026, 12, 1, 20, 0),
-			rrule: "FREQ=DAILY;COUNT=3", count: 3,
-			want: []string{
-				"2026-12-01 19:00:00.250 CST → 2026-12-01 20:00:00.000 CST",
-				"2026-12-02 19:00:00.250 CST → 2026-12-02 20:00:00.000 CST",
-				"2026-12-03 19:00:00.250 CST → 2026-12-03 20:00:00.000 CST",
-			},
-		},
-		{
 			// Wall-clock semantics: the night containing the fall-back lasts 13 hours.
 			name: "new york across the end of DST", loc: ny,
 			start: d(ny, 2026, 10, 30, 19, 0), end: d(ny, 2026, 10, 31, 7, 0),
@@ -586,5 +575,24 @@ func BenchmarkOccurrencesBetweenLateCount(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		_ = w.OccurrencesBetween(nil, from, from.AddDate(0, 0, 1))
+	}
+}
+
+func TestFractionalSecondsRefused(t *testing.T) {
+	sh := DefaultLocation()
+	start := time.Date(2026, 12, 1, 19, 0, 0, 0, sh)
+	for _, tc := range []struct {
+		name       string
+		start, end time.Time
+		field      string
+	}{
+		{"start", start.Add(250 * time.Millisecond), start.Add(time.Hour), FieldStart},
+		{"end", start, start.Add(time.Hour + time.Nanosecond), FieldEnd},
+	} {
+		_, err := NewWindowIn(tc.start, tc.end, "FREQ=DAILY;COUNT=3", sh)
+		fe, ok := err.(*FieldError)
+		if !ok || fe.Field != tc.field || fe.Code != CodeFractionalSeconds {
+			t.Errorf("%s: got %v, want a %s error on %s", tc.name, err, CodeFractionalSeconds, tc.field)
+		}
 	}
 }

@@ -89,87 +89,48 @@ type WeightedInterval struct {
 	Qty        int64
 }
 
-// MaxConcurrent returns the largest total Qty held at any single instant of within, counting
-// each interval at the instants it covers. Intervals are half-open, so one ending at t and one
-// starting at t are never counted together. Instants of within covered by nothing count as 0, so
-// the result is 0 for an empty within or when nothing overlaps it.
-//
-// It is the check behind "at every instant, held quantity ≤ capacity": compare the result with
-// capacity. Sums are not checked for int64 overflow.
-func MaxConcurrent(intervals []WeightedInterval, within Interval) int64 {
-	qty, _ := PeakConcurrent(intervals, within)
-	return qty
-}
-
-// PeakConcurrent is MaxConcurrent that also returns where the peak is: the earliest maximal
-// stretch [at.Start, at.End) of within over which the total is constant and equal to qty. It is
-// meant for error messages ("over capacity from 19:00 to 21:00"); its times are in
-// within.Start's location. For an empty within it returns (0, Interval{}).
-func PeakConcurrent(intervals []WeightedInterval, within Interval) (qty int64, at Interval) {
-	if within.Empty() {
-		return 0, Interval{}
-	}
-	// Events carry (seconds, nanoseconds) instead of time.Time: comparing two int64 pairs is
-	// several times cheaper than time.Time.Compare, and sorting dominates the cost.
-	type event struct {
-		sec   int64
-		nsec  int32
+// Peaks returns, for each interval of within (sorted by start and pairwise disjoint), the largest
+// total Qty of the weighted intervals held at any single instant inside it; instants covered by
+// nothing count as 0. It is the check behind "at every instant, held quantity ≤ capacity".
+// Intervals are half-open: one ending at t and one starting at t are never counted together,
+// and empty or reversed intervals hold nothing. One sweep: O((n + m) log n) for n weighted
+// intervals and m intervals of within.
+func Peaks(ws []WeightedInterval, within []Interval) []int64 {
+	type step struct {
+		at    int64 // Unix nanoseconds: cheaper to compare than time.Time, and sorting dominates
 		delta int64
 	}
-	ev := func(t time.Time, delta int64) event {
-		return event{sec: t.Unix(), nsec: int32(t.Nanosecond()), delta: delta}
+	st := make([]step, 0, 2*len(ws))
+	for _, w := range ws {
+		if w.Start.Before(w.End) && w.Qty != 0 {
+			st = append(st, step{w.Start.UnixNano(), w.Qty}, step{w.End.UnixNano(), -w.Qty})
+		}
 	}
-	compare := func(a, b event) int {
-		if c := cmp.Compare(a.sec, b.sec); c != 0 {
+	// At one instant, ends before starts: the running total never counts both.
+	slices.SortFunc(st, func(a, b step) int {
+		if c := cmp.Compare(a.at, b.at); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.nsec, b.nsec)
-	}
-	toTime := func(e event) time.Time { return time.Unix(e.sec, int64(e.nsec)).In(within.Start.Location()) }
-	// Zero-weight sentinels at both ends of within make the uncovered stretches (total 0)
-	// ordinary segments, so negative quantities and "nothing overlaps" need no special cases.
-	events := make([]event, 0, 2*len(intervals)+2)
-	events = append(events, ev(within.Start, 0), ev(within.End, 0))
-	for _, iv := range intervals {
-		// Clip to within: only instants inside it matter, and clipping keeps every event in
-		// [within.Start, within.End].
-		s, e := iv.Start, iv.End
-		if s.Before(within.Start) {
-			s = within.Start
-		}
-		if e.After(within.End) {
-			e = within.End
-		}
-		if !s.Before(e) || iv.Qty == 0 {
-			continue
-		}
-		events = append(events, ev(s, iv.Qty), ev(e, -iv.Qty))
-	}
-	slices.SortFunc(events, compare)
-	endEv := ev(within.End, 0)
-
-	// Apply every event at the same instant before reading the total: the total then holds on
-	// the whole segment [t, next t). This is what makes an end and a start at the same t cancel
-	// rather than briefly double-count.
-	var cur int64
-	found := false
-	var atStart, atEnd event
-	for i := 0; i < len(events); {
-		t := events[i]
-		for i < len(events) && compare(events[i], t) == 0 {
-			cur += events[i].delta
+		return cmp.Compare(a.delta, b.delta)
+	})
+	out := make([]int64, len(within))
+	var level int64
+	i := 0
+	for k, iv := range within {
+		start, end := iv.Start.UnixNano(), iv.End.UnixNano()
+		for i < len(st) && st[i].at <= start {
+			level += st[i].delta
 			i++
 		}
-		if compare(t, endEv) >= 0 {
-			break // the within.End sentinel: no segment starts here
+		peak, lv := max(level, 0), level
+		for j := i; j < len(st) && st[j].at < end; j++ {
+			lv += st[j].delta
+			peak = max(peak, lv)
 		}
-		next := events[i] // i < len(events): the within.End sentinel is still ahead
-		switch {
-		case !found || cur > qty:
-			qty, atStart, atEnd, found = cur, t, next, true
-		case cur == qty && compare(atEnd, t) == 0:
-			atEnd = next // extend the current maximal stretch
+		if iv.Empty() {
+			peak = 0
 		}
+		out[k] = peak
 	}
-	return qty, Interval{Start: toTime(atStart), End: toTime(atEnd)}
+	return out
 }

@@ -51,6 +51,8 @@ const (
 	CodeEndBeforeStart = "end_before_start"
 	// CodeTooLong: one occurrence would last longer than MaxWindowLength.
 	CodeTooLong = "too_long"
+	// CodeFractionalSeconds: a boundary has a fraction of a second.
+	CodeFractionalSeconds = "fractional_seconds"
 	// CodeInvalidRRule: the rule does not parse or uses something this service does not accept.
 	CodeInvalidRRule = "invalid_rrule"
 	// CodeOverlappingOccurrences: an occurrence starts before the previous one has ended.
@@ -129,7 +131,8 @@ func NewWindowIn(start, end time.Time, rrule string, loc *time.Location) (Window
 
 // Validate checks w for expansion in loc (nil means DefaultLocation) and returns a *FieldError,
 // or nil:
-//   - start and end are set and in years 1970–9000 (CodeInvalid);
+//   - start and end are set and in years 1970–9000 (CodeInvalid), in whole seconds
+//     (CodeFractionalSeconds);
 //   - end is after start (CodeEndBeforeStart) by at most MaxWindowLength (CodeTooLong);
 //   - rrule, if set, is one RFC 5545 RRULE value with FREQ DAILY, WEEKLY, MONTHLY or YEARLY,
 //     without DTSTART, BYEASTER, COUNT<1, INTERVAL<1, repeated parts or COUNT with UNTIL

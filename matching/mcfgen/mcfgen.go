@@ -10,6 +10,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"math"
 )
 
 // Arc is one arc of an instance; From and To are 0-based node indexes.
@@ -114,4 +115,15 @@ func (r *splitmix) next() uint64 {
 // small n used here and keeps the generator trivially reproducible.
 func (r *splitmix) intn(n int) int {
 	return int(r.next() % uint64(n))
+}
+
+// float returns a value in [0, 1) from the top 53 bits.
+func (r *splitmix) float() float64 {
+	return float64(r.next()>>11) / (1 << 53)
+}
+
+// normal returns a standard normal deviate (Box–Muller, one of the pair).
+func (r *splitmix) normal() float64 {
+	u := 1 - r.float() // (0, 1], so the logarithm is finite
+	return math.Sqrt(-2*math.Log(u)) * math.Cos(2*math.Pi*r.float())
 }

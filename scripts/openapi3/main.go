@@ -4,8 +4,11 @@
 // swag only speaks Swagger 2.0, so a few things of API.md §1 cannot be said in its annotations
 // and are said here instead, for every operation alike:
 //
-//   - the server is the base path (/api/v1); paths named by -root-paths (the probes) are served
-//     outside it and get a server of their own, "/";
+//   - every path is written in full (/api/v1/claims) under the server "/"; paths named by
+//     -root-paths (the probes, the document and its UI) are served outside the base path;
+//   - what the Go declarations of the DTOs (-types) say and swag drops: required fields,
+//     nullable ones, timestamps, closed objects (schemas.go);
+//   - the errors, parameters and headers every operation of a kind has (errors.go, headers.go);
 //   - a response whose schema is Problem (or OAuthProblem) is application/problem+json (RFC 9457),
 //     not JSON;
 //   - text responses (the CSV of /stats/summary, /metrics) are strings, not the JSON schema;
@@ -16,14 +19,13 @@
 // The output is indented JSON with sorted keys, so the same input always gives the same bytes.
 // It is loaded back and validated with kin-openapi before it is written.
 //
-// Usage: go run ./scripts/openapi3 -in swagger.json -out docs/openapi.json -root-paths /healthz,/readyz
+// Usage: go run ./scripts/openapi3 -in swagger.json -types api -out docs/openapi.json -root-paths /healthz,/readyz
 package main
 
 import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -49,15 +51,19 @@ func main() {
 	licenseURL := flag.String("license-url", "", "info.license.url, when the annotations give none")
 	contactName := flag.String("contact-name", "", "info.contact.name, when the annotations give none")
 	contactURL := flag.String("contact-url", "", "info.contact.url, when the annotations give none")
+	types := flag.String("types", "", "the Go package directory of the DTOs (required, e.g. api)")
+	oauth := flag.String("oauth-paths", "/oauth/token", "comma-separated paths answering RFC 6749 errors")
 	flag.Parse()
-	if *in == "" {
+	if *in == "" || *types == "" {
 		flag.Usage()
 		os.Exit(2)
 	}
 	opts := options{
-		rootPaths: splitList(*roots),
-		license:   &openapi3.License{Name: *licenseName, URL: *licenseURL},
-		contact:   &openapi3.Contact{Name: *contactName, URL: *contactURL},
+		rootPaths:  splitList(*roots),
+		typesDir:   *types,
+		oauthPaths: splitList(*oauth),
+		license:    &openapi3.License{Name: *licenseName, URL: *licenseURL},
+		contact:    &openapi3.Contact{Name: *contactName, URL: *contactURL},
 	}
 	if err := run(context.Background(), *in, *out, opts); err != nil {
 		fmt.Fprintln(os.Stderr, "openapi3:", err)
@@ -66,9 +72,11 @@ func main() {
 }
 
 type options struct {
-	rootPaths []string
-	license   *openapi3.License // used only when the annotations give none and it has a name
-	contact   *openapi3.Contact // used only when the annotations give none and it is not empty
+	rootPaths  []string
+	typesDir   string            // the DTOs' Go package
+	oauthPaths []string          // token endpoints (RFC 6749 §5.2 errors)
+	license    *openapi3.License // used only when the annotations give none and it has a name
+	contact    *openapi3.Contact // used only when the annotations give none and it is not empty
 }
 
 func run(ctx context.Context, in, out string, opts options) error {
@@ -86,14 +94,27 @@ func run(ctx context.Context, in, out string, opts options) error {
 	}
 
 	setInfo(doc.Info, opts)
-	if err := setRootPaths(doc, opts.rootPaths); err != nil {
-		return err
-	}
 	useProblemJSON(doc)
 	useTextSchemas(doc)
 	useBearerJWT(doc)
 	markPublic(doc)
 	dropConverterMarks(doc)
+	structs, err := goStructs(opts.typesDir)
+	if err != nil {
+		return fmt.Errorf("read the DTOs: %w", err)
+	}
+	unknown, err := schemaFacts(doc, structs)
+	if err != nil {
+		return err
+	}
+	if len(unknown) > 0 {
+		return fmt.Errorf("schemas without a Go declaration in %s: %v", opts.typesDir, unknown)
+	}
+	declareErrors(doc, opts.oauthPaths)
+	declareHeaders(doc)
+	if err := fullPaths(doc, opts.rootPaths); err != nil {
+		return err
+	}
 
 	b, err := encode(doc)
 	if err != nil {
@@ -126,20 +147,6 @@ func setInfo(info *openapi3.Info, opts options) {
 	if info.License == nil && opts.license.Name != "" {
 		info.License = opts.license
 	}
-}
-
-// setRootPaths gives each root path a server of "/", overriding the document's base-path server.
-// Named paths the document lacks are skipped: the list is the contract's, not the annotations'.
-func setRootPaths(doc *openapi3.T, roots []string) error {
-	if len(roots) > 0 && len(doc.Servers) == 0 {
-		return errors.New("-root-paths given but the document has no base path server")
-	}
-	for _, p := range roots {
-		if item := doc.Paths.Value(p); item != nil {
-			item.Servers = openapi3.Servers{{URL: "/", Description: "served outside the base path"}}
-		}
-	}
-	return nil
 }
 
 // useProblemJSON serves every response whose schema is Problem as application/problem+json.

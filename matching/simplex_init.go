@@ -1,0 +1,165 @@
+package matching
+
+// Initial pivots. The artificial start tree prices every arc into a demand
+// node at about −M (the big-M of the artificial arcs), so left to itself
+// the block search spends its first hundreds of thousands of pivots
+// pushing supply out of the root in whatever order the blocks offer,
+// mostly degenerately, with potentials that say nothing about the real
+// costs. On a matching run written as one network (a super source, a
+// super sink and a bypass between them) that was two thirds of all pivots.
+//
+// A few well-chosen pivots before pricing starts remove most of that
+// work; the idea is the one of LEMON's NetworkSimplex ("heuristic initial
+// pivots"), extended by a rule for networks with many sources:
+//
+//   - one source and one sink: pivot in every arc of a reverse search from
+//     the sink over arcs that can carry the whole supply, which usually
+//     finds a direct path (the bypass) and routes everything along it;
+//   - otherwise: for every supply node its cheapest arc straight into a
+//     demand node that can take its whole supply (the product's per-offer
+//     "keep" arcs), then for every demand node its cheapest incoming arc.
+//
+// Each candidate is pivoted only if it still prices out at that moment,
+// so the heuristic can never make the start worse than a pivot would.
+
+// initialPivots performs the heuristic pivots and reports false if one of
+// them met a negative cycle of infinite capacity.
+func (s *simplex) initialPivots(supply []int64) bool {
+	var sources, sinks []int32
+	var total int64
+	for u, b := range supply {
+		switch {
+		case b > 0:
+			sources = append(sources, int32(u))
+			total += b
+		case b < 0:
+			sinks = append(sinks, int32(u))
+		}
+	}
+	if total == 0 {
+		return true
+	}
+	var cands []int32
+	if len(sources) == 1 && len(sinks) == 1 {
+		cands = s.reversePath(sources[0], sinks[0], total)
+	} else {
+		cands = s.cheapDirectArcs(supply)
+	}
+	for _, e := range cands {
+		if !s.pivotOn(e) {
+			return false
+		}
+	}
+	return true
+}
+
+// reversePath returns the arcs of a depth-first search from t backwards
+// over arcs of capacity at least total, stopping when it reaches src.
+func (s *simplex) reversePath(src, t int32, total int64) []int32 {
+	// Incoming lists of the wide arcs only: usually a handful of arcs, so
+	// this costs one pass over the arcs and almost no memory.
+	var wide []int32
+	for e := 0; e < s.arcs; e++ {
+		if s.cap[e] >= total {
+			wide = append(wide, int32(e))
+		}
+	}
+	start := make([]int32, s.nodes+1)
+	for _, e := range wide {
+		start[s.dst[e]+1]++
+	}
+	for v := 1; v <= s.nodes; v++ {
+		start[v] += start[v-1]
+	}
+	in := make([]int32, len(wide))
+	fill := append([]int32(nil), start[:s.nodes]...)
+	for _, e := range wide {
+		v := s.dst[e]
+		in[fill[v]] = e
+		fill[v]++
+	}
+	reached := make([]bool, s.nodes)
+	reached[t] = true
+	stack := []int32{t}
+	var path []int32
+	for len(stack) > 0 {
+		v := stack[len(stack)-1]
+		stack = stack[:len(stack)-1]
+		if v == src {
+			break
+		}
+		for _, e := range in[start[v]:start[v+1]] {
+			if u := s.src[e]; !reached[u] {
+				reached[u] = true
+				path = append(path, e)
+				stack = append(stack, u)
+			}
+		}
+	}
+	return path
+}
+
+// cheapDirectArcs returns, in node order, for every supply node the
+// cheapest arc into a demand node with room for its whole supply, then
+// for every demand node its cheapest incoming arc.
+func (s *simplex) cheapDirectArcs(supply []int64) []int32 {
+	outArc := make([]int32, s.nodes)
+	inArc := make([]int32, s.nodes)
+	for v := range outArc {
+		outArc[v], inArc[v] = -1, -1
+	}
+	for e := 0; e < s.arcs; e++ {
+		u, v := s.src[e], s.dst[e]
+		if supply[v] >= 0 {
+			continue
+		}
+		if supply[u] > 0 && s.cap[e] >= supply[u] && (outArc[u] < 0 || s.cost[e] < s.cost[outArc[u]]) {
+			outArc[u] = int32(e)
+		}
+		if inArc[v] < 0 || s.cost[e] < s.cost[inArc[v]] {
+			inArc[v] = int32(e)
+		}
+	}
+	var cands []int32
+	for _, e := range outArc {
+		if e >= 0 {
+			cands = append(cands, e)
+		}
+	}
+	for _, e := range inArc {
+		if e >= 0 {
+			cands = append(cands, e)
+		}
+	}
+	return cands
+}
+
+// pivotOn brings arc e into the tree if it prices out, and reports false
+// if that meets a negative cycle of infinite capacity.
+func (s *simplex) pivotOn(e int32) bool {
+	if int64(s.state[e])*(s.cost[e]+s.pi[s.src[e]]-s.pi[s.dst[e]]) >= 0 {
+		return true
+	}
+	s.inArc = e
+	return s.pivot()
+}
+
+// pivot performs one pivot on s.inArc and reports false if the cycle it
+// closes has infinite capacity.
+func (s *simplex) pivot() bool {
+	s.findJoinNode()
+	change := s.findLeavingArc()
+	if s.delta == Infinity {
+		return false
+	}
+	s.pivots++
+	if s.delta == 0 {
+		s.degenerate++
+	}
+	s.augment(change)
+	if change {
+		s.updateTree()
+		s.updatePotentials()
+	}
+	return true
+}
