@@ -1450,8 +1450,11 @@ export interface components {
             window: components["schemas"]["Window"];
         };
         ClaimHistoryEntry: {
-            /** @example approved */
-            action: string;
+            /**
+             * @example approved
+             * @enum {string}
+             */
+            action: "created" | "approved" | "rejected" | "cancelled" | "expired" | "confirmed" | "fulfilled" | "feedback";
             actor_id: string;
             /**
              * @description ActorName is the user's display name or the app's name; null for the system (expiry,
@@ -1461,9 +1464,14 @@ export interface components {
             actor_name: string | null;
             /** Format: date-time */
             at: string;
-            from: string | null;
+            /**
+             * @description From is null for the entry that created the claim.
+             * @enum {string|null}
+             */
+            from: "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled" | null;
             note?: string;
-            to: string;
+            /** @enum {string} */
+            to: "pending" | "approved" | "rejected" | "cancelled" | "expired" | "fulfilled";
         };
         ClaimList: {
             items: components["schemas"]["Claim"][];
@@ -1806,7 +1814,7 @@ export interface components {
             person_id?: string;
             /** @enum {string} */
             role: "admin" | "coordinator" | "community_staff" | "liaison" | "app" | "person";
-            scopes: string[];
+            scopes: ("listings:read" | "listings:write" | "claims:read" | "claims:write" | "events:read" | "people:write" | "people:act")[];
             username: string;
         };
         MemberServiceItem: {
