@@ -74,7 +74,7 @@ type passHandlers struct{ svc *people.Service }
 
 // issue godoc
 // @Summary      Issue a pass on an approved claim (通行证)
-// @Description  The claimant org hands (part of) its approved claim on to a verified person: a resident of the claimant community or an employee of the claimant unit. At every instant the active passes of a claim hold at most the claim's quantity (409 capacity_exceeded names the first occurrence that would overflow), and a pass's window lies inside the claim's (422 window_outside_availability). code is a random 8-character verification code (digits 2–9 and letters without I and O). A claim that is not approved is 409 invalid_transition.
+// @Description  The claimant org hands (part of) its approved claim on to a verified person: a resident of the claimant community or an employee of the claimant unit. On a person's own claim the pass is that person's, and the person (their token) may take it themself. At every instant the active passes of a claim hold at most the claim's quantity (409 capacity_exceeded names the first occurrence that would overflow), and a pass's window lies inside the claim's (422 window_outside_availability). code is a random 8-character verification code (digits 2–9 and letters without I and O). A claim that is not approved is 409 invalid_transition.
 // @ID           issuePass
 // @Tags         passes
 // @Accept       json

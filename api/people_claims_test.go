@@ -108,9 +108,20 @@ func TestPersonClaims(t *testing.T) {
 			}
 		}
 		pw.asWang.Do("GET", path, nil).Problem(http.StatusNotFound, "not_found")
+		// A person takes a pass on their own approved claim, for themself only; nobody else
+		// holds a pass of a person's claim.
+		own := pw.asLi.Do("POST", path+"/passes", map[string]any{"person_id": pw.li["id"]}).Expect(http.StatusCreated)
+		pw.asLi.Do("POST", path+"/passes", map[string]any{"person_id": pw.wang["id"]}).Problem(http.StatusUnprocessableEntity, "validation_failed")
+		w.Staff.Do("POST", path+"/passes", map[string]any{"person_id": pw.wang["id"]}).Problem(http.StatusUnprocessableEntity, "validation_failed")
+		if v := w.Liaison.Do("GET", "/api/v1/passes/verify?code="+own["code"].(string), nil).Expect(http.StatusOK); v["person_name"] != "李明" {
+			t.Fatalf("guard's view: %v", v)
+		}
 		pw.asWang.Do("POST", path+"/cancel", nil).Problem(http.StatusNotFound, "not_found")
 		if x := pw.asLi.Do("POST", path+"/cancel", map[string]any{"reason": "有事"}).Expect(http.StatusOK); x["status"] != "cancelled" {
 			t.Fatalf("cancelled: %v", x)
+		}
+		if p := pw.asLi.Do("GET", "/api/v1/passes/"+own["id"].(string), nil).Expect(http.StatusOK); p["status"] != "revoked" {
+			t.Fatalf("own pass after cancelling: %v", p)
 		}
 
 		// Claim events carry the person.

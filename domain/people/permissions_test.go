@@ -111,6 +111,8 @@ func TestCanActFor(t *testing.T) {
 func TestPassPermissionTable(t *testing.T) {
 	t.Parallel()
 	c := domain.Claim{ID: "c", OwnerOrgID: "u1", ClaimantOrgID: "c1", StreetID: "s1", Status: domain.ClaimApproved}
+	personal := c
+	personal.ClaimantPersonID = "p9"
 	pass := Pass{ID: "p", ClaimID: "c", PersonID: "p1"}
 	rows := []struct {
 		name string
@@ -127,10 +129,15 @@ func TestPassPermissionTable(t *testing.T) {
 		{"claimant app, claims:write", domain.Principal{Role: domain.RoleApp, OrgID: "c1", Scopes: []string{domain.ScopeClaimsWrite}}, [5]bool{true, false, false, true, false}},
 		{"owner app, claims:read", domain.Principal{Role: domain.RoleApp, OrgID: "u1", Scopes: []string{domain.ScopeClaimsRead}}, [5]bool{false, true, true, false, true}},
 		{"the holder", domain.Principal{Role: domain.RolePerson, PersonID: "p1", CommunityID: "c1"}, [5]bool{false, false, true, false, false}},
+		{"the claimant person", domain.Principal{Role: domain.RolePerson, PersonID: "p9", CommunityID: "c1"}, [5]bool{true, true, true, false, false}},
 		{"another person", domain.Principal{Role: domain.RolePerson, PersonID: "p2", CommunityID: "c1"}, [5]bool{false, false, false, false, false}},
 	}
 	for _, r := range rows {
-		got := [5]bool{CanIssuePass(r.p, c), CanReadPasses(r.p, c), CanReadPass(r.p, c, pass), CanRevokePass(r.p, c), CanVerifyPass(r.p, c)}
+		cl := c
+		if r.p.PersonID == "p9" {
+			cl = personal
+		}
+		got := [5]bool{CanIssuePass(r.p, cl), CanReadPasses(r.p, cl), CanReadPass(r.p, cl, pass), CanRevokePass(r.p, cl), CanVerifyPass(r.p, cl)}
 		if got != r.want {
 			t.Errorf("%s: issue, read all, read, revoke, verify = %v, want %v", r.name, got, r.want)
 		}
@@ -146,6 +153,9 @@ func TestPassPermissionTable(t *testing.T) {
 		if MayHoldPass(x.p, c) != x.want {
 			t.Errorf("MayHoldPass(%s) = %v", x.p.ID, !x.want)
 		}
+	}
+	if MayHoldPass(resident, personal) {
+		t.Error("another resident holds a pass of a person's claim")
 	}
 }
 
