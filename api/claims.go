@@ -12,7 +12,7 @@ import (
 // ClaimRequest claims (part of) a listing for the caller's org.
 type ClaimRequest struct {
 	ListingID            string    `json:"listing_id"`
-	Quantity             int64     `json:"quantity" example:"6"`
+	Quantity             int64     `json:"quantity" example:"6" minimum:"1"`
 	Window               WindowDTO `json:"window"`
 	CounterpartListingID string    `json:"counterpart_listing_id,omitempty"`
 	AgreementID          string    `json:"agreement_id,omitempty"`
@@ -62,7 +62,7 @@ type ClaimResponse struct {
 	ExpiresAt               *time.Time   `json:"expires_at"`
 	OwnerConfirmedAt        *time.Time   `json:"owner_confirmed_at"`
 	ClaimantConfirmedAt     *time.Time   `json:"claimant_confirmed_at"`
-	Rating                  *int         `json:"rating"`
+	Rating                  *int         `json:"rating" minimum:"1" maximum:"5"`
 	FeedbackComment         string       `json:"feedback_comment,omitempty"`
 	Version                 int64        `json:"version"`
 	CreatedAt               time.Time    `json:"created_at"`
@@ -164,6 +164,7 @@ func (h claimHandlers) respond(c echo.Context, status int, cl domain.Claim) erro
 // @Failure      409              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims [post]
 func (h claimHandlers) create(c echo.Context) error {
 	var req ClaimRequest
@@ -192,6 +193,7 @@ func (h claimHandlers) create(c echo.Context) error {
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /claims/{id} [get]
 func (h claimHandlers) get(c echo.Context) error {
 	cl, err := h.m.GetClaim(c.Request().Context(), principal(c), c.Param("id"))
@@ -211,13 +213,14 @@ func (h claimHandlers) get(c echo.Context) error {
 // @Param        street_id   query     string  false  "street"
 // @Param        org_id      query     string  false  "owner or claimant org"
 // @Param        listing_id  query     string  false  "listing"
-// @Param        limit       query     int     false  "page size (1–100, default 20)"
+// @Param        limit       query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor      query     string  false  "next_cursor of the previous page"
 // @Success      200         {object}  ClaimList
 // @Failure      401         {object}  Problem
 // @Failure      403         {object}  Problem
 // @Failure      422         {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /claims [get]
 func (h claimHandlers) list(c echo.Context) error {
 	pg, err := pageParams(c)
@@ -329,6 +332,7 @@ func (h claimHandlers) reject(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      409   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims/{id}/cancel [post]
 func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.ActionCancel) }
 
@@ -346,6 +350,7 @@ func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      409  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims/{id}/confirm [post]
 func (h claimHandlers) confirm(c echo.Context) error { return h.act(c, domain.ActionConfirm) }
 
@@ -366,5 +371,6 @@ func (h claimHandlers) confirm(c echo.Context) error { return h.act(c, domain.Ac
 // @Failure      409   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims/{id}/feedback [post]
 func (h claimHandlers) feedback(c echo.Context) error { return h.act(c, domain.ActionFeedback) }

@@ -20,17 +20,17 @@ type WindowDTO struct {
 // ListingRequest creates or patches an offer or a need; on PATCH absent fields stay unchanged.
 type ListingRequest struct {
 	OrgID          *string      `json:"org_id,omitempty"`
-	Category       *string      `json:"category,omitempty" example:"parking"`
-	Title          *string      `json:"title,omitempty" example:"夜间错时停车位"`
+	Category       *string      `json:"category,omitempty" example:"parking" create:"required"`
+	Title          *string      `json:"title,omitempty" example:"夜间错时停车位" create:"required"`
 	Description    *string      `json:"description,omitempty"`
-	Quantity       *int64       `json:"quantity,omitempty" example:"10"`
-	Location       *LocationDTO `json:"location,omitempty"`
-	RadiusKm       *float64     `json:"radius_km,omitempty" example:"3"`
-	Windows        *[]WindowDTO `json:"windows,omitempty"`
+	Quantity       *int64       `json:"quantity,omitempty" example:"10" minimum:"1" create:"required"`
+	Location       *LocationDTO `json:"location,omitempty" create:"required"`
+	RadiusKm       *float64     `json:"radius_km,omitempty" example:"3" minimum:"0" maximum:"100" default:"3"`
+	Windows        *[]WindowDTO `json:"windows,omitempty" create:"required"`
 	Timezone       *string      `json:"timezone,omitempty" example:"Asia/Shanghai"`
-	Visibility     *string      `json:"visibility,omitempty" enums:"public,street"`
+	Visibility     *string      `json:"visibility,omitempty" enums:"public,street" default:"public"`
 	ValidUntil     *time.Time   `json:"valid_until,omitempty"`
-	MaxPerClaimant *int64       `json:"max_per_claimant,omitempty"`
+	MaxPerClaimant *int64       `json:"max_per_claimant,omitempty" minimum:"1"`
 	// OpenToPeople lets verified people claim the listing themselves (API.md §10; default
 	// false); their claims are approved by the owner unless PeopleAutoApprove (default false).
 	OpenToPeople      *bool   `json:"open_to_people,omitempty"`

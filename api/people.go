@@ -103,6 +103,7 @@ func (h peopleHandlers) respond(c echo.Context, status int, v people.View) error
 // @Failure      409              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
 // @Router       /people [post]
 func (h peopleHandlers) create(c echo.Context) error {
 	in, err := decodeInput[PersonRequest](c)
@@ -126,7 +127,7 @@ func (h peopleHandlers) create(c echo.Context) error {
 // @Param        employer_org_id  query     string  false  "employer unit"
 // @Param        status           query     string  false  "pending, verified, or both comma-separated"
 // @Param        q                query     string  false  "part of the name"
-// @Param        limit            query     int     false  "page size (1–100, default 20)"
+// @Param        limit            query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor           query     string  false  "next_cursor of the previous page"
 // @Success      200              {object}  PersonList
 // @Failure      401              {object}  Problem

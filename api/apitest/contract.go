@@ -46,6 +46,7 @@ func init() {
 	}
 	openapi3filter.RegisterBodyDecoder("text/csv", text)
 	openapi3filter.RegisterBodyDecoder("text/plain", text)
+	openapi3filter.RegisterBodyDecoder("text/html", text)
 }
 
 // NewValidator loads document and checks it.
