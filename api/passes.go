@@ -90,6 +90,7 @@ type passHandlers struct{ svc *people.Service }
 // @Failure      409              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims/{id}/passes [post]
 func (h passHandlers) issue(c echo.Context) error {
 	in, err := decodeInput[PassRequest](c)
@@ -117,6 +118,7 @@ func (h passHandlers) issue(c echo.Context) error {
 // @Failure      404     {object}  Problem
 // @Failure      422     {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /claims/{id}/passes [get]
 func (h passHandlers) claimPasses(c echo.Context) error {
 	return h.listWith(c, people.PassFilter{ClaimID: c.Param("id")})
@@ -138,6 +140,7 @@ func (h passHandlers) claimPasses(c echo.Context) error {
 // @Failure      404        {object}  Problem
 // @Failure      422        {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /passes [get]
 func (h passHandlers) list(c echo.Context) error {
 	return h.listWith(c, people.PassFilter{ClaimID: c.QueryParam("claim_id"), PersonID: c.QueryParam("person_id")})
@@ -172,6 +175,7 @@ func (h passHandlers) listWith(c echo.Context, f people.PassFilter) error {
 // @Failure      404   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /passes/{id}/revoke [post]
 func (h passHandlers) revoke(c echo.Context) error {
 	var req RevokeRequest
@@ -199,6 +203,7 @@ func (h passHandlers) revoke(c echo.Context) error {
 // @Failure      404   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /passes/verify [get]
 func (h passHandlers) verify(c echo.Context) error {
 	v, err := h.svc.VerifyPass(c.Request().Context(), principal(c), c.QueryParam("code"))
