@@ -35,10 +35,6 @@ func (a *App) LoadDemo(ctx context.Context, w io.Writer) error {
 	if d.err != nil {
 		return d.err
 	}
-	peopleLines, err := a.loadDemoPeople(ctx, admin)
-	if err != nil {
-		return fmt.Errorf("demo people: %w", err)
-	}
 	fmt.Fprintf(w, `demo data loaded: 柳州市城中区 with 2 streets, 4 communities, 5 units, agreements, offers and needs.
 log in with POST /api/v1/auth/login {"username": "...", "password": %q} as:
   admin         district admin
@@ -47,9 +43,6 @@ log in with POST /api/v1/auth/login {"username": "...", "password": %q} as:
   liaison-bank  liaison of 柳州银行五星支行
 API docs: http://localhost%s/docs
 `, DemoPassword, a.Config.Addr)
-	for _, l := range peopleLines {
-		fmt.Fprintln(w, l)
-	}
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"time"
 
 	"github.com/gongjian/gongjian/domain"
@@ -16,9 +17,9 @@ import (
 // who registered there (双报到), a mini-program acting for them, a weekend volunteer post they
 // claimed and served (their hours reported to their employers), and the community's share of the
 // school's night car park handed on to residents with passes. It finds the orgs and users of the
-// demo by name, so it runs after the rest of the demo, whatever else that loaded; it needs
-// 五星社区, its street's coordinator, its staff and 柳州市第一中学's liaison officer, and skips
-// itself without them.
+// demo by name, so it runs after the rest of the demo (LoadDemo), whatever else that loaded; it
+// needs 五星社区, its street's coordinator, its staff and 柳州市第一中学's liaison officer, and
+// skips itself without them, or when people are registered already.
 
 // demoPeople builds the people part, keeping the first error, with a marketplace on its own
 // clock so that the services of the past weeks happen when they say.
@@ -30,8 +31,28 @@ type demoPeople struct {
 	err    error
 }
 
+// LoadDemoPeople loads the people part of the demo after LoadDemo and prints what it loaded.
+func (a *App) LoadDemoPeople(ctx context.Context, w io.Writer) error {
+	ctx = context.WithoutCancel(ctx)
+	admin, err := a.adminPrincipal(ctx)
+	if err != nil {
+		return err
+	}
+	lines, err := a.loadDemoPeople(ctx, admin)
+	if err != nil {
+		return fmt.Errorf("demo people: %w", err)
+	}
+	for _, l := range lines {
+		fmt.Fprintln(w, l)
+	}
+	return nil
+}
+
 // loadDemoPeople loads the people part and returns the lines to print about it.
 func (a *App) loadDemoPeople(ctx context.Context, admin domain.Principal) ([]string, error) {
+	if have, err := a.People.List(ctx, admin, people.Filter{Page: domain.Page{Limit: 1}}); err != nil || len(have) > 0 {
+		return nil, err // loaded on an earlier start, or people of a real database
+	}
 	d := &demoPeople{a: a, ctx: ctx, at: a.Now()}
 	m, err := domain.NewMarketplace(domain.MarketplaceStores{
 		Orgs: repository.NewOrgs(a.DB), Categories: repository.NewCategories(a.DB), Listings: repository.NewListings(a.DB),

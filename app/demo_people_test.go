@@ -25,6 +25,14 @@ func TestDemoPeople(t *testing.T) {
 			if err := s.App.LoadDemo(context.Background(), &out); err != nil {
 				t.Fatal(err)
 			}
+			if err := s.App.LoadDemoPeople(context.Background(), &out); err != nil {
+				t.Fatal(err)
+			}
+			// A second start loads nothing more.
+			var again bytes.Buffer
+			if err := s.App.LoadDemoPeople(context.Background(), &again); err != nil || again.Len() != 0 {
+				t.Fatalf("second start: %v %q", err, again.String())
+			}
 			text := out.String()
 			code := regexp.MustCompile(`check code ([0-9A-Z]{8})`).FindStringSubmatch(text)
 			creds := regexp.MustCompile(`client_id (gj_[0-9a-f]+), client_secret (gjs_[A-Za-z0-9_-]+)`).FindStringSubmatch(text)
