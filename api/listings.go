@@ -189,20 +189,22 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 	if f.Statuses, err = domain.ParseStatuses("status", c.QueryParam("status"), domain.ListingStatuses); err != nil {
 		return err
 	}
+	radius := domain.DefaultRadiusKm
+	if r := c.QueryParam("radius_km"); r != "" {
+		// Checked even without near: a value that does not parse is refused, never ignored.
+		v, ok := parseFinite(r)
+		if !ok || v <= 0 || v > domain.MaxRadiusKm {
+			return fieldProblem(http.StatusUnprocessableEntity, "radius_km", "out_of_range", "radius_km must be in (0, 100]")
+		}
+		radius = v
+	}
 	if s := c.QueryParam("near"); s != "" {
 		lat, lng, ok := parseLatLng(s)
 		if !ok {
 			return fieldProblem(http.StatusUnprocessableEntity, "near", "invalid", "near must be lat,lng in WGS-84")
 		}
 		f.Near = &domain.Location{Lat: lat, Lng: lng}
-		f.RadiusKm = domain.DefaultRadiusKm
-		if r := c.QueryParam("radius_km"); r != "" {
-			v, ok := parseFinite(r)
-			if !ok || v <= 0 || v > domain.MaxRadiusKm {
-				return fieldProblem(http.StatusUnprocessableEntity, "radius_km", "out_of_range", "radius_km must be in (0, 100]")
-			}
-			f.RadiusKm = v
-		}
+		f.RadiusKm = radius
 	}
 	if c.QueryParam("from") != "" || c.QueryParam("to") != "" {
 		from, to, err := timeRange(c, nil)

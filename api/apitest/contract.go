@@ -58,7 +58,7 @@ func NewValidator(document []byte) (*Validator, error) {
 	if err := doc.Validate(context.Background()); err != nil {
 		return nil, err
 	}
-	openapi3.DefineStringFormat("uuid", openapi3.FormatOfStringForUUIDOfRFC9562)
+	openapi3.DefineStringFormatValidator("uuid", openapi3.NewRegexpFormatValidator(openapi3.FormatOfStringForUUIDOfRFC9562))
 	r, err := legacy.NewRouter(doc)
 	if err != nil {
 		return nil, err
