@@ -26,10 +26,11 @@ type HistoryDTO struct {
 	// ActorName is the user's display name or the app's name; null for the system (expiry,
 	// auto-approval).
 	ActorName *string `json:"actor_name" example:"coord"`
-	Action    string  `json:"action" example:"approved"`
-	From      *string `json:"from"`
-	To        string  `json:"to"`
-	Note      string  `json:"note,omitempty"`
+	Action    string  `json:"action" example:"approved" enums:"created,approved,rejected,cancelled,expired,confirmed,fulfilled,feedback"`
+	// From is null for the entry that created the claim.
+	From *string `json:"from" enums:"pending,approved,rejected,cancelled,expired,fulfilled"`
+	To   string  `json:"to" enums:"pending,approved,rejected,cancelled,expired,fulfilled"`
+	Note string  `json:"note,omitempty"`
 } // @name ClaimHistoryEntry
 
 // ClaimResponse is a claim; history is included when one claim is read.
