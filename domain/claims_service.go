@@ -21,6 +21,9 @@ type ClaimInput struct {
 // CreateClaim claims (part of) a listing for the caller's org. Checks run in the order of
 // API.md §6; the capacity check runs again under the listing's lock in the store.
 func (m *Marketplace) CreateClaim(ctx context.Context, p Principal, in ClaimInput) (Claim, error) {
+	if p.IsPerson() {
+		return m.createPersonClaim(ctx, p, in)
+	}
 	if !CanClaim(p) {
 		return Claim{}, ErrForbidden
 	}
@@ -121,7 +124,7 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 					return err
 				}
 			}
-			return CheckCapacity(locked, holds, c.ClaimantOrgID, occs, c.Quantity)
+			return CheckClaimCapacity(locked, holds, c, occs)
 		},
 	}, now)
 	if err != nil {
@@ -151,6 +154,8 @@ func (m *Marketplace) ListClaims(ctx context.Context, p Principal, f ClaimFilter
 		f.OnlyStreet = p.StreetID
 	case p.Role == RoleApp && !p.HasScope(ScopeClaimsRead):
 		return nil, ErrForbidden
+	case p.IsPerson():
+		f.OnlyPerson = p.PersonID
 	case p.OrgID != "":
 		f.OnlyOrg = p.OrgID
 	default:
@@ -202,7 +207,7 @@ func (m *Marketplace) ActOnClaim(ctx context.Context, p Principal, id string, ac
 			}
 			return c.Confirm(p.OrgID, actor, now)
 		case ActionFeedback:
-			if !actsFor(p, c.ClaimantOrgID, ScopeClaimsWrite) {
+			if !CanGiveFeedback(p, *c) {
 				return ErrForbidden
 			}
 			return c.Feedback(actor, rating, text, now)
@@ -230,7 +235,7 @@ func (m *Marketplace) approveClaim(ctx context.Context, p Principal, id, note st
 		if len(mine) == 0 {
 			return nil
 		}
-		return CheckCapacity(l, others, c.ClaimantOrgID, mine, c.Quantity)
+		return CheckClaimCapacity(l, others, *c, mine)
 	})
 }
 

@@ -33,28 +33,29 @@ import (
 // Between them runs the domain's check, exactly as in the gorm path. Every statement has a fixed
 // text, so pgx's statement cache prepares each once per connection. The lock order is the gorm
 // path's: listing, then agreement (the idempotency row is the request's own, leased to it alone,
-// and no transaction locks it after a listing). SQLite and proposal acceptance keep the gorm
-// path, as does the Serializable strategy kept for the benchmark.
+// and no transaction locks it after a listing). SQLite, proposal acceptance and people's claims
+// (which also share-lock the person, and may have no agreement) keep the gorm path, as do the
+// strategies kept for the benchmark.
 //
-// A column added to claims, claim_holds or claim_history must be added here too; the
+// A column added to listings, claims, claim_holds or claim_history must be added here too; the
 // conformance tests of the claim store run this path on PostgreSQL.
 
 const (
 	pgLockListing = `SELECT id, side, org_id, street_id, category, title, description, quantity, lat, lng, address,
-	radius_km, windows, timezone, visibility, valid_until, max_per_claimant, status, span_start, span_end, version,
-	created_at, updated_at FROM listings WHERE id = $1 FOR UPDATE`
-	pgClaimHolds = `SELECT claimant_org_id, starts_at, ends_at, SUM(quantity)::bigint FROM claim_holds
+	radius_km, windows, timezone, visibility, valid_until, max_per_claimant, open_to_people, people_auto_approve, status,
+	span_start, span_end, version, created_at, updated_at FROM listings WHERE id = $1 FOR UPDATE`
+	pgClaimHolds = `SELECT claimant_org_id, claimant_person_id, starts_at, ends_at, SUM(quantity)::bigint FROM claim_holds
 	WHERE listing_id = $1 AND ends_at > $2 AND starts_at < $3 AND (expires_at IS NULL OR expires_at > $4)
-	GROUP BY claimant_org_id, starts_at, ends_at`
+	GROUP BY claimant_org_id, claimant_person_id, starts_at, ends_at`
 	pgShareAgreement = `SELECT status FROM agreements WHERE id = $1 FOR SHARE`
 	pgMarkCreated    = `UPDATE idempotency_keys SET ref = $1 WHERE owner = $2 AND key = $3 AND token = $4`
 	pgInsertClaim    = `INSERT INTO claims (id, listing_id, listing_side, owner_org_id, claimant_org_id, agreement_id,
 	street_id, counterpart_listing_id, quantity, window_start, window_end, window_rrule, timezone, note, status,
 	expires_at, owner_confirmed_at, claimant_confirmed_at, rating, feedback_comment, feedback_at, version,
-	created_at, updated_at)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24)`
-	pgInsertHolds = `INSERT INTO claim_holds (claim_id, listing_id, claimant_org_id, starts_at, ends_at, quantity, expires_at)
-	SELECT $1, $2, $3, s, e, $6, $7 FROM unnest($4::bigint[], $5::bigint[]) AS t(s, e)`
+	created_at, updated_at, claimant_person_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`
+	pgInsertHolds = `INSERT INTO claim_holds (claim_id, listing_id, claimant_org_id, claimant_person_id, starts_at, ends_at, quantity, expires_at)
+	SELECT $1, $2, $3, $8, s, e, $6, $7 FROM unnest($4::bigint[], $5::bigint[]) AS t(s, e)`
 	pgInsertHistory = `INSERT INTO claim_history (claim_id, at, actor_id, action, from_status, to_status, note)
 	SELECT $1, at, actor, action, from_s, to_s, note
 	FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(at, actor, action, from_s, to_s, note)
@@ -161,12 +162,12 @@ func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time
 	b.Queue(pgInsertClaim, r.ID, r.ListingID, r.ListingSide, r.OwnerOrgID, r.ClaimantOrgID, r.AgreementID,
 		r.StreetID, r.CounterpartListingID, r.Quantity, r.WindowStart, r.WindowEnd, r.WindowRrule, r.Timezone, r.Note,
 		r.Status, r.ExpiresAt, r.OwnerConfirmedAt, r.ClaimantConfirmedAt, r.Rating, r.FeedbackComment, r.FeedbackAt,
-		r.Version, r.CreatedAt, r.UpdatedAt)
+		r.Version, r.CreatedAt, r.UpdatedAt, r.ClaimantPersonID)
 	starts, ends := make([]int64, len(occs)), make([]int64, len(occs))
 	for i, o := range occs {
 		starts[i], ends[i] = o.Start.Unix(), o.End.Unix()
 	}
-	b.Queue(pgInsertHolds, c.ID, c.ListingID, c.ClaimantOrgID, starts, ends, c.Quantity, holdExpiry(c))
+	b.Queue(pgInsertHolds, c.ID, c.ListingID, c.ClaimantOrgID, starts, ends, c.Quantity, holdExpiry(c), nullString(c.ClaimantPersonID))
 	if len(hs) > 0 {
 		cols := make([][]string, 5)
 		ats := make([]time.Time, len(hs))
@@ -226,7 +227,7 @@ func readClaimBatch(br pgx.BatchResults, keyed bool) (l domain.Listing, holds []
 	)
 	err = br.QueryRow().Scan(&lr.ID, &lr.Side, &lr.OrgID, &lr.StreetID, &lr.Category, &lr.Title, &lr.Description,
 		&lr.Quantity, &lr.Lat, &lr.Lng, &lr.Address, &lr.RadiusKm, &lr.Windows, &lr.Timezone, &lr.Visibility,
-		&validUntil, &maxPer, &lr.Status, &lr.SpanStart, &lr.SpanEnd, &lr.Version, &lr.CreatedAt, &lr.UpdatedAt)
+		&validUntil, &maxPer, &lr.OpenToPeople, &lr.PeopleAutoApprove, &lr.Status, &lr.SpanStart, &lr.SpanEnd, &lr.Version, &lr.CreatedAt, &lr.UpdatedAt)
 	if errors.Is(err, pgx.ErrNoRows) {
 		err = domain.ErrNotFound
 	}
@@ -248,12 +249,16 @@ func readClaimBatch(br pgx.BatchResults, keyed bool) (l domain.Listing, holds []
 	}
 	for rows.Next() {
 		var (
-			h    domain.Hold
-			s, f int64
+			h      domain.Hold
+			person *string
+			s, f   int64
 		)
-		if err = rows.Scan(&h.ClaimantOrgID, &s, &f, &h.Quantity); err != nil {
+		if err = rows.Scan(&h.ClaimantOrgID, &person, &s, &f, &h.Quantity); err != nil {
 			rows.Close()
 			return
+		}
+		if person != nil {
+			h.ClaimantPersonID = *person
 		}
 		h.Start, h.End = time.Unix(s, 0).UTC(), time.Unix(f, 0).UTC()
 		holds = append(holds, h)

@@ -15,28 +15,30 @@ import (
 )
 
 type listingRow struct {
-	ID             string
-	Side           string
-	OrgID          string
-	StreetID       string
-	Category       string
-	Title          string
-	Description    string
-	Quantity       int64
-	Lat, Lng       float64
-	Address        string
-	RadiusKm       float64
-	Windows        string
-	Timezone       string
-	Visibility     string
-	ValidUntil     sql.NullTime
-	MaxPerClaimant sql.NullInt64
-	Status         string
-	SpanStart      int64
-	SpanEnd        int64
-	Version        int64
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID                string
+	Side              string
+	OrgID             string
+	StreetID          string
+	Category          string
+	Title             string
+	Description       string
+	Quantity          int64
+	Lat, Lng          float64
+	Address           string
+	RadiusKm          float64
+	Windows           string
+	Timezone          string
+	Visibility        string
+	ValidUntil        sql.NullTime
+	MaxPerClaimant    sql.NullInt64
+	OpenToPeople      bool
+	PeopleAutoApprove bool
+	Status            string
+	SpanStart         int64
+	SpanEnd           int64
+	Version           int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 func (listingRow) TableName() string { return "listings" }
@@ -63,6 +65,7 @@ func toListingRow(l domain.Listing) (listingRow, error) {
 		Lat: l.Location.Lat, Lng: l.Location.Lng, Address: l.Location.Address, RadiusKm: l.RadiusKm,
 		Windows: string(b), Timezone: l.TimeZone, Visibility: string(l.Visibility), Status: string(l.Status),
 		SpanStart: span.Start.Unix(), SpanEnd: span.End.Unix(), Version: l.Version,
+		OpenToPeople: l.OpenToPeople, PeopleAutoApprove: l.PeopleAutoApprove,
 		CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(),
 	}
 	if l.ValidUntil != nil {
@@ -85,6 +88,7 @@ func (r listingRow) toDomain() (domain.Listing, error) {
 		Location: domain.Location{Lat: r.Lat, Lng: r.Lng, Address: r.Address}, RadiusKm: r.RadiusKm,
 		TimeZone: r.Timezone, Visibility: domain.Visibility(r.Visibility), Status: domain.ListingStatus(r.Status),
 		MaxPerClaimant: r.MaxPerClaimant.Int64, Version: r.Version,
+		OpenToPeople: r.OpenToPeople, PeopleAutoApprove: r.PeopleAutoApprove,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	for _, w := range ws {
