@@ -178,13 +178,13 @@ export interface paths {
         };
         /**
          * List claims
-         * @description Visible to both orgs, the street's coordinators and admins.
+         * @description Visible to both orgs, the street's coordinators and admins. A person token lists its own claims only.
          */
         get: operations["listClaims"];
         put?: never;
         /**
          * Claim a listing (认领)
-         * @description The claimant is the caller's org: a community claims a unit's offer, a unit claims a community's need, and so on. Capacity is held from creation for every occurrence of the window. The claim is pending, or approved when the covering agreement has auto_approve. Errors: 409 capacity_exceeded (data.occurrence names the first occurrence that would overflow), 409 claimant_limit_exceeded, 409 listing_not_open, 422 no_active_agreement, 422 window_outside_availability, 422 own_listing.
+         * @description The claimant is the caller's org: a community claims a unit's offer, a unit claims a community's need, and so on. Capacity is held from creation for every occurrence of the window. The claim is pending, or approved when the covering agreement has auto_approve. Errors: 409 capacity_exceeded (data.occurrence names the first occurrence that would overflow), 409 claimant_limit_exceeded, 409 listing_not_open, 422 no_active_agreement, 422 window_outside_availability, 422 own_listing. With a person token (API.md §10) the claimant is the person, claimant_org_id their community, and claimant_person_id / claimant_person_name are set: only open_to_people listings (409 listing_not_open otherwise), a need of the person's community or street (409 listing_not_open otherwise), an offer covered by an active agreement between its owner and the person's community (422 no_active_agreement otherwise; agreement_id is null for a need); own_listing does not apply; max_per_claimant (default 1) caps each person (409 claimant_limit_exceeded); pending unless the listing has people_auto_approve.
          */
         post: operations["createClaim"];
         delete?: never;
@@ -221,7 +221,7 @@ export interface paths {
         put?: never;
         /**
          * Approve a pending claim
-         * @description Coordinators of the claim's street and admins. Any other move than pending → approved is 409 invalid_transition.
+         * @description Coordinators of the claim's street and admins. Any other move than pending → approved is 409 invalid_transition. A person's claim is also approved by the listing's owner org (its staff or liaison officers).
          */
         post: operations["approveClaim"];
         delete?: never;
@@ -241,7 +241,7 @@ export interface paths {
         put?: never;
         /**
          * Cancel a claim
-         * @description Either org, while pending or approved. The hold is released at once.
+         * @description Either org, while pending or approved. The hold is released at once. A person cancels their own claim. Cancelling an approved claim revokes its passes.
          */
         post: operations["cancelClaim"];
         delete?: never;
@@ -261,7 +261,7 @@ export interface paths {
         put?: never;
         /**
          * Confirm fulfilment
-         * @description Each org confirms once after approval; when both have, the claim is fulfilled.
+         * @description Each org confirms once after approval; when both have, the claim is fulfilled. A person's claim is fulfilled by the owner org's confirmation alone; on a need, each occurrence that has started adds its hours to the person's service record.
          */
         post: operations["confirmClaim"];
         delete?: never;
@@ -281,7 +281,7 @@ export interface paths {
         put?: never;
         /**
          * Rate a fulfilled claim
-         * @description The claimant, once, after fulfilment (满意度).
+         * @description The claimant, once, after fulfilment (满意度). For a person's claim, the person.
          */
         post: operations["claimFeedback"];
         delete?: never;
@@ -305,7 +305,7 @@ export interface paths {
         put?: never;
         /**
          * Issue a pass on an approved claim (通行证)
-         * @description The claimant org hands (part of) its approved claim on to a verified person: a resident of the claimant community or an employee of the claimant unit. At every instant the active passes of a claim hold at most the claim's quantity (409 capacity_exceeded names the first occurrence that would overflow), and a pass's window lies inside the claim's (422 window_outside_availability). code is a random 8-character verification code (digits 2–9 and letters without I and O). A claim that is not approved is 409 invalid_transition.
+         * @description The claimant org hands (part of) its approved claim on to a verified person: a resident of the claimant community or an employee of the claimant unit. On a person's own claim the pass is that person's, and the person (their token) may take it themself. At every instant the active passes of a claim hold at most the claim's quantity (409 capacity_exceeded names the first occurrence that would overflow), and a pass's window lies inside the claim's (422 window_outside_availability). code is a random 8-character verification code (digits 2–9 and letters without I and O). A claim that is not approved is 409 invalid_transition.
          */
         post: operations["issuePass"];
         delete?: never;
@@ -325,7 +325,7 @@ export interface paths {
         put?: never;
         /**
          * Reject a pending claim
-         * @description Coordinators of the claim's street and admins; reason is required. The hold is released at once.
+         * @description Coordinators of the claim's street and admins; reason is required. The hold is released at once. A person's claim is also rejected by the listing's owner org.
          */
         post: operations["rejectClaim"];
         delete?: never;
@@ -2103,6 +2103,35 @@ export interface components {
             verified_at: string | null;
             /** Format: int64 */
             version: number;
+        };
+        /** @description On creation (POST) the fields listed as required must be sent. */
+        PersonCreateRequest: {
+            community_id?: string;
+            employer_org_id?: string;
+            /**
+             * @description ExternalClientID is the client_id of the app ExternalID belongs to; staff send it, an app
+             *     registering a person sets its own.
+             * @example gj_5f2b9c1d7e3a4b6c8d0e1f2a
+             */
+            external_client_id?: string;
+            /**
+             * @description ExternalID is the person's id in an app (a mini-program's openid), unique per app.
+             * @example oX3b9_openid
+             */
+            external_id?: string;
+            /** @example 李明 */
+            name: string;
+            /** @example true */
+            party_member?: boolean;
+            /** @example 13812345678 */
+            phone: string;
+            /**
+             * @example [
+             *       "patrol",
+             *       "elderly_care"
+             *     ]
+             */
+            skills?: string[];
         };
         PersonList: {
             items: components["schemas"]["Person"][];
@@ -4900,7 +4929,7 @@ export interface operations {
         /** @description the person */
         requestBody: {
             content: {
-                "application/json": components["schemas"]["PersonRequest"];
+                "application/json": components["schemas"]["PersonCreateRequest"];
             };
         };
         responses: {
