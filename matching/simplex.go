@@ -40,6 +40,14 @@ type simplex struct {
 	flow     []int64
 	state    []int8
 	order    []int32 // internal arc index → caller's arc index
+
+	// The pricing view of the real arcs, kept in step with state by
+	// setPricing: an arc at its lower bound is (src, dst, cost), one at its
+	// capacity (dst, src, −cost) and a tree arc (src, src, 0), so that
+	// pc + pi[pa] − pi[pb] is the state-signed reduced cost (0 for tree
+	// arcs) without loading the state or multiplying by it.
+	pa, pb []int32
+	pc     []int64
 	pos      []int32 // caller's arc index → internal; only for kept solves
 
 	// Per node: potentials and the spanning tree. thread is a preorder
@@ -174,9 +182,10 @@ func newSimplex(net *Network, zeroCost bool, hint []int8) (*simplex, Status, err
 		for i, orig := range s.order {
 			internal[i] = hint[orig]
 		}
-		s.warmStart(internal, artCost)
+		s.warmStart(internal, artCost, nil)
 		s.warm = true
 	}
+	s.initPricing()
 	s.blockSize = max(minBlockSize, int(blockSizeFactor*math.Sqrt(float64(m))))
 	s.stem = make([]stemNode, 0, 64)
 	return s, Optimal, nil
