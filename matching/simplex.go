@@ -48,7 +48,7 @@ type simplex struct {
 	// arcs) without loading the state or multiplying by it.
 	pa, pb []int32
 	pc     []int64
-	pos      []int32 // caller's arc index → internal; only for kept solves
+	pos    []int32 // caller's arc index → internal; only for kept solves
 
 	// Per node: potentials and the spanning tree. thread is a preorder
 	// walk of the tree (a cycle through the root), revThread its inverse,
