@@ -140,7 +140,6 @@ func (r *allocRun) rerunComponent(kc *keptComponent, ks []int32) componentResult
 		}
 	}
 	if r.wantBasis {
-		s.pos = old.pos
 		res.sp = s
 	}
 	return res
