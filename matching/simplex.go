@@ -221,17 +221,6 @@ func (s *simplex) run() Status {
 	return Optimal
 }
 
-// basis returns, per caller arc, whether it ended in the tree (stateTree),
-// at its capacity (stateUpper) or at zero (stateLower): a hint for a
-// later warm start.
-func (s *simplex) basis() []int8 {
-	out := make([]int8, s.arcs)
-	for i, orig := range s.order {
-		out[orig] = s.state[i]
-	}
-	return out
-}
-
 // originalFlows maps internal flows back to the caller's arc indexes and
 // adds the lower bounds back.
 func (s *simplex) originalFlows(net *Network) []int64 {

@@ -17,7 +17,7 @@ func (s *simplex) findEnteringArc() bool {
 		best, arc := s.priceRange(e, e+first)
 		if first < n {
 			if b, a := s.priceRange(0, n-first); b < best {
-				best, arc = b, a
+				arc = a
 			}
 		}
 		e += n
