@@ -161,7 +161,7 @@ func (h agreementHandlers) get(c echo.Context) error {
 // @Produce      json
 // @Param        org_id  query     string  false  "a party"
 // @Param        status  query     []string  false  "any of these statuses, comma-separated (status=a,b)"  Enums(pending_signatures,active,terminated,expired)  collectionFormat(csv)
-// @Param        limit   query     int     false  "page size (1–100, default 20)"
+// @Param        limit   query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor  query     string  false  "next_cursor of the previous page"
 // @Success      200     {object}  AgreementList
 // @Failure      401     {object}  Problem

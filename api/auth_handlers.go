@@ -23,7 +23,7 @@ type RefreshRequest struct {
 // TokenResponse is an access token and its refresh token.
 type TokenResponse struct {
 	AccessToken  string `json:"access_token"`
-	TokenType    string `json:"token_type" example:"Bearer"`
+	TokenType    string `json:"token_type" example:"Bearer" enums:"Bearer"`
 	ExpiresIn    int    `json:"expires_in" example:"900"`
 	RefreshToken string `json:"refresh_token"`
 } // @name TokenResponse
@@ -38,7 +38,7 @@ type MeResponse struct {
 	DisplayName string   `json:"display_name"`
 	Role        string   `json:"role" enums:"admin,coordinator,community_staff,liaison,app,person"`
 	OrgID       string   `json:"org_id"`
-	Scopes      []string `json:"scopes"`
+	Scopes      []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read,people:write,people:act"`
 } // @name Me
 
 type authHandlers struct {
@@ -139,6 +139,7 @@ func (h authHandlers) logout(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2
 // @Router       /me [get]
 func (h authHandlers) me(c echo.Context) error {
 	p := principal(c)

@@ -121,7 +121,7 @@ func jsonProblem(err error, body []byte, t reflect.Type) error {
 			fmt.Sprintf("%s must be of JSON type %s", field, kind))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return fieldProblem(http.StatusUnprocessableEntity, name, "unknown", fmt.Sprintf("unknown field %q", name))
+		return fieldProblem(http.StatusUnprocessableEntity, orBody(name), "unknown", fmt.Sprintf("unknown field %q", name))
 	}
 	// An error of a json.Unmarshaler (time.Time above all) carries no field: find it.
 	if field, leaf, ok := locateBadValue(body, t); ok {

@@ -39,6 +39,7 @@ func categoryDTO(c domain.Category) CategoryDTO {
 // @Failure      401  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2
 // @Router       /categories [get]
 func (h categoryHandlers) list(c echo.Context) error {
 	cats, err := h.catalog.List(c.Request().Context())

@@ -12,7 +12,7 @@ import (
 // ClaimRequest claims (part of) a listing for the caller's org.
 type ClaimRequest struct {
 	ListingID            string    `json:"listing_id"`
-	Quantity             int64     `json:"quantity" example:"6"`
+	Quantity             int64     `json:"quantity" example:"6" minimum:"1"`
 	Window               WindowDTO `json:"window"`
 	CounterpartListingID string    `json:"counterpart_listing_id,omitempty"`
 	AgreementID          string    `json:"agreement_id,omitempty"`
@@ -26,25 +26,31 @@ type HistoryDTO struct {
 	// ActorName is the user's display name or the app's name; null for the system (expiry,
 	// auto-approval).
 	ActorName *string `json:"actor_name" example:"coord"`
-	Action    string  `json:"action" example:"approved"`
-	From      *string `json:"from"`
-	To        string  `json:"to"`
-	Note      string  `json:"note,omitempty"`
+	Action    string  `json:"action" example:"approved" enums:"created,approved,rejected,cancelled,expired,confirmed,fulfilled,feedback"`
+	// From is null for the entry that created the claim.
+	From *string `json:"from" enums:"pending,approved,rejected,cancelled,expired,fulfilled"`
+	To   string  `json:"to" enums:"pending,approved,rejected,cancelled,expired,fulfilled"`
+	Note string  `json:"note,omitempty"`
 } // @name ClaimHistoryEntry
 
 // ClaimResponse is a claim; history is included when one claim is read.
 type ClaimResponse struct {
-	ID                   string  `json:"id"`
-	ListingID            string  `json:"listing_id"`
-	ListingTitle         string  `json:"listing_title" example:"夜间错时停车位"`
-	ListingCategory      string  `json:"listing_category" example:"parking"`
-	ListingSide          string  `json:"listing_side" enums:"offer,need"`
-	OwnerOrgID           string  `json:"owner_org_id"`
-	OwnerOrgName         string  `json:"owner_org_name" example:"市第一中学"`
-	ClaimantOrgID        string  `json:"claimant_org_id"`
-	ClaimantOrgName      string  `json:"claimant_org_name" example:"五星社区"`
-	AgreementID          string  `json:"agreement_id"`
-	AgreementTitle       string  `json:"agreement_title" example:"五星社区—市一中共建协议"`
+	ID              string `json:"id"`
+	ListingID       string `json:"listing_id"`
+	ListingTitle    string `json:"listing_title" example:"夜间错时停车位"`
+	ListingCategory string `json:"listing_category" example:"parking"`
+	ListingSide     string `json:"listing_side" enums:"offer,need"`
+	OwnerOrgID      string `json:"owner_org_id"`
+	OwnerOrgName    string `json:"owner_org_name" example:"市第一中学"`
+	ClaimantOrgID   string `json:"claimant_org_id"`
+	ClaimantOrgName string `json:"claimant_org_name" example:"五星社区"`
+	// ClaimantPersonID and ClaimantPersonName are set for a person's claim (API.md §10); its
+	// claimant_org_id is then the person's community.
+	ClaimantPersonID   *string `json:"claimant_person_id"`
+	ClaimantPersonName *string `json:"claimant_person_name" example:"李明"`
+	// AgreementID is null for a person's claim on a need, which no agreement covers.
+	AgreementID          *string `json:"agreement_id"`
+	AgreementTitle       *string `json:"agreement_title" example:"五星社区—市一中共建协议"`
 	StreetID             string  `json:"street_id"`
 	StreetName           string  `json:"street_name" example:"五星街道"`
 	CounterpartListingID *string `json:"counterpart_listing_id"`
@@ -57,7 +63,7 @@ type ClaimResponse struct {
 	ExpiresAt               *time.Time   `json:"expires_at"`
 	OwnerConfirmedAt        *time.Time   `json:"owner_confirmed_at"`
 	ClaimantConfirmedAt     *time.Time   `json:"claimant_confirmed_at"`
-	Rating                  *int         `json:"rating"`
+	Rating                  *int         `json:"rating" minimum:"1" maximum:"5"`
 	FeedbackComment         string       `json:"feedback_comment,omitempty"`
 	Version                 int64        `json:"version"`
 	CreatedAt               time.Time    `json:"created_at"`
@@ -85,6 +91,7 @@ func claimRefs(r *domain.NameRefs, c domain.Claim, withHistory bool) {
 	r.Org(c.OwnerOrgID, c.ClaimantOrgID, c.StreetID)
 	r.Listing(c.ListingID, c.CounterpartListingID)
 	r.Agreement(c.AgreementID)
+	r.Actor(c.ClaimantPersonID)
 	if withHistory {
 		for _, h := range c.History {
 			r.Actor(h.ActorID)
@@ -99,7 +106,8 @@ func claimResponse(c domain.Claim, now time.Time, withHistory bool, n domain.Nam
 		ID: c.ID, ListingID: c.ListingID, ListingTitle: listing.Title, ListingCategory: listing.Category,
 		ListingSide: string(c.ListingSide), OwnerOrgID: c.OwnerOrgID, OwnerOrgName: nameOr(n.Org(c.OwnerOrgID)),
 		ClaimantOrgID: c.ClaimantOrgID, ClaimantOrgName: nameOr(n.Org(c.ClaimantOrgID)),
-		AgreementID: c.AgreementID, AgreementTitle: nameOr(n.Agreement(c.AgreementID)),
+		ClaimantPersonID: optional(c.ClaimantPersonID), ClaimantPersonName: n.Actor(c.ClaimantPersonID),
+		AgreementID: optional(c.AgreementID), AgreementTitle: n.Agreement(c.AgreementID),
 		StreetID: c.StreetID, StreetName: nameOr(n.Org(c.StreetID)),
 		CounterpartListingID: optional(c.CounterpartListingID), Quantity: c.Quantity,
 		Window: WindowDTO{Start: c.Window.Start.In(loc), End: c.Window.End.In(loc), RRule: c.Window.RRule},
@@ -143,7 +151,7 @@ func (h claimHandlers) respond(c echo.Context, status int, cl domain.Claim) erro
 
 // create godoc
 // @Summary      Claim a listing (认领)
-// @Description  The claimant is the caller's org: a community claims a unit's offer, a unit claims a community's need, and so on. Capacity is held from creation for every occurrence of the window. The claim is pending, or approved when the covering agreement has auto_approve. Errors: 409 capacity_exceeded (data.occurrence names the first occurrence that would overflow), 409 claimant_limit_exceeded, 409 listing_not_open, 422 no_active_agreement, 422 window_outside_availability, 422 own_listing.
+// @Description  The claimant is the caller's org: a community claims a unit's offer, a unit claims a community's need, and so on. Capacity is held from creation for every occurrence of the window. The claim is pending, or approved when the covering agreement has auto_approve. Errors: 409 capacity_exceeded (data.occurrence names the first occurrence that would overflow), 409 claimant_limit_exceeded, 409 listing_not_open, 422 no_active_agreement, 422 window_outside_availability, 422 own_listing. With a person token (API.md §10) the claimant is the person, claimant_org_id their community, and claimant_person_id / claimant_person_name are set: only open_to_people listings (409 listing_not_open otherwise), a need of the person's community or street (409 listing_not_open otherwise), an offer covered by an active agreement between its owner and the person's community (422 no_active_agreement otherwise; agreement_id is null for a need); own_listing does not apply; max_per_claimant (default 1) caps each person (409 claimant_limit_exceeded); pending unless the listing has people_auto_approve.
 // @ID           createClaim
 // @Tags         claims
 // @Accept       json
@@ -157,6 +165,7 @@ func (h claimHandlers) respond(c echo.Context, status int, cl domain.Claim) erro
 // @Failure      409              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims [post]
 func (h claimHandlers) create(c echo.Context) error {
 	var req ClaimRequest
@@ -185,6 +194,7 @@ func (h claimHandlers) create(c echo.Context) error {
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /claims/{id} [get]
 func (h claimHandlers) get(c echo.Context) error {
 	cl, err := h.m.GetClaim(c.Request().Context(), principal(c), c.Param("id"))
@@ -196,7 +206,7 @@ func (h claimHandlers) get(c echo.Context) error {
 
 // list godoc
 // @Summary      List claims
-// @Description  Visible to both orgs, the street's coordinators and admins.
+// @Description  Visible to both orgs, the street's coordinators and admins. A person token lists its own claims only.
 // @ID           listClaims
 // @Tags         claims
 // @Produce      json
@@ -204,13 +214,14 @@ func (h claimHandlers) get(c echo.Context) error {
 // @Param        street_id   query     string  false  "street"
 // @Param        org_id      query     string  false  "owner or claimant org"
 // @Param        listing_id  query     string  false  "listing"
-// @Param        limit       query     int     false  "page size (1–100, default 20)"
+// @Param        limit       query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor      query     string  false  "next_cursor of the previous page"
 // @Success      200         {object}  ClaimList
 // @Failure      401         {object}  Problem
 // @Failure      403         {object}  Problem
 // @Failure      422         {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /claims [get]
 func (h claimHandlers) list(c echo.Context) error {
 	pg, err := pageParams(c)
@@ -270,7 +281,7 @@ func (h claimHandlers) act(c echo.Context, action domain.ClaimAction) error {
 
 // approve godoc
 // @Summary      Approve a pending claim
-// @Description  Coordinators of the claim's street and admins. Any other move than pending → approved is 409 invalid_transition.
+// @Description  Coordinators of the claim's street and admins. Any other move than pending → approved is 409 invalid_transition. A person's claim is also approved by the listing's owner org (its staff or liaison officers).
 // @ID           approveClaim
 // @Tags         claims
 // @Accept       json
@@ -289,7 +300,7 @@ func (h claimHandlers) approve(c echo.Context) error { return h.act(c, domain.Ac
 
 // reject godoc
 // @Summary      Reject a pending claim
-// @Description  Coordinators of the claim's street and admins; reason is required. The hold is released at once.
+// @Description  Coordinators of the claim's street and admins; reason is required. The hold is released at once. A person's claim is also rejected by the listing's owner org.
 // @ID           rejectClaim
 // @Tags         claims
 // @Accept       json
@@ -308,7 +319,7 @@ func (h claimHandlers) reject(c echo.Context) error { return h.act(c, domain.Act
 
 // cancel godoc
 // @Summary      Cancel a claim
-// @Description  Either org, while pending or approved. The hold is released at once.
+// @Description  Either org, while pending or approved. The hold is released at once. A person cancels their own claim. Cancelling an approved claim revokes its passes.
 // @ID           cancelClaim
 // @Tags         claims
 // @Accept       json
@@ -322,12 +333,13 @@ func (h claimHandlers) reject(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      409   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims/{id}/cancel [post]
 func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.ActionCancel) }
 
 // confirm godoc
 // @Summary      Confirm fulfilment
-// @Description  Each org confirms once after approval; when both have, the claim is fulfilled.
+// @Description  Each org confirms once after approval; when both have, the claim is fulfilled. A person's claim is fulfilled by the owner org's confirmation alone; on a need, each occurrence that has started adds its hours to the person's service record.
 // @ID           confirmClaim
 // @Tags         claims
 // @Produce      json
@@ -339,12 +351,13 @@ func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      409  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims/{id}/confirm [post]
 func (h claimHandlers) confirm(c echo.Context) error { return h.act(c, domain.ActionConfirm) }
 
 // feedback godoc
 // @Summary      Rate a fulfilled claim
-// @Description  The claimant, once, after fulfilment (满意度).
+// @Description  The claimant, once, after fulfilment (满意度). For a person's claim, the person.
 // @ID           claimFeedback
 // @Tags         claims
 // @Accept       json
@@ -359,5 +372,6 @@ func (h claimHandlers) confirm(c echo.Context) error { return h.act(c, domain.Ac
 // @Failure      409   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims/{id}/feedback [post]
 func (h claimHandlers) feedback(c echo.Context) error { return h.act(c, domain.ActionFeedback) }

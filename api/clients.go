@@ -107,7 +107,7 @@ func (h clientHandlers) create(c echo.Context) error {
 // @Tags         clients
 // @Produce      json
 // @Param        org_id  query     string  false  "filter by the org the apps act for"
-// @Param        limit   query     int     false  "page size (1–100, default 20)"
+// @Param        limit   query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor  query     string  false  "next_cursor of the previous page"
 // @Success      200     {object}  ClientList
 // @Failure      401     {object}  Problem

@@ -258,3 +258,39 @@ func TestProposalClaimsOnlyTheRun(t *testing.T) {
 		}
 	})
 }
+
+// TestWholeSecondsAndEffectiveUntil: a fractional second in a window is 422 (holds are whole
+// seconds; two claims 0.6 s apart used to overlap unseen), and a claim's rule states the bound
+// it holds as UNTIL, whether the client gave COUNT or nothing (the 366-day horizon).
+func TestWholeSecondsAndEffectiveUntil(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		s.Agreement(w.Coordinator, w.Staff, w.Liaison, w.CommunityID, w.UnitID, []string{"parking"}, nil)
+		start, end := apitest.Night(1)
+		offer := w.Liaison.Listing("offers", "parking", 1, []map[string]any{apitest.Window(start, end, "FREQ=DAILY")}, nil)
+		id := offer["id"].(string)
+		frac := map[string]any{"start": start.Format(time.RFC3339), "end": end.Add(-600 * time.Millisecond).Format(time.RFC3339Nano)}
+		p := w.Staff.Claim(id, 1, frac).Problem(http.StatusUnprocessableEntity, "validation_failed")
+		if f, code := fieldCode(p); f != "window.end" || code != "fractional_seconds" {
+			t.Fatalf("fractional end: %s %s", f, code)
+		}
+		body := offerBody()
+		body["windows"] = []map[string]any{{"start": start.Add(300 * time.Millisecond).Format(time.RFC3339Nano), "end": end.Format(time.RFC3339)}}
+		p = w.Liaison.Do("POST", "/api/v1/offers", body).Problem(http.StatusUnprocessableEntity, "validation_failed")
+		if f, code := fieldCode(p); f != "windows[0].start" || code != "fractional_seconds" {
+			t.Fatalf("fractional listing start: %s %s", f, code)
+		}
+		for _, tc := range []struct{ rule, until string }{
+			{"FREQ=DAILY;COUNT=3", start.AddDate(0, 0, 2).UTC().Format("20060102T150405Z")},
+			{"FREQ=DAILY;INTERVAL=100", start.AddDate(0, 0, 300).UTC().Format("20060102T150405Z")},
+		} {
+			c := w.Staff.Claim(id, 1, apitest.Window(start, end, tc.rule)).Expect(http.StatusCreated)
+			rule := c["window"].(map[string]any)["rrule"].(string)
+			if !strings.Contains(rule, "UNTIL="+tc.until) || strings.Contains(rule, "COUNT") {
+				t.Fatalf("claim of %s reads %s, want UNTIL=%s", tc.rule, rule, tc.until)
+			}
+			w.Staff.Do("POST", "/api/v1/claims/"+c["id"].(string)+"/cancel", map[string]any{"reason": "test"}).Expect(http.StatusOK)
+		}
+	})
+}

@@ -31,10 +31,9 @@ type EventData struct {
 	Side     string `json:"side,omitempty" enums:"offer,need"`
 	OrgID    string `json:"org_id,omitempty"`
 	Category string `json:"category,omitempty" example:"parking"`
-	// Status is the listing's status (listing.updated) or the claim's (claim.*).
-	// Status is the listing's status (listing.updated), the claim's (claim.*) or the person's
-	// (person.*).
-	Status        string `json:"status,omitempty" enums:"open,paused,closed,pending,approved,rejected,cancelled,expired,fulfilled,verified"`
+	// Status is the listing's status (listing.updated), the claim's (claim.*), the person's
+	// (person.*) or the pass's (pass.*).
+	Status        string `json:"status,omitempty" enums:"open,paused,closed,pending,approved,rejected,cancelled,expired,fulfilled,verified,active,revoked"`
 	Version       *int64 `json:"version,omitempty"`
 	PartyAOrgID   string `json:"party_a_org_id,omitempty"`
 	PartyBOrgID   string `json:"party_b_org_id,omitempty"`
@@ -78,12 +77,13 @@ type eventHandlers struct{ feed *domain.Feed }
 // @Param        after   query     string  false  "id of the last event received (next_cursor of the previous page)"
 // @Param        cursor  query     string  false  "same as after, for clients that page every list with cursor"
 // @Param        types   query     string  false  "comma-separated event types to keep, e.g. claim.created,claim.approved"
-// @Param        limit   query     int     false  "page size (1–100, default 20)"
+// @Param        limit   query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Success      200     {object}  EventList
 // @Failure      401     {object}  Problem
 // @Failure      403     {object}  Problem
 // @Failure      422     {object}  Problem
 // @Security     bearer
+// @Security     oauth2[events:read]
 // @Router       /events [get]
 func (h eventHandlers) list(c echo.Context) error {
 	limit, err := limitParam(c)

@@ -29,6 +29,8 @@ var fieldTexts = map[string]string{
 	"overlapping_occurrences": "%s 的各次时段互相重叠",
 	"too_many_occurrences":    "%s 展开后的时段过多",
 	"beyond_horizon":          "%s 超出了可展开的时间范围（366 天）",
+	"fractional_seconds":      "%s 不能含有秒以下的小数部分",
+	"in_the_past":             "%s 所指的时段已经过去",
 }
 
 // fieldMessage is the message of a field error in lang.

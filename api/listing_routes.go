@@ -27,6 +27,7 @@ import (
 // @Failure      413              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:write]
 // @Router       /offers [post]
 func (h listingHandlers) createOffer(c echo.Context) error { return h.create(c, domain.SideOffer) }
 
@@ -45,13 +46,14 @@ func (h listingHandlers) createOffer(c echo.Context) error { return h.create(c, 
 // @Param        from       query     string  false  "RFC 3339; with to"
 // @Param        to         query     string  false  "RFC 3339; with from"
 // @Param        q          query     string  false  "text in title or description"
-// @Param        limit      query     int     false  "page size (1–100, default 20)"
+// @Param        limit      query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor     query     string  false  "next_cursor of the previous page"
 // @Success      200        {object}  ListingList
 // @Failure      401        {object}  Problem
 // @Failure      403        {object}  Problem
 // @Failure      422        {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:read]
 // @Router       /offers [get]
 func (h listingHandlers) listOffers(c echo.Context) error { return h.list(c, domain.SideOffer) }
 
@@ -67,6 +69,7 @@ func (h listingHandlers) listOffers(c echo.Context) error { return h.list(c, dom
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:read]
 // @Router       /offers/{id} [get]
 func (h listingHandlers) getOffer(c echo.Context) error { return h.get(c, domain.SideOffer) }
 
@@ -89,6 +92,7 @@ func (h listingHandlers) getOffer(c echo.Context) error { return h.get(c, domain
 // @Failure      412       {object}  Problem
 // @Failure      422       {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:write]
 // @Router       /offers/{id} [patch]
 func (h listingHandlers) updateOffer(c echo.Context) error { return h.update(c, domain.SideOffer) }
 
@@ -106,6 +110,7 @@ func (h listingHandlers) updateOffer(c echo.Context) error { return h.update(c, 
 // @Failure      404   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:read]
 // @Router       /offers/{id}/availability [get]
 func (h listingHandlers) availabilityOffer(c echo.Context) error {
 	return h.availability(c, domain.SideOffer)
@@ -129,6 +134,7 @@ func (h listingHandlers) availabilityOffer(c echo.Context) error {
 // @Failure      413              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:write]
 // @Router       /needs [post]
 func (h listingHandlers) createNeed(c echo.Context) error { return h.create(c, domain.SideNeed) }
 
@@ -147,13 +153,14 @@ func (h listingHandlers) createNeed(c echo.Context) error { return h.create(c, d
 // @Param        from       query     string  false  "RFC 3339; with to"
 // @Param        to         query     string  false  "RFC 3339; with from"
 // @Param        q          query     string  false  "text in title or description"
-// @Param        limit      query     int     false  "page size (1–100, default 20)"
+// @Param        limit      query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor     query     string  false  "next_cursor of the previous page"
 // @Success      200        {object}  ListingList
 // @Failure      401        {object}  Problem
 // @Failure      403        {object}  Problem
 // @Failure      422        {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:read]
 // @Router       /needs [get]
 func (h listingHandlers) listNeeds(c echo.Context) error { return h.list(c, domain.SideNeed) }
 
@@ -169,6 +176,7 @@ func (h listingHandlers) listNeeds(c echo.Context) error { return h.list(c, doma
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:read]
 // @Router       /needs/{id} [get]
 func (h listingHandlers) getNeed(c echo.Context) error { return h.get(c, domain.SideNeed) }
 
@@ -191,6 +199,7 @@ func (h listingHandlers) getNeed(c echo.Context) error { return h.get(c, domain.
 // @Failure      412       {object}  Problem
 // @Failure      422       {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:write]
 // @Router       /needs/{id} [patch]
 func (h listingHandlers) updateNeed(c echo.Context) error { return h.update(c, domain.SideNeed) }
 
@@ -208,6 +217,7 @@ func (h listingHandlers) updateNeed(c echo.Context) error { return h.update(c, d
 // @Failure      404   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:read]
 // @Router       /needs/{id}/availability [get]
 func (h listingHandlers) availabilityNeed(c echo.Context) error {
 	return h.availability(c, domain.SideNeed)

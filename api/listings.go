@@ -20,43 +20,49 @@ type WindowDTO struct {
 // ListingRequest creates or patches an offer or a need; on PATCH absent fields stay unchanged.
 type ListingRequest struct {
 	OrgID          *string      `json:"org_id,omitempty"`
-	Category       *string      `json:"category,omitempty" example:"parking"`
-	Title          *string      `json:"title,omitempty" example:"夜间错时停车位"`
+	Category       *string      `json:"category,omitempty" example:"parking" create:"required"`
+	Title          *string      `json:"title,omitempty" example:"夜间错时停车位" create:"required"`
 	Description    *string      `json:"description,omitempty"`
-	Quantity       *int64       `json:"quantity,omitempty" example:"10"`
-	Location       *LocationDTO `json:"location,omitempty"`
-	RadiusKm       *float64     `json:"radius_km,omitempty" example:"3"`
-	Windows        *[]WindowDTO `json:"windows,omitempty"`
+	Quantity       *int64       `json:"quantity,omitempty" example:"10" minimum:"1" create:"required"`
+	Location       *LocationDTO `json:"location,omitempty" create:"required"`
+	RadiusKm       *float64     `json:"radius_km,omitempty" example:"3" minimum:"0" maximum:"100" default:"3"`
+	Windows        *[]WindowDTO `json:"windows,omitempty" create:"required"`
 	Timezone       *string      `json:"timezone,omitempty" example:"Asia/Shanghai"`
-	Visibility     *string      `json:"visibility,omitempty" enums:"public,street"`
+	Visibility     *string      `json:"visibility,omitempty" enums:"public,street" default:"public"`
 	ValidUntil     *time.Time   `json:"valid_until,omitempty"`
-	MaxPerClaimant *int64       `json:"max_per_claimant,omitempty"`
-	Status         *string      `json:"status,omitempty" enums:"open,paused,closed"`
+	MaxPerClaimant *int64       `json:"max_per_claimant,omitempty" minimum:"1"`
+	// OpenToPeople lets verified people claim the listing themselves (API.md §10; default
+	// false); their claims are approved by the owner unless PeopleAutoApprove (default false).
+	OpenToPeople      *bool   `json:"open_to_people,omitempty"`
+	PeopleAutoApprove *bool   `json:"people_auto_approve,omitempty"`
+	Status            *string `json:"status,omitempty" enums:"open,paused,closed"`
 } // @name ListingRequest
 
 // ListingResponse is an offer or a need.
 type ListingResponse struct {
-	ID             string      `json:"id"`
-	Side           string      `json:"side" enums:"offer,need"`
-	OrgID          string      `json:"org_id"`
-	OrgName        string      `json:"org_name" example:"市第一中学"`
-	StreetID       string      `json:"street_id"`
-	StreetName     string      `json:"street_name" example:"五星街道"`
-	Category       string      `json:"category"`
-	Title          string      `json:"title"`
-	Description    string      `json:"description"`
-	Quantity       int64       `json:"quantity"`
-	Location       LocationDTO `json:"location"`
-	RadiusKm       float64     `json:"radius_km"`
-	Windows        []WindowDTO `json:"windows"`
-	Timezone       string      `json:"timezone"`
-	Visibility     string      `json:"visibility" enums:"public,street"`
-	ValidUntil     *time.Time  `json:"valid_until"`
-	MaxPerClaimant *int64      `json:"max_per_claimant"`
-	Status         string      `json:"status" enums:"open,paused,closed"`
-	Version        int64       `json:"version"`
-	CreatedAt      time.Time   `json:"created_at"`
-	UpdatedAt      time.Time   `json:"updated_at"`
+	ID                string      `json:"id"`
+	Side              string      `json:"side" enums:"offer,need"`
+	OrgID             string      `json:"org_id"`
+	OrgName           string      `json:"org_name" example:"市第一中学"`
+	StreetID          string      `json:"street_id"`
+	StreetName        string      `json:"street_name" example:"五星街道"`
+	Category          string      `json:"category"`
+	Title             string      `json:"title"`
+	Description       string      `json:"description"`
+	Quantity          int64       `json:"quantity"`
+	Location          LocationDTO `json:"location"`
+	RadiusKm          float64     `json:"radius_km"`
+	Windows           []WindowDTO `json:"windows"`
+	Timezone          string      `json:"timezone"`
+	Visibility        string      `json:"visibility" enums:"public,street"`
+	ValidUntil        *time.Time  `json:"valid_until"`
+	MaxPerClaimant    *int64      `json:"max_per_claimant"`
+	OpenToPeople      bool        `json:"open_to_people"`
+	PeopleAutoApprove bool        `json:"people_auto_approve"`
+	Status            string      `json:"status" enums:"open,paused,closed"`
+	Version           int64       `json:"version"`
+	CreatedAt         time.Time   `json:"created_at"`
+	UpdatedAt         time.Time   `json:"updated_at"`
 } // @name Listing
 
 // ListingList is a page of listings.
@@ -78,7 +84,7 @@ func (r ListingRequest) toDomain() (domain.ListingInput, error) {
 	in := domain.ListingInput{
 		OrgID: r.OrgID, Category: r.Category, Title: r.Title, Description: r.Description, Quantity: r.Quantity,
 		RadiusKm: r.RadiusKm, TimeZone: r.Timezone, Visibility: r.Visibility, ValidUntil: r.ValidUntil,
-		MaxPerClaimant: r.MaxPerClaimant, Status: r.Status,
+		MaxPerClaimant: r.MaxPerClaimant, OpenToPeople: r.OpenToPeople, PeopleAutoApprove: r.PeopleAutoApprove, Status: r.Status,
 	}
 	if r.Location != nil {
 		loc, err := r.Location.toDomain("location")
@@ -106,6 +112,7 @@ func listingResponse(l domain.Listing, now time.Time, n domain.Names) ListingRes
 		StreetID: l.StreetID, StreetName: nameOr(n.Org(l.StreetID)), Category: l.Category,
 		Title: l.Title, Description: l.Description, Quantity: l.Quantity, Location: *locationResponse(l.Location),
 		RadiusKm: l.RadiusKm, Timezone: l.TimeZone, Visibility: string(l.Visibility), ValidUntil: l.ValidUntil,
+		OpenToPeople: l.OpenToPeople, PeopleAutoApprove: l.PeopleAutoApprove,
 		Status: string(l.EffectiveStatus(now)), Version: l.Version, CreatedAt: l.CreatedAt, UpdatedAt: l.UpdatedAt,
 		Windows: make([]WindowDTO, len(l.Windows)),
 	}
@@ -182,20 +189,22 @@ func (h listingHandlers) list(c echo.Context, side domain.Side) error {
 	if f.Statuses, err = domain.ParseStatuses("status", c.QueryParam("status"), domain.ListingStatuses); err != nil {
 		return err
 	}
+	radius := domain.DefaultRadiusKm
+	if r := c.QueryParam("radius_km"); r != "" {
+		// Checked even without near: a value that does not parse is refused, never ignored.
+		v, ok := parseFinite(r)
+		if !ok || v <= 0 || v > domain.MaxRadiusKm {
+			return fieldProblem(http.StatusUnprocessableEntity, "radius_km", "out_of_range", "radius_km must be in (0, 100]")
+		}
+		radius = v
+	}
 	if s := c.QueryParam("near"); s != "" {
 		lat, lng, ok := parseLatLng(s)
 		if !ok {
 			return fieldProblem(http.StatusUnprocessableEntity, "near", "invalid", "near must be lat,lng in WGS-84")
 		}
 		f.Near = &domain.Location{Lat: lat, Lng: lng}
-		f.RadiusKm = domain.DefaultRadiusKm
-		if r := c.QueryParam("radius_km"); r != "" {
-			v, ok := parseFinite(r)
-			if !ok || v <= 0 || v > domain.MaxRadiusKm {
-				return fieldProblem(http.StatusUnprocessableEntity, "radius_km", "out_of_range", "radius_km must be in (0, 100]")
-			}
-			f.RadiusKm = v
-		}
+		f.RadiusKm = radius
 	}
 	if c.QueryParam("from") != "" || c.QueryParam("to") != "" {
 		from, to, err := timeRange(c, nil)

@@ -136,12 +136,13 @@ func (h matchingHandlers) suggestions(c echo.Context, side domain.Side) error {
 // @Tags         matching
 // @Produce      json
 // @Param        id     path      string  true   "need id"
-// @Param        limit  query     int     false  "how many (1–100, default 10)"
+// @Param        limit  query     int     false  "how many (1–100, default 10)"  minimum(1)  maximum(100)  default(10)
 // @Success      200    {object}  SuggestionList
 // @Failure      401    {object}  Problem
 // @Failure      404    {object}  Problem
 // @Failure      422    {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:read]
 // @Router       /needs/{id}/suggestions [get]
 func (h matchingHandlers) needSuggestions(c echo.Context) error {
 	return h.suggestions(c, domain.SideNeed)
@@ -154,12 +155,13 @@ func (h matchingHandlers) needSuggestions(c echo.Context) error {
 // @Tags         matching
 // @Produce      json
 // @Param        id     path      string  true   "offer id"
-// @Param        limit  query     int     false  "how many (1–100, default 10)"
+// @Param        limit  query     int     false  "how many (1–100, default 10)"  minimum(1)  maximum(100)  default(10)
 // @Success      200    {object}  SuggestionList
 // @Failure      401    {object}  Problem
 // @Failure      404    {object}  Problem
 // @Failure      422    {object}  Problem
 // @Security     bearer
+// @Security     oauth2[listings:read]
 // @Router       /offers/{id}/suggestions [get]
 func (h matchingHandlers) offerSuggestions(c echo.Context) error {
 	return h.suggestions(c, domain.SideOffer)
@@ -212,7 +214,7 @@ func (h matchingHandlers) respondRun(c echo.Context, status int, r domain.Run) e
 // @Tags         matching
 // @Produce      json
 // @Param        street_id  query     string  true   "the street"
-// @Param        limit      query     int     false  "page size (1–100, default 20)"
+// @Param        limit      query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor     query     string  false  "next_cursor of the previous page"
 // @Success      200        {object}  RunSummaryList
 // @Failure      401        {object}  Problem

@@ -32,7 +32,7 @@ type OAuthTokenRequest struct {
 // app asks for a new access token with its credentials.
 type OAuthTokenResponse struct {
 	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type" example:"Bearer"`
+	TokenType   string `json:"token_type" example:"Bearer" enums:"Bearer"`
 	ExpiresIn   int    `json:"expires_in" example:"900"`
 	// Scope is the space-delimited scopes granted to this token; empty for a person token, whose
 	// rights are those of API.md §9 for people.

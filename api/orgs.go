@@ -22,8 +22,8 @@ type LocationDTO struct {
 
 // OrgRequest creates or patches an organisation; on PATCH absent fields stay unchanged.
 type OrgRequest struct {
-	Kind         *string      `json:"kind,omitempty" enums:"district,street,community,unit"`
-	Name         *string      `json:"name,omitempty" example:"五星街道"`
+	Kind         *string      `json:"kind,omitempty" enums:"district,street,community,unit" create:"required"`
+	Name         *string      `json:"name,omitempty" example:"五星街道" create:"required"`
 	ParentID     *string      `json:"parent_id,omitempty"`
 	CommunityID  *string      `json:"community_id,omitempty"`
 	Address      *string      `json:"address,omitempty"`
@@ -169,6 +169,7 @@ func (h orgHandlers) create(c echo.Context) error {
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2
 // @Router       /orgs/{id} [get]
 func (h orgHandlers) get(c echo.Context) error {
 	o, err := h.dir.GetOrg(c.Request().Context(), principal(c), c.Param("id"))
@@ -186,12 +187,13 @@ func (h orgHandlers) get(c echo.Context) error {
 // @Param        kind       query     string  false  "filter by kind"  Enums(district,street,community,unit)
 // @Param        parent_id  query     string  false  "filter by parent"
 // @Param        street_id  query     string  false  "filter by street"
-// @Param        limit      query     int     false  "page size (1–100, default 20)"
+// @Param        limit      query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor     query     string  false  "next_cursor of the previous page"
 // @Success      200        {object}  OrgList
 // @Failure      401        {object}  Problem
 // @Failure      422        {object}  Problem
 // @Security     bearer
+// @Security     oauth2
 // @Router       /orgs [get]
 func (h orgHandlers) list(c echo.Context) error {
 	pg, err := pageParams(c)

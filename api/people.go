@@ -14,8 +14,8 @@ import (
 // PersonRequest registers or patches a person (API.md §10); on PATCH absent fields stay
 // unchanged, and an empty employer_org_id or external_id clears it.
 type PersonRequest struct {
-	Name          *string   `json:"name,omitempty" example:"李明"`
-	Phone         *string   `json:"phone,omitempty" example:"13812345678"`
+	Name          *string   `json:"name,omitempty" example:"李明" create:"required"`
+	Phone         *string   `json:"phone,omitempty" example:"13812345678" create:"required"`
 	CommunityID   *string   `json:"community_id,omitempty"`
 	EmployerOrgID *string   `json:"employer_org_id,omitempty"`
 	PartyMember   *bool     `json:"party_member,omitempty" example:"true"`
@@ -103,6 +103,8 @@ func (h peopleHandlers) respond(c echo.Context, status int, v people.View) error
 // @Failure      409              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
+// @Security     oauth2[people:write]
 // @Router       /people [post]
 func (h peopleHandlers) create(c echo.Context) error {
 	in, err := decodeInput[PersonRequest](c)
@@ -126,13 +128,15 @@ func (h peopleHandlers) create(c echo.Context) error {
 // @Param        employer_org_id  query     string  false  "employer unit"
 // @Param        status           query     string  false  "pending, verified, or both comma-separated"
 // @Param        q                query     string  false  "part of the name"
-// @Param        limit            query     int     false  "page size (1–100, default 20)"
+// @Param        limit            query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor           query     string  false  "next_cursor of the previous page"
 // @Success      200              {object}  PersonList
 // @Failure      401              {object}  Problem
 // @Failure      403              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
+// @Security     oauth2[people:act]
 // @Router       /people [get]
 func (h peopleHandlers) list(c echo.Context) error {
 	pg, err := pageParams(c)
@@ -164,6 +168,8 @@ func (h peopleHandlers) list(c echo.Context) error {
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
+// @Security     oauth2[people:act]
 // @Router       /people/{id} [get]
 func (h peopleHandlers) get(c echo.Context) error {
 	v, err := h.svc.Get(c.Request().Context(), principal(c), c.Param("id"))
@@ -192,6 +198,7 @@ func (h peopleHandlers) get(c echo.Context) error {
 // @Failure      412       {object}  Problem
 // @Failure      422       {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
 // @Router       /people/{id} [patch]
 func (h peopleHandlers) update(c echo.Context) error {
 	version, err := ifMatch(c)
@@ -244,6 +251,7 @@ func (h peopleHandlers) verify(c echo.Context) error {
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
 // @Router       /people/{id} [delete]
 func (h peopleHandlers) deactivate(c echo.Context) error {
 	if err := h.svc.Deactivate(c.Request().Context(), principal(c), c.Param("id")); err != nil {
@@ -261,4 +269,15 @@ func mountPeople(p *echo.Group, d Deps, once echo.MiddlewareFunc) {
 	p.PATCH("/people/:id", h.update)
 	p.DELETE("/people/:id", h.deactivate)
 	p.POST("/people/:id/verify", h.verify)
+	sh := serviceHandlers{svc: d.People}
+	p.GET("/people/:id/service", sh.person)
+	p.GET("/orgs/:id/member-service", sh.members)
+
+	ph := passHandlers{svc: d.People}
+	p.POST("/claims/:id/passes", ph.issue, once)
+	p.GET("/claims/:id/passes", ph.claimPasses)
+	p.GET("/passes", ph.list)
+	p.GET("/passes/verify", ph.verify)
+	p.GET("/passes/:id", ph.get)
+	p.POST("/passes/:id/revoke", ph.revoke)
 }

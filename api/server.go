@@ -5,11 +5,56 @@
 // @title                       gongjian API
 // @version                     1.0
 // @description                 Two-way claiming (双向认领) between units and communities of a street: offers and needs, co-building agreements, claims with capacity held per occurrence, and matching. Errors are RFC 9457 application/problem+json with a stable `code`; `title` and `detail` follow Accept-Language (zh-CN default, en). Lists take `limit` (1–100, default 20) and an opaque `cursor`. Mutable resources carry `version`, sent as a strong ETag; PATCH honours If-Match (412 version_mismatch when stale). Bad input is never a 5xx: a body that is not JSON is 400; a value that does not parse, and text anywhere in a request (body, query, path, cursor, headers) that is not valid UTF-8 or holds NUL, is 422 naming the field or parameter in errors[].
+// @contact.name                 gongjian maintainers
+// @contact.url                  https://github.com/gongjian/gongjian
+// @contact.email                dev@gongjian.example
+//
+// @tag.name         auth
+// @tag.description  登录与令牌 — log-in, token refresh and rotation, and OAuth 2.0 client credentials for apps.
+// @tag.name         orgs
+// @tag.description  组织 — the district, its streets, communities and units.
+// @tag.name         users
+// @tag.description  用户 — accounts of admins, coordinators, community staff and liaison officers.
+// @tag.name         categories
+// @tag.description  类别 — the catalogue of resource categories (错时停车, 场地设施, …).
+// @tag.name         clients
+// @tag.description  应用 — third-party apps registered by admins, with their scopes and secrets.
+// @tag.name         offers
+// @tag.description  资源清单 — what units and communities can give, with capacity per occurrence.
+// @tag.name         needs
+// @tag.description  需求清单 — what they need, in the same shape as offers.
+// @tag.name         agreements
+// @tag.description  共建协议 — co-building agreements between a unit and a community or street.
+// @tag.name         claims
+// @tag.description  认领 — claims on listings, decided by the street, with capacity held per occurrence.
+// @tag.name         matching
+// @tag.description  匹配 — suggestions and optimal matching runs over a street.
+// @tag.name         people
+// @tag.description  个人 — residents and in-service party members (双报到), their passes and service records.
+// @tag.name         events
+// @tag.description  事件 — the events feed, in commit order.
+// @tag.name         webhooks
+// @tag.description  回调 — signed deliveries of the events feed to a URL.
+// @tag.name         statistics
+// @tag.description  统计 — figures of a street by category.
+// @tag.name         operations
+// @tag.description  运维 — probes, metrics, the OpenAPI document and its UI.
 // @BasePath                    /api/v1
 // @securityDefinitions.apikey  bearer
 // @in                          header
 // @name                        Authorization
-// @description                 An access token from POST /auth/login (or /oauth/token), sent as "Authorization: Bearer <token>".
+// @description                 An access token from POST /auth/login (or /oauth/token), sent as "Authorization: Bearer <token>". The tokens are JWTs following RFC8725 (JSON Web Token Best Current Practices): one algorithm, pinned when verifying; issuer, audience and expiry always checked.
+//
+// @securityDefinitions.oauth2.application  oauth2
+// @tokenUrl                                 /api/v1/oauth/token
+// @scope.listings:read                      read offers and needs 读取资源与需求
+// @scope.listings:write                     post and edit the app's org's offers and needs 发布、修改资源与需求
+// @scope.claims:read                        read the claims of the app's org 读取认领
+// @scope.claims:write                       claim, cancel, confirm and rate as the app's org 认领、取消、确认、评价
+// @scope.events:read                        read the events feed of the app's org 读取事件流
+// @scope.people:write                       register people in the app's org's community 登记个人
+// @scope.people:act                         exchange a person's external id for a token acting as them 代个人操作
+// @description                              Third-party apps (mini-programs) get a token with client credentials (RFC 6749 §4.4) at POST /api/v1/oauth/token; the token is then sent as a bearer token. Each operation apps may call names the scope it needs. The tokens are JWTs following RFC8725 (JSON Web Token Best Current Practices), as the bearer scheme's.
 package api
 
 import (
@@ -175,7 +220,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.POST("/matching/runs", mh.createRun, once)
 	p.GET("/matching/runs", mh.listRuns)
 	p.GET("/matching/runs/:id", mh.getRun)
-	p.POST("/matching/proposals/:id/accept", mh.acceptProposal)
+	p.POST("/matching/proposals/:id/accept", mh.acceptProposal, once)
 
 	p.GET("/events", eventHandlers{feed: d.Feed}.list)
 	hooks := webhookHandlers{svc: d.Webhooks, names: d.Names}

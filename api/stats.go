@@ -47,6 +47,12 @@ type StatsSummaryResponse struct {
 	FulfilmentRate        *float64           `json:"fulfilment_rate" example:"0.75"`
 	MedianHoursToDecision *float64           `json:"median_hours_to_decision" example:"5.5"`
 	AverageRating         *float64           `json:"average_rating" example:"4.5"`
+	// PeopleRegistered counts the active people (verified or not) in scope now, PeopleVerified
+	// the verified ones, VolunteerHours the service hours of people's fulfilled claims on needs
+	// whose occurrences start in the range (API.md §10).
+	PeopleRegistered int64   `json:"people_registered" example:"120"`
+	PeopleVerified   int64   `json:"people_verified" example:"96"`
+	VolunteerHours   float64 `json:"volunteer_hours" example:"312.5"`
 } // @name StatsSummary
 
 // csvTotalLabel names the totals row of the CSV; category codes are lower case, so it cannot
@@ -93,6 +99,7 @@ func (h statsHandlers) summary(c echo.Context) error {
 		From: s.Scope.From, To: s.Scope.To, StreetID: optional(s.Scope.StreetID), OrgID: optional(s.Scope.OrgID),
 		ByCategory: make([]CategoryStatsDTO, len(s.ByCategory)), Totals: StatsFiguresDTO(s.Totals),
 		FulfilmentRate: s.FulfilmentRate, MedianHoursToDecision: s.MedianHoursToDecision, AverageRating: s.AverageRating,
+		PeopleRegistered: s.PeopleRegistered, PeopleVerified: s.PeopleVerified, VolunteerHours: s.VolunteerHours,
 	}
 	for i, cs := range s.ByCategory {
 		f := StatsFiguresDTO(cs.StatsFigures)

@@ -25,7 +25,7 @@ func (h oauthHandlers) exchange(c echo.Context, req OAuthTokenRequest, basic boo
 	t, err := h.people.Exchange(c.Request().Context(), req.ClientID, req.ClientSecret, req.SubjectToken)
 	switch {
 	case errors.Is(err, people.ErrNoSubject):
-		err = fieldProblem(http.StatusBadRequest, "subject_token", "unknown",
+		err = fieldProblem(http.StatusBadRequest, "subject_token", "not_found",
 			"no verified person has this external id in the calling app")
 	case errors.Is(err, people.ErrNoActScope):
 		err = fieldProblem(http.StatusBadRequest, "scope", "not_granted", "the app is not granted people:act")

@@ -12,12 +12,12 @@ import (
 // UserRequest creates or patches a user; on PATCH absent fields stay unchanged, and only
 // display_name, phone and password may change.
 type UserRequest struct {
-	Username    *string `json:"username,omitempty" example:"wuxing-liaison"`
-	Password    *string `json:"password,omitempty" example:"a-long-passphrase"`
+	Username    *string `json:"username,omitempty" example:"wuxing-liaison" create:"required"`
+	Password    *string `json:"password,omitempty" example:"a-long-passphrase" create:"required"`
 	DisplayName *string `json:"display_name,omitempty" example:"李联络"`
 	Phone       *string `json:"phone,omitempty" example:"13812345678"`
-	Role        *string `json:"role,omitempty" enums:"admin,coordinator,community_staff,liaison"`
-	OrgID       *string `json:"org_id,omitempty"`
+	Role        *string `json:"role,omitempty" enums:"admin,coordinator,community_staff,liaison" create:"required"`
+	OrgID       *string `json:"org_id,omitempty" create:"required"`
 } // @name UserRequest
 
 // UserResponse is a user; phone is masked unless the caller may see it.
@@ -129,7 +129,7 @@ func (h userHandlers) get(c echo.Context) error {
 // @Tags         users
 // @Produce      json
 // @Param        org_id  query     string  false  "filter by org"
-// @Param        limit   query     int     false  "page size (1–100, default 20)"
+// @Param        limit   query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor  query     string  false  "next_cursor of the previous page"
 // @Success      200     {object}  UserList
 // @Failure      401     {object}  Problem

@@ -140,6 +140,8 @@ func (h webhookHandlers) named(c echo.Context, ws ...domain.Webhook) (domain.Nam
 // @Failure      403              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2
+// @x-webhook-delivery  {"schema": "Event"}
 // @Router       /webhooks [post]
 func (h webhookHandlers) create(c echo.Context) error {
 	var req WebhookRequest
@@ -164,13 +166,14 @@ func (h webhookHandlers) create(c echo.Context) error {
 // @ID           listWebhooks
 // @Tags         webhooks
 // @Produce      json
-// @Param        limit   query     int     false  "page size (1–100, default 20)"
+// @Param        limit   query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor  query     string  false  "next_cursor of the previous page"
 // @Success      200     {object}  WebhookList
 // @Failure      401     {object}  Problem
 // @Failure      403     {object}  Problem
 // @Failure      422     {object}  Problem
 // @Security     bearer
+// @Security     oauth2
 // @Router       /webhooks [get]
 func (h webhookHandlers) list(c echo.Context) error {
 	pg, err := pageParams(c)
@@ -201,6 +204,7 @@ func (h webhookHandlers) list(c echo.Context) error {
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2
 // @Router       /webhooks/{id} [get]
 func (h webhookHandlers) get(c echo.Context) error {
 	w, err := h.svc.Get(c.Request().Context(), principal(c), c.Param("id"))
@@ -225,6 +229,7 @@ func (h webhookHandlers) get(c echo.Context) error {
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2
 // @Router       /webhooks/{id} [delete]
 func (h webhookHandlers) delete(c echo.Context) error {
 	if err := h.svc.Delete(c.Request().Context(), principal(c), c.Param("id")); err != nil {
@@ -240,13 +245,14 @@ func (h webhookHandlers) delete(c echo.Context) error {
 // @Tags         webhooks
 // @Produce      json
 // @Param        id      path      string  true   "webhook id"
-// @Param        limit   query     int     false  "page size (1–100, default 20)"
+// @Param        limit   query     int     false  "page size (1–100, default 20)"  minimum(1)  maximum(100)  default(20)
 // @Param        cursor  query     string  false  "next_cursor of the previous page"
 // @Success      200     {object}  DeliveryList
 // @Failure      401     {object}  Problem
 // @Failure      404     {object}  Problem
 // @Failure      422     {object}  Problem
 // @Security     bearer
+// @Security     oauth2
 // @Router       /webhooks/{id}/deliveries [get]
 func (h webhookHandlers) deliveries(c echo.Context) error {
 	pg, err := pageParams(c)

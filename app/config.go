@@ -44,6 +44,10 @@ type Config struct {
 	// Clock is the one clock of the service; time.Now when nil. Not from the environment: tests
 	// set it to move time across months.
 	Clock func() time.Time
+	// PprofAddr (GONGJIAN_PPROF_ADDR, e.g. 127.0.0.1:6060) serves net/http/pprof on a listener of
+	// its own, for profiling under load; off when empty. Only loopback addresses are accepted:
+	// profiles show internals and cost CPU, so they are never reachable from outside.
+	PprofAddr string
 }
 
 // String hides secrets so a logged config leaks nothing.
@@ -66,6 +70,7 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		LogLevel:       or(getenv("GONGJIAN_LOG_LEVEL"), "info"),
 		LogFormat:      or(getenv("GONGJIAN_LOG_FORMAT"), "json"),
 		MetricsToken:   getenv("GONGJIAN_METRICS_TOKEN"),
+		PprofAddr:      getenv("GONGJIAN_PPROF_ADDR"),
 	}
 	var errs []error
 	for _, cidr := range strings.Split(getenv("GONGJIAN_TRUSTED_PROXIES"), ",") {
@@ -118,6 +123,12 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			errs = append(errs, fmt.Errorf("GONGJIAN_CLIENT_SECRET_GRACE: want a duration of 0 or more such as 24h, got %q", s))
 		}
 		c.ClientSecretGrace = d
+	}
+	if c.PprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.PprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			errs = append(errs, fmt.Errorf("GONGJIAN_PPROF_ADDR: want a loopback host:port such as 127.0.0.1:6060, got %q", c.PprofAddr))
+		}
 	}
 	switch s := getenv("GONGJIAN_WEBHOOK_ALLOW_PRIVATE"); s {
 	case "", "false":

@@ -66,3 +66,18 @@ func TestTrustedProxies(t *testing.T) {
 		t.Fatal("a bad proxy address must fail the start")
 	}
 }
+
+func TestPprofAddrIsLoopbackOnly(t *testing.T) {
+	t.Parallel()
+	for addr, ok := range map[string]bool{"127.0.0.1:6060": true, "[::1]:6060": true, "0.0.0.0:6060": false, ":6060": false, "10.1.2.3:6060": false, "localhost": false} {
+		_, err := LoadConfig(func(k string) string {
+			if k == "GONGJIAN_PPROF_ADDR" {
+				return addr
+			}
+			return ""
+		})
+		if (err == nil) != ok {
+			t.Errorf("GONGJIAN_PPROF_ADDR=%s: err = %v", addr, err)
+		}
+	}
+}

@@ -12,8 +12,11 @@ import (
 type Hold struct {
 	ClaimID       string
 	ClaimantOrgID string
-	Start, End    time.Time
-	Quantity      int64
+	// ClaimantPersonID is set for the hold of a person's claim: people are capped per person,
+	// and their holds do not count against their community's max_per_claimant.
+	ClaimantPersonID string
+	Start, End       time.Time
+	Quantity         int64
 }
 
 // held returns, for each of the sorted, disjoint intervals, the largest total that the holds
@@ -32,6 +35,29 @@ func held(holds []Hold, keep func(Hold) bool, ivs []schedule.Interval) []int64 {
 // its quantity at every instant, and within max_per_claimant for claimant. holds are the live
 // holds overlapping occs. It names the first occurrence that would overflow.
 func CheckCapacity(l Listing, holds []Hold, claimant string, occs []schedule.Interval, qty int64) error {
+	return checkCapacity(l, holds, occs, qty, l.MaxPerClaimant, func(h Hold) bool {
+		return h.ClaimantPersonID == "" && h.ClaimantOrgID == claimant
+	})
+}
+
+// DefaultPersonCap is what one person may hold of a listing at any instant when the listing
+// sets no max_per_claimant (API.md §10).
+const DefaultPersonCap = 1
+
+// CheckClaimCapacity is CheckCapacity for claim c: a person's claim is capped per person, by
+// max_per_claimant or else DefaultPersonCap.
+func CheckClaimCapacity(l Listing, holds []Hold, c Claim, occs []schedule.Interval) error {
+	if c.ClaimantPersonID == "" {
+		return CheckCapacity(l, holds, c.ClaimantOrgID, occs, c.Quantity)
+	}
+	limit := l.MaxPerClaimant
+	if limit <= 0 {
+		limit = DefaultPersonCap
+	}
+	return checkCapacity(l, holds, occs, c.Quantity, limit, func(h Hold) bool { return h.ClaimantPersonID == c.ClaimantPersonID })
+}
+
+func checkCapacity(l Listing, holds []Hold, occs []schedule.Interval, qty, limit int64, mineOnly func(Hold) bool) error {
 	all := held(holds, nil, occs)
 	for k, held := range all {
 		if held+qty > l.Quantity {
@@ -40,13 +66,13 @@ func CheckCapacity(l Listing, holds []Hold, claimant string, occs []schedule.Int
 				occs[k].Start.Format(time.RFC3339), occs[k].End.Format(time.RFC3339), max(l.Quantity-held, 0), l.Quantity, qty)
 		}
 	}
-	if l.MaxPerClaimant > 0 {
-		mine := held(holds, func(h Hold) bool { return h.ClaimantOrgID == claimant }, occs)
+	if limit > 0 {
+		mine := held(holds, mineOnly, occs)
 		for k, held := range mine {
-			if held+qty > l.MaxPerClaimant {
-				return Detailed(ErrClaimantLimit, occurrenceData(occs[k], l.MaxPerClaimant, held),
+			if held+qty > limit {
+				return Detailed(ErrClaimantLimit, occurrenceData(occs[k], limit, held),
 					"one claimant may hold at most %d at any instant; you hold %d during %s–%s",
-					l.MaxPerClaimant, held, occs[k].Start.Format(time.RFC3339), occs[k].End.Format(time.RFC3339))
+					limit, held, occs[k].Start.Format(time.RFC3339), occs[k].End.Format(time.RFC3339))
 			}
 		}
 	}

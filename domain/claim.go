@@ -54,11 +54,14 @@ type HistoryEntry struct {
 // Claim is a request by ClaimantOrgID to take Quantity of a listing during every occurrence of
 // Window, made under an agreement and decided by the street.
 type Claim struct {
-	ID                   string
-	ListingID            string
-	ListingSide          Side
-	OwnerOrgID           string
-	ClaimantOrgID        string
+	ID            string
+	ListingID     string
+	ListingSide   Side
+	OwnerOrgID    string
+	ClaimantOrgID string
+	// ClaimantPersonID is set for a person's claim (API.md §10); ClaimantOrgID is then the
+	// person's community. AgreementID is empty for a person's claim on a need.
+	ClaimantPersonID     string
 	AgreementID          string
 	StreetID             string
 	CounterpartListingID string
@@ -158,7 +161,8 @@ func (c *Claim) Confirm(org, actor string, now time.Time) error {
 	}
 	t := now
 	*slot = &t
-	if c.OwnerConfirmedAt != nil && c.ClaimantConfirmedAt != nil {
+	// A person's claim is fulfilled by the owner's confirmation alone (API.md §10).
+	if c.OwnerConfirmedAt != nil && (c.ClaimantConfirmedAt != nil || c.ClaimantPersonID != "") {
 		return c.move(ClaimFulfilled, "fulfilled", actor, "", now)
 	}
 	c.record("confirmed", actor, c.Status, c.Status, "", now)
@@ -202,6 +206,7 @@ type ClaimFilter struct {
 	// Visibility limits applied by the service.
 	OnlyStreet string
 	OnlyOrg    string
+	OnlyPerson string // a person reads their own claims only
 	Now        time.Time
 	Page       Page
 }

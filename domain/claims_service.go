@@ -21,6 +21,9 @@ type ClaimInput struct {
 // CreateClaim claims (part of) a listing for the caller's org. Checks run in the order of
 // API.md §6; the capacity check runs again under the listing's lock in the store.
 func (m *Marketplace) CreateClaim(ctx context.Context, p Principal, in ClaimInput) (Claim, error) {
+	if p.IsPerson() {
+		return m.createPersonClaim(ctx, p, in)
+	}
 	if !CanClaim(p) {
 		return Claim{}, ErrForbidden
 	}
@@ -72,7 +75,7 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 			return Claim{}, Invalid("counterpart_listing_id", "invalid", "counterpart_listing_id must name one of your own listings of the other side")
 		}
 	}
-	if err := CheckAvailability(l, occs); err != nil {
+	if err := m.checkAvailability(l, occs); err != nil {
 		return Claim{}, err
 	}
 	owner, err := m.orgs.GetOrg(ctx, l.OrgID)
@@ -114,10 +117,14 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 			if st := locked.EffectiveStatus(now); st != ListingOpen {
 				return Detailed(ErrListingNotOpen, map[string]any{"status": string(st)}, "the listing is %s", st)
 			}
-			if err := CheckAvailability(locked, occs); err != nil {
-				return err
+			// Windows and zone change only with the version: the same version was checked above,
+			// so the expansion is not repeated while the listing's lock makes every claim wait.
+			if locked.Version != l.Version {
+				if err := m.checkAvailability(locked, occs); err != nil {
+					return err
+				}
 			}
-			return CheckCapacity(locked, holds, c.ClaimantOrgID, occs, c.Quantity)
+			return CheckClaimCapacity(locked, holds, c, occs)
 		},
 	}, now)
 	if err != nil {
@@ -147,6 +154,8 @@ func (m *Marketplace) ListClaims(ctx context.Context, p Principal, f ClaimFilter
 		f.OnlyStreet = p.StreetID
 	case p.Role == RoleApp && !p.HasScope(ScopeClaimsRead):
 		return nil, ErrForbidden
+	case p.IsPerson():
+		f.OnlyPerson = p.PersonID
 	case p.OrgID != "":
 		f.OnlyOrg = p.OrgID
 	default:
@@ -198,7 +207,7 @@ func (m *Marketplace) ActOnClaim(ctx context.Context, p Principal, id string, ac
 			}
 			return c.Confirm(p.OrgID, actor, now)
 		case ActionFeedback:
-			if !actsFor(p, c.ClaimantOrgID, ScopeClaimsWrite) {
+			if !CanGiveFeedback(p, *c) {
 				return ErrForbidden
 			}
 			return c.Feedback(actor, rating, text, now)
@@ -226,7 +235,7 @@ func (m *Marketplace) approveClaim(ctx context.Context, p Principal, id, note st
 		if len(mine) == 0 {
 			return nil
 		}
-		return CheckCapacity(l, others, c.ClaimantOrgID, mine, c.Quantity)
+		return CheckClaimCapacity(l, others, *c, mine)
 	})
 }
 

@@ -68,10 +68,14 @@ type Listing struct {
 	Visibility     Visibility
 	ValidUntil     *time.Time
 	MaxPerClaimant int64 // 0: no cap
-	Status         ListingStatus
-	Version        int64
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// OpenToPeople lets verified people claim the listing themselves, approved by the owner
+	// unless PeopleAutoApprove (API.md §10).
+	OpenToPeople      bool
+	PeopleAutoApprove bool
+	Status            ListingStatus
+	Version           int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 // WindowInput is a window as a client sends it.
@@ -82,19 +86,21 @@ type WindowInput struct {
 
 // ListingInput is what a caller may set on a listing; nil means absent.
 type ListingInput struct {
-	OrgID          *string
-	Category       *string
-	Title          *string
-	Description    *string
-	Quantity       *int64
-	Location       *Location
-	RadiusKm       *float64
-	Windows        *[]WindowInput
-	TimeZone       *string
-	Visibility     *string
-	ValidUntil     *time.Time
-	MaxPerClaimant *int64
-	Status         *string
+	OrgID             *string
+	Category          *string
+	Title             *string
+	Description       *string
+	Quantity          *int64
+	Location          *Location
+	RadiusKm          *float64
+	Windows           *[]WindowInput
+	TimeZone          *string
+	Visibility        *string
+	ValidUntil        *time.Time
+	MaxPerClaimant    *int64
+	OpenToPeople      *bool
+	PeopleAutoApprove *bool
+	Status            *string
 }
 
 // Loc is the zone the listing's windows expand in.
@@ -276,6 +282,12 @@ func (l *Listing) apply(in ListingInput, known func(string) bool, now time.Time,
 			v.Add("max_per_claimant", "out_of_range", "max_per_claimant must be a positive integer")
 		}
 	}
+	if in.OpenToPeople != nil {
+		l.OpenToPeople = *in.OpenToPeople
+	}
+	if in.PeopleAutoApprove != nil {
+		l.PeopleAutoApprove = *in.PeopleAutoApprove
+	}
 	if in.Status != nil {
 		l.Status = ListingStatus(*in.Status)
 	}
@@ -330,6 +342,7 @@ type ListingStore interface {
 	// Holds returns the holds on listing id that count at now and overlap [from, to): approved
 	// claims' and pending claims' whose expiry is after now, of occurrences not ended by now.
 	Holds(ctx context.Context, id string, from, to, now time.Time) ([]Hold, error)
-	// HoldsOf is Holds for many listings in one query, by listing id.
+	// HoldsOf is Holds for many listings in one query, by listing id, with the holds of one
+	// listing over the same interval summed into one (ClaimID and ClaimantOrgID empty).
 	HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]Hold, error)
 }

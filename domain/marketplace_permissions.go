@@ -92,15 +92,34 @@ func CanReadClaim(p Principal, c Claim) bool {
 	case p.Role == RoleApp && !p.HasScope(ScopeClaimsRead):
 		return false
 	}
+	if p.IsPerson() {
+		return c.ClaimantPersonID != "" && c.ClaimantPersonID == p.PersonID
+	}
 	return p.OrgID != "" && (p.OrgID == c.OwnerOrgID || p.OrgID == c.ClaimantOrgID)
 }
 
 // CanDecideClaim: the coordinators of the claim's street and admins approve and reject.
+// A person's claim is also decided by the listing's owner org: its staff or liaison officers
+// (API.md §9, §10).
 func CanDecideClaim(p Principal, c Claim) bool {
+	if c.ClaimantPersonID != "" && (p.Role == RoleCommunityStaff || p.Role == RoleLiaison) && p.OrgID == c.OwnerOrgID {
+		return true
+	}
 	return p.IsAdmin() || p.IsCoordinatorOf(c.StreetID)
 }
 
 // CanActOnClaim: either org cancels and confirms, as itself.
+// A person acts on their own claim (cancels it; a person's confirmation is not needed).
 func CanActOnClaim(p Principal, c Claim) bool {
-	return actsFor(p, c.OwnerOrgID, ScopeClaimsWrite) || actsFor(p, c.ClaimantOrgID, ScopeClaimsWrite)
+	return actsFor(p, c.OwnerOrgID, ScopeClaimsWrite) || actsFor(p, c.ClaimantOrgID, ScopeClaimsWrite) || isClaimantPerson(p, c)
+}
+
+// CanGiveFeedback: the claimant, as its org, or the person whose claim it is (their
+// satisfaction is what the service is measured by).
+func CanGiveFeedback(p Principal, c Claim) bool {
+	return actsFor(p, c.ClaimantOrgID, ScopeClaimsWrite) || isClaimantPerson(p, c)
+}
+
+func isClaimantPerson(p Principal, c Claim) bool {
+	return p.IsPerson() && c.ClaimantPersonID != "" && c.ClaimantPersonID == p.PersonID
 }

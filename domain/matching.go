@@ -72,7 +72,7 @@ func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.T
 	}
 	out := make([]candidate, 0, len(ls))
 	for _, l := range ls {
-		occs := l.Occurrences(from, to)
+		occs := m.occs.between(l, from, to)
 		if len(occs) == 0 {
 			continue
 		}
@@ -143,8 +143,8 @@ func (m *Marketplace) Suggestions(ctx context.Context, p Principal, side Side, i
 	}
 	now := m.now()
 	from := now
-	if span := q.Span(); span.Start.After(from) {
-		from = span.Start
+	if all := m.occs.all(q); len(all) > 0 && all[0].Start.After(from) {
+		from = all[0].Start
 	}
 	to := from.Add(SuggestionHorizon)
 	related, cats, err := m.relatedFunc(ctx)

@@ -53,6 +53,11 @@ type StatsData struct {
 	Decisions []time.Duration
 	// RatingSum and RatingCount total the ratings given in scope.
 	RatingSum, RatingCount int64
+	// People (API.md §10): the active people registered in scope now (an org's: those of its
+	// community or employed by it), how many of them are verified, and the service seconds of
+	// people's fulfilled claims on needs with occurrences starting in the range.
+	PeopleRegistered, PeopleVerified int64
+	VolunteerSeconds                 int64
 }
 
 // StatsStore aggregates the figures of a scope.
@@ -79,6 +84,9 @@ type StatsSummary struct {
 	MedianHoursToDecision *float64
 	// AverageRating is the mean rating given; nil without feedback.
 	AverageRating *float64
+	// PeopleRegistered, PeopleVerified and VolunteerHours are the people figures of StatsData.
+	PeopleRegistered, PeopleVerified int64
+	VolunteerHours                   float64
 }
 
 // Stats is the use-case service of the statistics.
@@ -143,7 +151,9 @@ func (s *Stats) Summary(ctx context.Context, p Principal, streetID string, from,
 }
 
 func summarize(scope StatsScope, d StatsData) StatsSummary {
-	out := StatsSummary{Scope: scope, ByCategory: slices.Clone(d.ByCategory)}
+	out := StatsSummary{Scope: scope, ByCategory: slices.Clone(d.ByCategory),
+		PeopleRegistered: d.PeopleRegistered, PeopleVerified: d.PeopleVerified,
+		VolunteerHours: float64(d.VolunteerSeconds) / 3600}
 	slices.SortFunc(out.ByCategory, func(a, b CategoryStats) int { return cmp.Compare(a.Category, b.Category) })
 	for _, c := range out.ByCategory {
 		out.Totals.add(c.StatsFigures)

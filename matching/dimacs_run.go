@@ -61,16 +61,6 @@ func RunDIMACSTimed(in io.Reader, out io.Writer, withFlows bool, cpu func() time
 	return bw.Flush()
 }
 
-// WriteDIMACSSolution writes sol for net in DIMACS solution format: the
-// "s" line and, with withFlows, the "f" lines described at [RunDIMACS].
-func WriteDIMACSSolution(w io.Writer, net *Network, sol Solution, withFlows bool) error {
-	bw := bufio.NewWriterSize(w, 1<<16)
-	if err := writeDIMACSSolution(bw, net, sol, withFlows); err != nil {
-		return err
-	}
-	return bw.Flush()
-}
-
 func writeDIMACSSolution(bw *bufio.Writer, net *Network, sol Solution, withFlows bool) error {
 	switch sol.Status {
 	case Infeasible:

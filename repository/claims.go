@@ -17,13 +17,14 @@ import (
 const maxUnix = int64(math.MaxInt64)
 
 type holdRow struct {
-	ClaimID       string
-	ListingID     string
-	ClaimantOrgID string
-	StartsAt      int64
-	EndsAt        int64
-	Quantity      int64
-	ExpiresAt     sql.NullInt64
+	ClaimID          string
+	ListingID        string
+	ClaimantOrgID    string
+	ClaimantPersonID sql.NullString
+	StartsAt         int64
+	EndsAt           int64
+	Quantity         int64
+	ExpiresAt        sql.NullInt64
 }
 
 func (holdRow) TableName() string { return "claim_holds" }
@@ -51,7 +52,7 @@ func liveHolds(q *gorm.DB, listing string, from, to int64, now time.Time) ([]dom
 }
 
 func (r holdRow) toDomain() domain.Hold {
-	return domain.Hold{ClaimID: r.ClaimID, ClaimantOrgID: r.ClaimantOrgID,
+	return domain.Hold{ClaimID: r.ClaimID, ClaimantOrgID: r.ClaimantOrgID, ClaimantPersonID: r.ClaimantPersonID.String,
 		Start: time.Unix(r.StartsAt, 0).UTC(), End: time.Unix(r.EndsAt, 0).UTC(), Quantity: r.Quantity}
 }
 
@@ -61,7 +62,8 @@ type claimRow struct {
 	ListingSide          string
 	OwnerOrgID           string
 	ClaimantOrgID        string
-	AgreementID          string
+	ClaimantPersonID     sql.NullString
+	AgreementID          sql.NullString
 	StreetID             string
 	CounterpartListingID sql.NullString
 	Quantity             int64
@@ -115,7 +117,8 @@ func timePtr(t sql.NullTime) *time.Time {
 func toClaimRow(c domain.Claim) claimRow {
 	r := claimRow{
 		ID: c.ID, ListingID: c.ListingID, ListingSide: string(c.ListingSide), OwnerOrgID: c.OwnerOrgID,
-		ClaimantOrgID: c.ClaimantOrgID, AgreementID: c.AgreementID, StreetID: c.StreetID,
+		ClaimantOrgID: c.ClaimantOrgID, ClaimantPersonID: nullString(c.ClaimantPersonID),
+		AgreementID: nullString(c.AgreementID), StreetID: c.StreetID,
 		CounterpartListingID: nullString(c.CounterpartListingID), Quantity: c.Quantity,
 		WindowStart: c.Window.Start.UTC(), WindowEnd: c.Window.End.UTC(), WindowRrule: c.Window.RRule,
 		Timezone: c.TimeZone, Note: c.Note, Status: string(c.Status), ExpiresAt: c.ExpiresAt.UTC(),
@@ -132,7 +135,8 @@ func toClaimRow(c domain.Claim) claimRow {
 func (r claimRow) toDomain() domain.Claim {
 	c := domain.Claim{
 		ID: r.ID, ListingID: r.ListingID, ListingSide: domain.Side(r.ListingSide), OwnerOrgID: r.OwnerOrgID,
-		ClaimantOrgID: r.ClaimantOrgID, AgreementID: r.AgreementID, StreetID: r.StreetID,
+		ClaimantOrgID: r.ClaimantOrgID, ClaimantPersonID: r.ClaimantPersonID.String,
+		AgreementID: r.AgreementID.String, StreetID: r.StreetID,
 		CounterpartListingID: r.CounterpartListingID.String, Quantity: r.Quantity, TimeZone: r.Timezone,
 		Window: schedule.Window{Start: r.WindowStart.UTC(), End: r.WindowEnd.UTC(), RRule: r.WindowRrule},
 		Note:   r.Note, Status: domain.ClaimStatus(r.Status), ExpiresAt: r.ExpiresAt.UTC(),
@@ -156,6 +160,10 @@ const (
 	// PostgreSQL abort one of two conflicting writers (40001), which is then retried. Kept for
 	// the benchmark that chose LockListing (see BenchmarkCreateClaim).
 	Serializable
+	// LockListingGorm is LockListing through gorm, statement by statement (ten round trips
+	// under the lock instead of two): how claims ran before claims_pg.go, kept for the
+	// benchmark that measures the difference.
+	LockListingGorm
 )
 
 // Claims is the domain.ClaimStore.
@@ -179,6 +187,10 @@ func NewClaimsWithStrategy(db *DB, strategy CapacityStrategy) *Claims {
 // the lock is released. Claims on one listing therefore serialise, and claims on different
 // listings never wait for each other. Only one row is locked, so there is no lock order to break.
 func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time.Time) error {
+	if s.db.dialect == Postgres && s.strategy == LockListing && nc.ProposalID == "" &&
+		nc.Claim.ClaimantPersonID == "" && nc.Claim.AgreementID != "" {
+		return s.createClaimPG(ctx, nc, now) // the same transaction in two round trips (claims_pg.go)
+	}
 	occs := nc.Occurrences
 	var opts *sql.TxOptions
 	lock := s.db.forUpdate
@@ -203,11 +215,19 @@ func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time
 		// FOR UPDATE while it cancels pending claims) is waited for and then seen. The order —
 		// listing, then agreement — is the same in every transaction that takes both.
 		var ag agreementRow
-		agq := tx.Select("status")
-		if s.db.dialect == Postgres {
-			agq = agq.Clauses(clause.Locking{Strength: "SHARE"})
+		if nc.Claim.AgreementID != "" { // a person's claim on a need has none
+			agq := tx.Select("status")
+			if s.db.dialect == Postgres {
+				agq = agq.Clauses(clause.Locking{Strength: "SHARE"})
+			}
+			if err := agq.Take(&ag, "id = ?", nc.Claim.AgreementID).Error; err != nil {
+				return err
+			}
 		}
-		if err := agq.Take(&ag, "id = ?", nc.Claim.AgreementID).Error; err != nil {
+		// A person's claim: the person row under a share lock (after the agreement; see
+		// checkClaimant), so that a deactivation, which cancels the person's live claims, is
+		// waited for and seen.
+		if err := s.checkClaimant(tx, nc.Claim); err != nil {
 			return err
 		}
 		if err := nc.Check(l, holds, domain.AgreementStatus(ag.Status)); err != nil {
@@ -231,7 +251,7 @@ func (s *Claims) insertClaim(tx *gorm.DB, c domain.Claim, occs []schedule.Interv
 	noteCreated(tx, "claims/"+c.ID)
 	rows := make([]holdRow, len(occs))
 	for i, o := range occs {
-		rows[i] = holdRow{ClaimID: c.ID, ListingID: c.ListingID, ClaimantOrgID: c.ClaimantOrgID,
+		rows[i] = holdRow{ClaimID: c.ID, ListingID: c.ListingID, ClaimantOrgID: c.ClaimantOrgID, ClaimantPersonID: nullString(c.ClaimantPersonID),
 			StartsAt: o.Start.Unix(), EndsAt: o.End.Unix(), Quantity: c.Quantity, ExpiresAt: holdExpiry(c)}
 	}
 	if err := tx.CreateInBatches(rows, 500).Error; err != nil {
@@ -255,23 +275,41 @@ func holdExpiry(c domain.Claim) sql.NullInt64 {
 
 // saveHistory appends the claim's new history entries and their events.
 func saveHistory(tx *gorm.DB, c *domain.Claim) error {
-	for _, e := range c.Recorded() {
-		h := historyRow{ClaimID: c.ID, At: e.At.UTC(), ActorID: e.ActorID, Action: e.Action,
-			FromStatus: string(e.From), ToStatus: string(e.To), Note: e.Note}
-		if err := tx.Create(&h).Error; err != nil {
+	hs, evs := claimRecords(c)
+	for i := range hs {
+		if err := tx.Create(&hs[i]).Error; err != nil {
 			return err
 		}
-		if typ := domain.EventType(e.Action); typ != "" {
-			ev := domain.NewEvent(typ, c.ID, e.At, map[string]any{
-				"listing_id": c.ListingID, "owner_org_id": c.OwnerOrgID, "claimant_org_id": c.ClaimantOrgID,
-				"street_id": c.StreetID, "quantity": c.Quantity, "status": string(e.To),
-			}).Scoped(c.StreetID, c.OwnerOrgID, c.ClaimantOrgID)
-			if err := insertEvent(tx, ev); err != nil {
-				return err
-			}
+	}
+	for _, ev := range evs {
+		if err := insertEvent(tx, ev); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// claimRecords are the history rows and events of the claim's new history entries.
+func claimRecords(c *domain.Claim) ([]historyRow, []domain.Event) {
+	var (
+		hs  []historyRow
+		evs []domain.Event
+	)
+	for _, e := range c.Recorded() {
+		hs = append(hs, historyRow{ClaimID: c.ID, At: e.At.UTC(), ActorID: e.ActorID, Action: e.Action,
+			FromStatus: string(e.From), ToStatus: string(e.To), Note: e.Note})
+		if typ := domain.EventType(e.Action); typ != "" {
+			data := map[string]any{
+				"listing_id": c.ListingID, "owner_org_id": c.OwnerOrgID, "claimant_org_id": c.ClaimantOrgID,
+				"street_id": c.StreetID, "quantity": c.Quantity, "status": string(e.To),
+			}
+			if c.ClaimantPersonID != "" {
+				data["claimant_person_id"] = c.ClaimantPersonID
+			}
+			evs = append(evs, domain.NewEvent(typ, c.ID, e.At, data).Scoped(c.StreetID, c.OwnerOrgID, c.ClaimantOrgID))
+		}
+	}
+	return hs, evs
 }
 
 // GetClaim loads a claim with its history.
@@ -319,6 +357,9 @@ func (s *Claims) ListClaims(ctx context.Context, f domain.ClaimFilter) ([]domain
 		if org != "" {
 			q = q.Where("(owner_org_id = ? OR claimant_org_id = ?)", org, org)
 		}
+	}
+	if f.OnlyPerson != "" {
+		q = q.Where("claimant_person_id = ?", f.OnlyPerson)
 	}
 	var rows []claimRow
 	if err := q.Find(&rows).Error; err != nil {
@@ -412,6 +453,9 @@ func (s *Claims) saveClaim(tx *gorm.DB, c *domain.Claim) error {
 		err = tx.Model(&holdRow{}).Where("claim_id = ?", c.ID).Update("expires_at", nil).Error
 	}
 	if err != nil {
+		return err
+	}
+	if err := claimAftermath(tx, c); err != nil {
 		return err
 	}
 	return saveHistory(tx, c)

@@ -15,28 +15,30 @@ import (
 )
 
 type listingRow struct {
-	ID             string
-	Side           string
-	OrgID          string
-	StreetID       string
-	Category       string
-	Title          string
-	Description    string
-	Quantity       int64
-	Lat, Lng       float64
-	Address        string
-	RadiusKm       float64
-	Windows        string
-	Timezone       string
-	Visibility     string
-	ValidUntil     sql.NullTime
-	MaxPerClaimant sql.NullInt64
-	Status         string
-	SpanStart      int64
-	SpanEnd        int64
-	Version        int64
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	ID                string
+	Side              string
+	OrgID             string
+	StreetID          string
+	Category          string
+	Title             string
+	Description       string
+	Quantity          int64
+	Lat, Lng          float64
+	Address           string
+	RadiusKm          float64
+	Windows           string
+	Timezone          string
+	Visibility        string
+	ValidUntil        sql.NullTime
+	MaxPerClaimant    sql.NullInt64
+	OpenToPeople      bool
+	PeopleAutoApprove bool
+	Status            string
+	SpanStart         int64
+	SpanEnd           int64
+	Version           int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
 }
 
 func (listingRow) TableName() string { return "listings" }
@@ -63,6 +65,7 @@ func toListingRow(l domain.Listing) (listingRow, error) {
 		Lat: l.Location.Lat, Lng: l.Location.Lng, Address: l.Location.Address, RadiusKm: l.RadiusKm,
 		Windows: string(b), Timezone: l.TimeZone, Visibility: string(l.Visibility), Status: string(l.Status),
 		SpanStart: span.Start.Unix(), SpanEnd: span.End.Unix(), Version: l.Version,
+		OpenToPeople: l.OpenToPeople, PeopleAutoApprove: l.PeopleAutoApprove,
 		CreatedAt: l.CreatedAt.UTC(), UpdatedAt: l.UpdatedAt.UTC(),
 	}
 	if l.ValidUntil != nil {
@@ -85,6 +88,7 @@ func (r listingRow) toDomain() (domain.Listing, error) {
 		Location: domain.Location{Lat: r.Lat, Lng: r.Lng, Address: r.Address}, RadiusKm: r.RadiusKm,
 		TimeZone: r.Timezone, Visibility: domain.Visibility(r.Visibility), Status: domain.ListingStatus(r.Status),
 		MaxPerClaimant: r.MaxPerClaimant.Int64, Version: r.Version,
+		OpenToPeople: r.OpenToPeople, PeopleAutoApprove: r.PeopleAutoApprove,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
 	}
 	for _, w := range ws {
@@ -205,7 +209,7 @@ func exactMatch(l domain.Listing, f domain.ListingFilter) bool {
 	if f.Near != nil && geo.DistanceKm(geo.Point{Lat: f.Near.Lat, Lng: f.Near.Lng}, geo.Point{Lat: l.Location.Lat, Lng: l.Location.Lng}) > f.RadiusKm {
 		return false
 	}
-	if f.From != nil && f.To != nil && len(l.Occurrences(*f.From, *f.To)) == 0 {
+	if f.From != nil && f.To != nil && !l.OccursBetween(*f.From, *f.To) {
 		return false
 	}
 	return true
@@ -250,20 +254,38 @@ func (s *Listings) Holds(ctx context.Context, id string, from, to, now time.Time
 	return h, translate(err)
 }
 
-// HoldsOf returns the live holds of many listings overlapping [from, to), by listing id.
+// HoldsOf returns the live holds of many listings overlapping [from, to), by listing id. Holds
+// of one listing over the same interval are summed into one (without a claim id): the callers
+// only sweep them for peaks, and on a popular listing most claims take the same occurrences, so
+// this reads a row per distinct interval instead of one per claim, and scans them without gorm's
+// reflection.
 func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]domain.Hold, error) {
 	out := make(map[string][]domain.Hold, len(ids))
 	// Chunks keep the IN list within every engine's limit on bound parameters.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		var rows []holdRow
-		err := s.db.conn(ctx).Where("listing_id IN ? AND ends_at > ? AND starts_at < ? AND (expires_at IS NULL OR expires_at > ?)",
-			chunk, from.Unix(), to.Unix(), now.UnixMilli()).Find(&rows).Error
+		rows, err := s.db.conn(ctx).Raw(`SELECT listing_id, starts_at, ends_at, CAST(SUM(quantity) AS BIGINT) FROM claim_holds
+			WHERE listing_id IN ? AND ends_at > ? AND starts_at < ? AND (expires_at IS NULL OR expires_at > ?)
+			GROUP BY listing_id, starts_at, ends_at`, chunk, from.Unix(), to.Unix(), now.UnixMilli()).Rows()
 		if err != nil {
 			return nil, translate(err)
 		}
-		for _, r := range rows {
-			out[r.ListingID] = append(out[r.ListingID], r.toDomain())
+		for rows.Next() {
+			var (
+				id     string
+				s, e   int64
+				amount int64
+			)
+			if err := rows.Scan(&id, &s, &e, &amount); err != nil {
+				_ = rows.Close()
+				return nil, err
+			}
+			out[id] = append(out[id], domain.Hold{Start: time.Unix(s, 0).UTC(), End: time.Unix(e, 0).UTC(), Quantity: amount})
+		}
+		err = rows.Err()
+		_ = rows.Close()
+		if err != nil {
+			return nil, translate(err)
 		}
 	}
 	return out, nil

@@ -85,6 +85,18 @@ func (s *Names) Names(ctx context.Context, refs domain.NameRefs) (domain.Names, 
 				return out, translate(err)
 			}
 		}
+		// People act too (a person's claim, through the app acting for them).
+		var persons []string
+		for _, id := range apps {
+			if _, ok := out.Actors[id]; !ok {
+				persons = append(persons, id)
+			}
+		}
+		if len(persons) > 0 {
+			if err := pluckNames(q, "people", "id", "name", persons, out.Actors); err != nil {
+				return out, translate(err)
+			}
+		}
 	}
 	if len(refs.Listings) > 0 {
 		err := chunks(refs.Listings, func(part []string) error {

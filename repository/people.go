@@ -82,6 +82,7 @@ func (s *People) Create(ctx context.Context, p people.Person, evs ...domain.Even
 		return err
 	}
 	return s.db.inTx(ctx, func(tx *gorm.DB) error {
+		noteCreated(tx, "people/"+p.ID)
 		if err := tx.Create(&r).Error; err != nil {
 			return err
 		}
@@ -183,6 +184,67 @@ func (s *People) Update(ctx context.Context, id string, fn func(*people.Person) 
 		}
 		for _, ev := range evs {
 			if err := insertEvent(tx, ev); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return p, err
+}
+
+// Deactivate locks the person, applies fn, and when fn deactivated them cancels their live
+// claims and revokes the passes they hold, in one transaction.
+func (s *People) Deactivate(ctx context.Context, id string, fn func(*people.Person) (bool, error), cancel func(*domain.Claim) error) (people.Person, error) {
+	var p people.Person
+	claims := NewClaims(s.db)
+	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
+		var r personRow
+		if err := s.db.forUpdate(tx).Take(&r, "id = ?", id).Error; err != nil {
+			return err
+		}
+		var err error
+		if p, err = r.toDomain(); err != nil {
+			return err
+		}
+		changed, err := fn(&p)
+		if err != nil || !changed {
+			return err
+		}
+		nr, err := toPersonRow(p)
+		if err != nil {
+			return err
+		}
+		if err := tx.Save(&nr).Error; err != nil {
+			return err
+		}
+		var live []string
+		if err := tx.Model(&claimRow{}).Where("claimant_person_id = ? AND status IN ('pending', 'approved')", id).
+			Order("id").Pluck("id", &live).Error; err != nil {
+			return err
+		}
+		for _, cid := range live {
+			c, err := claims.load(tx, cid, true)
+			if err != nil {
+				return err
+			}
+			if err := cancel(&c); err != nil {
+				return err
+			}
+			if err := claims.saveClaim(tx, &c); err != nil {
+				return err
+			}
+		}
+		// Passes the person holds on other claims (their community's, their employer's) end too.
+		var held []string
+		if err := tx.Model(&passRow{}).Where("person_id = ? AND status = 'active'", id).Distinct().Pluck("claim_id", &held).Error; err != nil {
+			return err
+		}
+		for _, cid := range held {
+			c, err := claims.load(tx, cid, true)
+			if err != nil {
+				return err
+			}
+			if err := revokePersonPasses(tx, c, id, "the person's registration was ended", p.UpdatedAt); err != nil {
 				return err
 			}
 		}

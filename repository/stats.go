@@ -120,6 +120,9 @@ func (st *Stats) StatsData(ctx context.Context, s domain.StatsScope) (domain.Sta
 		return domain.StatsData{}, err
 	}
 	out.RatingSum, out.RatingCount = rr.Sum, rr.N
+	if err := peopleStats(db, s, &out); err != nil {
+		return domain.StatsData{}, err
+	}
 	return out, nil
 }
 

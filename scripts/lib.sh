@@ -35,7 +35,8 @@ trap 'exit 130' INT TERM
 build() {
   log "building gongjian and the load generator"
   (cd "$ROOT" && go build -o "$WORK/gongjian" ./cmd/gongjian && go build -o "$WORK/load" ./scripts/load)
-  GJ="$WORK/gongjian"
+  # GONGJIAN_BIN runs another build of the server (an earlier commit, for a before/after).
+  GJ="${GONGJIAN_BIN:-$WORK/gongjian}"
   LOAD="$WORK/load"
 }
 

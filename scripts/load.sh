@@ -3,6 +3,8 @@
 # a fresh server on a throw-away database, on PostgreSQL (default) or SQLite:
 #
 #   scripts/load.sh [postgres|sqlite] [load flags...]      e.g. scripts/load.sh postgres --duration 30s
+#   PROFILE=cpu.pprof scripts/load.sh postgres             also write a CPU profile of the server
+#                                                          (20 s from 5 s into the load)
 #
 # The server runs only for the duration of the script. Other load flags: go run ./scripts/load -h
 source "$(dirname "$0")/lib.sh"
@@ -11,10 +13,20 @@ shift || true
 build
 port=$(free_port)
 db=$(database_url "$engine")
+extra=()
+if [ -n "${PROFILE:-}" ]; then
+  pprof_port=$(free_port)
+  extra=(GONGJIAN_PPROF_ADDR="127.0.0.1:$pprof_port")
+fi
 log "starting gongjian on $engine, :$port"
-start_server "$db" "$port" >/dev/null
+start_server "$db" "$port" "${extra[@]}" >/dev/null
 log "machine before: $(machine_load)"
-"$LOAD" --url "http://127.0.0.1:$port" "$@"
-rc=$?
+if [ -n "${PROFILE:-}" ]; then
+  (sleep 5 && curl -fsS -o "$PROFILE" "http://127.0.0.1:$pprof_port/debug/pprof/profile?seconds=20" && log "CPU profile in $PROFILE") &
+  CLEANUPS+=("kill $! 2>/dev/null")
+fi
+rc=0
+"$LOAD" --url "http://127.0.0.1:$port" "$@" || rc=$?
+wait 2>/dev/null || true
 log "machine after: $(machine_load)"
 exit $rc

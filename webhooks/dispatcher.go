@@ -48,7 +48,7 @@ type Options struct {
 	// Lease is how long a claimed delivery is reserved for its sender (default DefaultLease);
 	// it is renewed while the send runs.
 	Lease time.Duration
-	Log *slog.Logger
+	Log   *slog.Logger
 	// PageSize is how many events are fanned out per transaction (default 100); BatchSize how
 	// many deliveries are claimed at once (default 20), and also how many are sent in parallel.
 	PageSize, BatchSize int

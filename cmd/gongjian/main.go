@@ -128,6 +128,9 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	go func() { errc <- srv.ListenAndServe() }()
 	log.Info("serving", "addr", cfg.Addr, "config", cfg.String(), "version", version)
 	a.StartBackground(ctx)
+	if cfg.PprofAddr != "" {
+		go servePprof(ctx, cfg.PprofAddr, log)
+	}
 	select {
 	case err := <-errc:
 		return err

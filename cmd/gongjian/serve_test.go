@@ -29,6 +29,7 @@ func TestServeOnEachEngine(t *testing.T) {
 			env := map[string]string{
 				"GONGJIAN_ADDR": addr, "GONGJIAN_DATABASE_URL": dbURL,
 				"GONGJIAN_BOOTSTRAP_ADMIN": "admin:serve-test-password", "GONGJIAN_BCRYPT_COST": "4",
+				"GONGJIAN_SHUTDOWN_DRAIN": "2s",
 			}
 			ctx, cancel := context.WithCancel(context.Background())
 			done := make(chan error, 1)
@@ -64,7 +65,24 @@ func TestServeOnEachEngine(t *testing.T) {
 				t.Fatalf("login: %v %v", login.StatusCode, err)
 			}
 			login.Body.Close()
+			// SIGTERM: the replica drains. /readyz says 503 so balancers stop sending, while
+			// the listener still serves; then it closes.
 			cancel()
+			var readyz, healthz int
+			for i := 0; i < 40 && readyz != http.StatusServiceUnavailable; i++ {
+				if r, err := http.Get(base + "/readyz"); err == nil {
+					readyz = r.StatusCode
+					r.Body.Close()
+				}
+				time.Sleep(25 * time.Millisecond)
+			}
+			if r, err := http.Get(base + "/healthz"); err == nil {
+				healthz = r.StatusCode
+				r.Body.Close()
+			}
+			if readyz != http.StatusServiceUnavailable || healthz != http.StatusOK {
+				t.Fatalf("while draining: /readyz %d, /healthz %d; want 503 and 200", readyz, healthz)
+			}
 			select {
 			case err := <-done:
 				if err != nil {

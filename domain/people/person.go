@@ -161,7 +161,7 @@ func (p *Person) apply(in Input, refs Refs, v *domain.ValidationError) {
 		for i, s := range *in.Skills {
 			switch {
 			case refs.Known == nil || !refs.Known(s):
-				v.Add(fmt.Sprintf("skills[%d]", i), "unknown", "skill %q is not a category code", s)
+				v.Add(fmt.Sprintf("skills[%d]", i), "invalid", "skill %q is not a category code", s)
 			case !slices.Contains(p.Skills, s):
 				p.Skills = append(p.Skills, s)
 			}

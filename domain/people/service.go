@@ -24,9 +24,17 @@ type ClientAuthenticator interface {
 	Authenticate(ctx context.Context, clientID, secret string) (domain.Client, error)
 }
 
+// ClaimReader reads claims (domain.ClaimStore).
+type ClaimReader interface {
+	GetClaim(ctx context.Context, id string) (domain.Claim, error)
+}
+
 // Deps are what the service needs; none may be nil.
 type Deps struct {
 	Store      Store
+	Passes     PassStore
+	Service    ServiceStore
+	Claims     ClaimReader
 	Orgs       domain.OrgStore
 	Partners   domain.PartnerLookup
 	Categories CategoryLookup
@@ -41,7 +49,7 @@ type Service struct{ d Deps }
 
 // NewService wires the service.
 func NewService(d Deps) (*Service, error) {
-	if d.Store == nil || d.Orgs == nil || d.Partners == nil || d.Categories == nil || d.Clients == nil ||
+	if d.Store == nil || d.Passes == nil || d.Service == nil || d.Claims == nil || d.Orgs == nil || d.Partners == nil || d.Categories == nil || d.Clients == nil ||
 		d.Apps == nil || d.Tokens == nil || d.Now == nil {
 		return nil, errors.New("people: nil dependency")
 	}
@@ -259,17 +267,20 @@ func (s *Service) Update(ctx context.Context, p domain.Principal, id string, ver
 	return s.view(ctx, p, x)
 }
 
-// Deactivate ends a registration (DELETE /people/{id}); the record is kept.
+// Deactivate ends a registration (DELETE /people/{id}); the record is kept. The person's live
+// claims are cancelled and the passes they hold revoked, in the same transaction.
 func (s *Service) Deactivate(ctx context.Context, p domain.Principal, id string) error {
-	_, err := s.d.Store.Update(ctx, id, func(x *Person) ([]domain.Event, error) {
+	now := s.d.Now()
+	_, err := s.d.Store.Deactivate(ctx, id, func(x *Person) (bool, error) {
 		if !CanRead(p, *x) {
-			return nil, domain.ErrNotFound
+			return false, domain.ErrNotFound
 		}
 		if !CanEdit(p, *x) {
-			return nil, domain.ErrForbidden
+			return false, domain.ErrForbidden
 		}
-		x.Deactivate(s.d.Now())
-		return nil, nil
+		return x.Deactivate(now), nil
+	}, func(c *domain.Claim) error {
+		return c.Cancel(p.ActorID(), "the person's registration was ended", now)
 	})
 	return err
 }

@@ -43,6 +43,10 @@ type Store interface {
 	// Update locks the person, applies fn and saves it with the events fn returns, in one
 	// transaction; a taken external id is domain.ErrConflict.
 	Update(ctx context.Context, id string, fn func(*Person) ([]domain.Event, error)) (Person, error)
+	// Deactivate locks the person and applies fn; when the person was deactivated by it, it
+	// cancels each of their live claims with cancel (each claim row locked in turn: person,
+	// then claim, then passes) and revokes the passes they hold, all in one transaction.
+	Deactivate(ctx context.Context, id string, fn func(*Person) (bool, error), cancel func(*domain.Claim) error) (Person, error)
 	// Acting loads, in one read, the person and the app (by client id) that acts for them; an
 	// unknown app or person is domain.ErrNotFound.
 	Acting(ctx context.Context, personID, clientID string) (Person, ActingApp, error)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"os"
 	"sync"
 	"time"
 )
@@ -14,6 +15,9 @@ import (
 // 19:00…02:00, quantity 1: the shape of BenchmarkCreateClaim, so the figures compare.
 func hotLoad(ctx context.Context, o options, w *world, led *ledger, rec *recorder) {
 	var wg sync.WaitGroup
+	stop := make(chan struct{})
+	defer close(stop)
+	go progress(stop, led)
 	for i := 0; i < o.clients; i++ {
 		wg.Add(1)
 		go func(seed uint64) {
@@ -62,4 +66,23 @@ func hotReport(out io.Writer, led *ledger) []string {
 	}
 	fmt.Fprintln(out)
 	return fields
+}
+
+// progress tells on stderr how far a long hot run has got, every 10 s.
+func progress(stop <-chan struct{}, led *ledger) {
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	last := 0
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			led.mu.Lock()
+			n := len(led.hotTimes)
+			led.mu.Unlock()
+			fmt.Fprintf(os.Stderr, "  … %d claims on the hot offer, %.1f claims/s over the last 10 s\n", n, float64(n-last)/10)
+			last = n
+		}
+	}
 }

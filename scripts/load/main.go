@@ -28,17 +28,17 @@ import (
 )
 
 type options struct {
-	url, admin          string
-	mode                string
-	clients             int
-	duration            time.Duration
-	requests            int
-	claims              int
-	retryFor            time.Duration
-	timeout             time.Duration
-	failOn5xx           bool
-	setup               setup
-	hotNights, mixNight int
+	url, admin string
+	mode       string
+	clients    int
+	duration   time.Duration
+	requests   int
+	claims     int
+	retryFor   time.Duration
+	timeout    time.Duration
+	failOn5xx  bool
+	setup      setup
+	hotNights  int
 }
 
 func main() {

@@ -27,12 +27,6 @@ var problemCodes = map[int][]string{
 	503: {"unavailable"},
 }
 
-// allProblemCodes is the enum of Problem.code, in the order of API.md §1.
-var allProblemCodes = []string{"validation_failed", "unauthenticated", "forbidden", "not_found", "conflict",
-	"version_mismatch", "invalid_transition", "capacity_exceeded", "no_active_agreement",
-	"window_outside_availability", "own_listing", "listing_not_open", "claimant_limit_exceeded",
-	"idempotency_key_reused", "payload_too_large", "rate_limited", "unavailable", "internal"}
-
 // responseNames are the reusable responses of components.responses, by status.
 var responseNames = map[int]string{
 	400: "BadRequest", 401: "Unauthenticated", 403: "Forbidden", 404: "NotFound", 405: "MethodNotAllowed",

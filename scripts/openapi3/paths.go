@@ -26,6 +26,7 @@ func fullPaths(doc *openapi3.T, roots []string) error {
 		paths.Set(base+path, item)
 	}
 	doc.Paths = paths
-	doc.Servers = openapi3.Servers{{URL: "/", Description: "this server; the API is under /api/v1"}}
+	doc.Servers = openapi3.Servers{{URL: "/", Description: "the server that serves this document (production, staging or local alike); the API is under /api/v1",
+		Extensions: map[string]any{"x-internal": false}}}
 	return nil
 }

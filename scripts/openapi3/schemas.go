@@ -103,6 +103,55 @@ func applyFields(doc *openapi3.T, s *openapi3.Schema, fields []goField, request,
 	return nil
 }
 
+// int64Formats gives every integer without a format the format int64: Go's int and int64
+// encode as 64-bit integers.
+func int64Formats(doc *openapi3.T) {
+	seen := map[*openapi3.Schema]bool{}
+	var walk func(ref *openapi3.SchemaRef)
+	walk = func(ref *openapi3.SchemaRef) {
+		if ref == nil || ref.Value == nil || seen[ref.Value] {
+			return
+		}
+		s := ref.Value
+		seen[s] = true
+		if s.Type.Is("integer") && s.Format == "" {
+			s.Format = "int64"
+		}
+		for _, p := range s.Properties {
+			walk(p)
+		}
+		walk(s.Items)
+		for _, group := range []openapi3.SchemaRefs{s.AllOf, s.AnyOf, s.OneOf} {
+			for _, x := range group {
+				walk(x)
+			}
+		}
+		walk(s.AdditionalProperties.Schema)
+	}
+	for _, s := range doc.Components.Schemas {
+		walk(s)
+	}
+	for _, h := range doc.Components.Headers {
+		if h.Value != nil {
+			walk(h.Value.Schema)
+		}
+	}
+	for _, p := range doc.Components.Parameters {
+		if p.Value != nil {
+			walk(p.Value.Schema)
+		}
+	}
+	for _, item := range doc.Paths.Map() {
+		for _, op := range item.Operations() {
+			for _, p := range op.Parameters {
+				if p.Value != nil {
+					walk(p.Value.Schema)
+				}
+			}
+		}
+	}
+}
+
 func isGeneratedID(json string) bool {
 	return (json == "id" || strings.HasSuffix(json, "_id")) && !slices.Contains(notUUID, json) &&
 		!strings.HasPrefix(json, "external_") && !strings.HasSuffix(json, "client_id")
@@ -148,7 +197,7 @@ func createVariants(doc *openapi3.T, structs map[string][]goField, requests map[
 		for k, v := range orig.Properties {
 			cp.Properties[k] = v
 		}
-		cp.Description = strings.TrimSpace(orig.Description + " (on creation)")
+		cp.Description = strings.TrimSpace(orig.Description + " On creation (POST) the fields listed as required must be sent.")
 		doc.Components.Schemas[variant] = &openapi3.SchemaRef{Value: &cp}
 		structs[variant] = fields
 		for _, op := range requests[name] {
