@@ -38,7 +38,7 @@ type MeResponse struct {
 	DisplayName string   `json:"display_name"`
 	Role        string   `json:"role" enums:"admin,coordinator,community_staff,liaison,app,person"`
 	OrgID       string   `json:"org_id"`
-	Scopes      []string `json:"scopes"`
+	Scopes      []string `json:"scopes" enums:"listings:read,listings:write,claims:read,claims:write,events:read,people:write,people:act"`
 } // @name Me
 
 type authHandlers struct {

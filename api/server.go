@@ -220,7 +220,7 @@ func New(d Deps) (*echo.Echo, error) {
 	p.POST("/matching/runs", mh.createRun, once)
 	p.GET("/matching/runs", mh.listRuns)
 	p.GET("/matching/runs/:id", mh.getRun)
-	p.POST("/matching/proposals/:id/accept", mh.acceptProposal)
+	p.POST("/matching/proposals/:id/accept", mh.acceptProposal, once)
 
 	p.GET("/events", eventHandlers{feed: d.Feed}.list)
 	hooks := webhookHandlers{svc: d.Webhooks, names: d.Names}

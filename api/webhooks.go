@@ -141,6 +141,7 @@ func (h webhookHandlers) named(c echo.Context, ws ...domain.Webhook) (domain.Nam
 // @Failure      422              {object}  Problem
 // @Security     bearer
 // @Security     oauth2
+// @x-webhook-delivery  {"schema": "Event"}
 // @Router       /webhooks [post]
 func (h webhookHandlers) create(c echo.Context) error {
 	var req WebhookRequest

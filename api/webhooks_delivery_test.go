@@ -148,6 +148,14 @@ func TestWebhookDelivery(t *testing.T) {
 			t.Fatalf("body %s, feed item %v (%v)", body, item, err)
 		}
 		checkSignature(t, req.Header.Get("Gongjian-Signature"), created["secret"].(string), body, now)
+		// The delivery is what the document's callback of POST /webhooks says.
+		v, err := apitest.Contract()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bad := v.CheckDelivery(req, body); len(bad) > 0 {
+			t.Errorf("delivery breaks the document: %v", bad)
+		}
 
 		ds := deliveries(t, w.Liaison, created["id"].(string))
 		if len(ds) != 1 || ds[0]["id"] != req.Header.Get("Gongjian-Delivery") || ds[0]["status"] != "succeeded" ||

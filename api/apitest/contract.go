@@ -204,3 +204,32 @@ func (c *checking) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	return res, nil
 }
+
+// CheckDelivery checks a webhook delivery the service sent (its request as a receiver got it)
+// against the callback that POST /api/v1/webhooks declares.
+func (v *Validator) CheckDelivery(req *http.Request, body []byte) []string {
+	hooks := v.doc.Paths.Value("/api/v1/webhooks")
+	if hooks == nil || hooks.Post == nil || hooks.Post.Callbacks["delivery"] == nil {
+		return []string{"POST /api/v1/webhooks declares no delivery callback"}
+	}
+	cb := hooks.Post.Callbacks["delivery"].Value
+	var (
+		op   *openapi3.Operation
+		item *openapi3.PathItem
+	)
+	for _, pi := range cb.Map() {
+		op, item = pi.Post, pi
+	}
+	if op == nil {
+		return []string{"the delivery callback has no POST"}
+	}
+	r := req.Clone(req.Context())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	route := &routers.Route{Spec: v.doc, Path: req.URL.Path, Method: http.MethodPost, Operation: op, PathItem: item}
+	in := &openapi3filter.RequestValidationInput{Request: r, Route: route,
+		Options: &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}}
+	if err := openapi3filter.ValidateRequest(r.Context(), in); err != nil {
+		return []string{"delivery: " + brief(err)}
+	}
+	return nil
+}

@@ -87,3 +87,38 @@ func TestValidatorCatchesWhatTheDocumentDoesNotDeclare(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckDelivery: a webhook delivery whose body is not an Event, or that is unsigned, breaks
+// the callback of POST /webhooks.
+func TestCheckDelivery(t *testing.T) {
+	v, err := NewValidator(docs.OpenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	good := `{"id":"0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e60","type":"claim.created","at":"2027-01-04T19:00:00+08:00","subject_id":"0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e5f","data":{"quantity":2}}`
+	req := func(body string, signed bool) *http.Request {
+		r, _ := http.NewRequest(http.MethodPost, "http://receiver.example/hook", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/json")
+		r.Header.Set("Gongjian-Event", "claim.created")
+		r.Header.Set("Gongjian-Delivery", "d1")
+		if signed {
+			r.Header.Set("Gongjian-Signature", "t=1767225600,v1="+strings.Repeat("ab", 32))
+		}
+		return r
+	}
+	if bad := v.CheckDelivery(req(good, true), []byte(good)); len(bad) > 0 {
+		t.Errorf("a good delivery was reported: %v", bad)
+	}
+	for name, tc := range map[string]struct {
+		body   string
+		signed bool
+	}{
+		"unsigned":     {good, false},
+		"extra member": {strings.Replace(good, `"quantity":2`, `"quantity":2,"secret":"x"`, 1), true},
+		"no type":      {strings.Replace(good, `"type":"claim.created",`, "", 1), true},
+	} {
+		if bad := v.CheckDelivery(req(tc.body, tc.signed), []byte(tc.body)); len(bad) == 0 {
+			t.Errorf("%s: not reported", name)
+		}
+	}
+}

@@ -113,6 +113,9 @@ func run(ctx context.Context, in, out string, opts options) error {
 	declareErrors(doc, opts.oauthPaths)
 	declareHeaders(doc)
 	int64Formats(doc)
+	if err := declareCallbacks(doc); err != nil {
+		return err
+	}
 	if err := fullPaths(doc, opts.rootPaths); err != nil {
 		return err
 	}
