@@ -304,8 +304,8 @@ func (h matchingHandlers) getRun(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
-// @Failure      409  {object}  Problem
-// @Failure      422  {object}  Problem
+// @Failure      409  {object}  Problem  "capacity_exceeded, claimant_limit_exceeded, listing_not_open, conflict"
+// @Failure      422  {object}  Problem  "validation_failed, no_active_agreement, window_outside_availability, idempotency_key_reused"
 // @Security     bearer
 // @Router       /matching/proposals/{id}/accept [post]
 func (h matchingHandlers) acceptProposal(c echo.Context) error {
