@@ -11,7 +11,7 @@ import (
 
 // ClaimRequest claims (part of) a listing for the caller's org.
 type ClaimRequest struct {
-	ListingID            string    `json:"listing_id"`
+	ListingID            string    `json:"listing_id" example:"0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e5f"`
 	Quantity             int64     `json:"quantity" example:"6" minimum:"1"`
 	Window               WindowDTO `json:"window"`
 	CounterpartListingID string    `json:"counterpart_listing_id,omitempty"`
