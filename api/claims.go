@@ -151,7 +151,7 @@ func (h claimHandlers) respond(c echo.Context, status int, cl domain.Claim) erro
 
 // create godoc
 // @Summary      Claim a listing (认领)
-// @Description  The claimant is the caller's org: a community claims a unit's offer, a unit claims a community's need, and so on. Capacity is held from creation for every occurrence of the window. The claim is pending, or approved when the covering agreement has auto_approve. Errors: 409 capacity_exceeded (data.occurrence names the first occurrence that would overflow), 409 claimant_limit_exceeded, 409 listing_not_open, 422 no_active_agreement, 422 window_outside_availability, 422 own_listing.
+// @Description  The claimant is the caller's org: a community claims a unit's offer, a unit claims a community's need, and so on. Capacity is held from creation for every occurrence of the window. The claim is pending, or approved when the covering agreement has auto_approve. Errors: 409 capacity_exceeded (data.occurrence names the first occurrence that would overflow), 409 claimant_limit_exceeded, 409 listing_not_open, 422 no_active_agreement, 422 window_outside_availability, 422 own_listing. With a person token (API.md §10) the claimant is the person, claimant_org_id their community, and claimant_person_id / claimant_person_name are set: only open_to_people listings (409 listing_not_open otherwise), a need of the person's community or street (409 listing_not_open otherwise), an offer covered by an active agreement between its owner and the person's community (422 no_active_agreement otherwise; agreement_id is null for a need); own_listing does not apply; max_per_claimant (default 1) caps each person (409 claimant_limit_exceeded); pending unless the listing has people_auto_approve.
 // @ID           createClaim
 // @Tags         claims
 // @Accept       json
@@ -206,7 +206,7 @@ func (h claimHandlers) get(c echo.Context) error {
 
 // list godoc
 // @Summary      List claims
-// @Description  Visible to both orgs, the street's coordinators and admins.
+// @Description  Visible to both orgs, the street's coordinators and admins. A person token lists its own claims only.
 // @ID           listClaims
 // @Tags         claims
 // @Produce      json
@@ -281,7 +281,7 @@ func (h claimHandlers) act(c echo.Context, action domain.ClaimAction) error {
 
 // approve godoc
 // @Summary      Approve a pending claim
-// @Description  Coordinators of the claim's street and admins. Any other move than pending → approved is 409 invalid_transition.
+// @Description  Coordinators of the claim's street and admins. Any other move than pending → approved is 409 invalid_transition. A person's claim is also approved by the listing's owner org (its staff or liaison officers).
 // @ID           approveClaim
 // @Tags         claims
 // @Accept       json
@@ -300,7 +300,7 @@ func (h claimHandlers) approve(c echo.Context) error { return h.act(c, domain.Ac
 
 // reject godoc
 // @Summary      Reject a pending claim
-// @Description  Coordinators of the claim's street and admins; reason is required. The hold is released at once.
+// @Description  Coordinators of the claim's street and admins; reason is required. The hold is released at once. A person's claim is also rejected by the listing's owner org.
 // @ID           rejectClaim
 // @Tags         claims
 // @Accept       json
@@ -319,7 +319,7 @@ func (h claimHandlers) reject(c echo.Context) error { return h.act(c, domain.Act
 
 // cancel godoc
 // @Summary      Cancel a claim
-// @Description  Either org, while pending or approved. The hold is released at once.
+// @Description  Either org, while pending or approved. The hold is released at once. A person cancels their own claim. Cancelling an approved claim revokes its passes.
 // @ID           cancelClaim
 // @Tags         claims
 // @Accept       json
@@ -339,7 +339,7 @@ func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.Act
 
 // confirm godoc
 // @Summary      Confirm fulfilment
-// @Description  Each org confirms once after approval; when both have, the claim is fulfilled.
+// @Description  Each org confirms once after approval; when both have, the claim is fulfilled. A person's claim is fulfilled by the owner org's confirmation alone; on a need, each occurrence that has started adds its hours to the person's service record.
 // @ID           confirmClaim
 // @Tags         claims
 // @Produce      json
@@ -357,7 +357,7 @@ func (h claimHandlers) confirm(c echo.Context) error { return h.act(c, domain.Ac
 
 // feedback godoc
 // @Summary      Rate a fulfilled claim
-// @Description  The claimant, once, after fulfilment (满意度).
+// @Description  The claimant, once, after fulfilment (满意度). For a person's claim, the person.
 // @ID           claimFeedback
 // @Tags         claims
 // @Accept       json

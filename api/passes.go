@@ -74,7 +74,7 @@ type passHandlers struct{ svc *people.Service }
 
 // issue godoc
 // @Summary      Issue a pass on an approved claim (通行证)
-// @Description  The claimant org hands (part of) its approved claim on to a verified person: a resident of the claimant community or an employee of the claimant unit. At every instant the active passes of a claim hold at most the claim's quantity (409 capacity_exceeded names the first occurrence that would overflow), and a pass's window lies inside the claim's (422 window_outside_availability). code is a random 8-character verification code (digits 2–9 and letters without I and O). A claim that is not approved is 409 invalid_transition.
+// @Description  The claimant org hands (part of) its approved claim on to a verified person: a resident of the claimant community or an employee of the claimant unit. On a person's own claim the pass is that person's, and the person (their token) may take it themself. At every instant the active passes of a claim hold at most the claim's quantity (409 capacity_exceeded names the first occurrence that would overflow), and a pass's window lies inside the claim's (422 window_outside_availability). code is a random 8-character verification code (digits 2–9 and letters without I and O). A claim that is not approved is 409 invalid_transition.
 // @ID           issuePass
 // @Tags         passes
 // @Accept       json
@@ -90,6 +90,7 @@ type passHandlers struct{ svc *people.Service }
 // @Failure      409              {object}  Problem
 // @Failure      422              {object}  Problem  "validation_failed, window_outside_availability, idempotency_key_reused"
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /claims/{id}/passes [post]
 func (h passHandlers) issue(c echo.Context) error {
 	in, err := decodeInput[PassRequest](c)
@@ -117,6 +118,7 @@ func (h passHandlers) issue(c echo.Context) error {
 // @Failure      404     {object}  Problem
 // @Failure      422     {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /claims/{id}/passes [get]
 func (h passHandlers) claimPasses(c echo.Context) error {
 	return h.listWith(c, people.PassFilter{ClaimID: c.Param("id")})
@@ -138,6 +140,7 @@ func (h passHandlers) claimPasses(c echo.Context) error {
 // @Failure      404        {object}  Problem
 // @Failure      422        {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /passes [get]
 func (h passHandlers) list(c echo.Context) error {
 	return h.listWith(c, people.PassFilter{ClaimID: c.QueryParam("claim_id"), PersonID: c.QueryParam("person_id")})
@@ -172,6 +175,7 @@ func (h passHandlers) listWith(c echo.Context, f people.PassFilter) error {
 // @Failure      404   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:write]
 // @Router       /passes/{id}/revoke [post]
 func (h passHandlers) revoke(c echo.Context) error {
 	var req RevokeRequest
@@ -199,6 +203,7 @@ func (h passHandlers) revoke(c echo.Context) error {
 // @Failure      404   {object}  Problem
 // @Failure      422   {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /passes/verify [get]
 func (h passHandlers) verify(c echo.Context) error {
 	v, err := h.svc.VerifyPass(c.Request().Context(), principal(c), c.QueryParam("code"))

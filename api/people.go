@@ -14,8 +14,8 @@ import (
 // PersonRequest registers or patches a person (API.md §10); on PATCH absent fields stay
 // unchanged, and an empty employer_org_id or external_id clears it.
 type PersonRequest struct {
-	Name          *string   `json:"name,omitempty" example:"李明"`
-	Phone         *string   `json:"phone,omitempty" example:"13812345678"`
+	Name          *string   `json:"name,omitempty" example:"李明" create:"required"`
+	Phone         *string   `json:"phone,omitempty" example:"13812345678" create:"required"`
 	CommunityID   *string   `json:"community_id,omitempty"`
 	EmployerOrgID *string   `json:"employer_org_id,omitempty"`
 	PartyMember   *bool     `json:"party_member,omitempty" example:"true"`
@@ -104,6 +104,7 @@ func (h peopleHandlers) respond(c echo.Context, status int, v people.View) error
 // @Failure      422              {object}  Problem
 // @Security     bearer
 // @Security     oauth2[people:write]
+// @Security     oauth2[people:write]
 // @Router       /people [post]
 func (h peopleHandlers) create(c echo.Context) error {
 	in, err := decodeInput[PersonRequest](c)
@@ -134,6 +135,8 @@ func (h peopleHandlers) create(c echo.Context) error {
 // @Failure      403              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
+// @Security     oauth2[people:act]
 // @Router       /people [get]
 func (h peopleHandlers) list(c echo.Context) error {
 	pg, err := pageParams(c)
@@ -165,6 +168,8 @@ func (h peopleHandlers) list(c echo.Context) error {
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
+// @Security     oauth2[people:act]
 // @Router       /people/{id} [get]
 func (h peopleHandlers) get(c echo.Context) error {
 	v, err := h.svc.Get(c.Request().Context(), principal(c), c.Param("id"))
@@ -193,6 +198,7 @@ func (h peopleHandlers) get(c echo.Context) error {
 // @Failure      412       {object}  Problem
 // @Failure      422       {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
 // @Router       /people/{id} [patch]
 func (h peopleHandlers) update(c echo.Context) error {
 	version, err := ifMatch(c)
@@ -245,6 +251,7 @@ func (h peopleHandlers) verify(c echo.Context) error {
 // @Failure      404  {object}  Problem
 // @Failure      422  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[people:write]
 // @Router       /people/{id} [delete]
 func (h peopleHandlers) deactivate(c echo.Context) error {
 	if err := h.svc.Deactivate(c.Request().Context(), principal(c), c.Param("id")); err != nil {

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"sync"
 	"testing"
 	"time"
 
@@ -107,9 +108,20 @@ func TestPersonClaims(t *testing.T) {
 			}
 		}
 		pw.asWang.Do("GET", path, nil).Problem(http.StatusNotFound, "not_found")
+		// A person takes a pass on their own approved claim, for themself only; nobody else
+		// holds a pass of a person's claim.
+		own := pw.asLi.Do("POST", path+"/passes", map[string]any{"person_id": pw.li["id"]}).Expect(http.StatusCreated)
+		pw.asLi.Do("POST", path+"/passes", map[string]any{"person_id": pw.wang["id"]}).Problem(http.StatusUnprocessableEntity, "validation_failed")
+		w.Staff.Do("POST", path+"/passes", map[string]any{"person_id": pw.wang["id"]}).Problem(http.StatusUnprocessableEntity, "validation_failed")
+		if v := w.Liaison.Do("GET", "/api/v1/passes/verify?code="+own["code"].(string), nil).Expect(http.StatusOK); v["person_name"] != "李明" {
+			t.Fatalf("guard's view: %v", v)
+		}
 		pw.asWang.Do("POST", path+"/cancel", nil).Problem(http.StatusNotFound, "not_found")
 		if x := pw.asLi.Do("POST", path+"/cancel", map[string]any{"reason": "有事"}).Expect(http.StatusOK); x["status"] != "cancelled" {
 			t.Fatalf("cancelled: %v", x)
+		}
+		if p := pw.asLi.Do("GET", "/api/v1/passes/"+own["id"].(string), nil).Expect(http.StatusOK); p["status"] != "revoked" {
+			t.Fatalf("own pass after cancelling: %v", p)
 		}
 
 		// Claim events carry the person.
@@ -245,5 +257,46 @@ func TestCancellationRevokesPasses(t *testing.T) {
 			t.Fatalf("person's pass after deactivation: %v", p)
 		}
 		pw.asLi.Do("GET", "/api/v1/claims", nil).Problem(http.StatusUnauthorized, "unauthenticated")
+	})
+}
+
+// TestDeactivationRacesClaims: a person's claims made while the person is being deactivated
+// either fail or are cancelled with the others; none stays live, and nothing deadlocks.
+func TestDeactivationRacesClaims(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		pw := newPersonWorld(t, s)
+		w := pw.World
+		start, end := apitest.Night(1)
+		post := w.Staff.Listing("needs", "patrol", 100, []map[string]any{apitest.Window(start, end, "FREQ=DAILY;COUNT=30")},
+			map[string]any{"open_to_people": true, "max_per_claimant": 100})
+		var wg sync.WaitGroup
+		gate := make(chan struct{})
+		for i := 0; i < 20; i++ {
+			wg.Add(1)
+			go func(i int) {
+				defer wg.Done()
+				<-gate
+				day := time.Duration(i) * 24 * time.Hour
+				r := pw.asLi.Claim(post["id"].(string), 1, apitest.Window(start.Add(day), end.Add(day), ""))
+				if r.Code != http.StatusCreated && r.Code != http.StatusUnauthorized && r.Code != http.StatusForbidden {
+					t.Errorf("claim during deactivation: %d %s", r.Code, r.Body)
+				}
+			}(i)
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-gate
+			time.Sleep(5 * time.Millisecond)
+			w.Staff.Do("DELETE", "/api/v1/people/"+pw.li["id"].(string), nil).Expect(http.StatusNoContent)
+		}()
+		close(gate)
+		wg.Wait()
+		for _, it := range w.Staff.Do("GET", "/api/v1/claims?limit=100&listing_id="+post["id"].(string), nil).Expect(http.StatusOK)["items"].([]any) {
+			if c := it.(map[string]any); c["status"] != "cancelled" {
+				t.Fatalf("a claim of the deactivated person is %v", c["status"])
+			}
+		}
 	})
 }

@@ -132,6 +132,7 @@ func (h serviceHandlers) members(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      404  {object}  Problem
 // @Security     bearer
+// @Security     oauth2[claims:read]
 // @Router       /passes/{id} [get]
 func (h passHandlers) get(c echo.Context) error {
 	v, err := h.svc.GetPass(c.Request().Context(), principal(c), c.Param("id"))

@@ -34,8 +34,9 @@ type App struct {
 	Idem      *repository.Idempotency
 	// Webhooks delivers webhooks; StartBackground runs it.
 	Webhooks *webhooks.Dispatcher
-	// People is the people service (API.md §10).
-	People *people.Service
+	// People is the people service (API.md §10); Clients registers apps.
+	People  *people.Service
+	Clients *domain.ClientService
 	// Metrics are the series of /metrics; the background jobs report to them too.
 	Metrics *api.Metrics
 	Log     *slog.Logger
@@ -171,5 +172,6 @@ func build(ctx context.Context, cfg Config, db *repository.DB, log *slog.Logger)
 		return nil, err
 	}
 	a.Handler, a.Directory, a.Market, a.Idem, a.Webhooks, a.People, a.Metrics = e, dir, market, idem, dispatcher, persons, metrics
+	a.Clients = clients
 	return a, nil
 }

@@ -8,5 +8,8 @@ import (
 )
 
 func loadDemo(ctx context.Context, a *app.App, stdout io.Writer) error {
-	return a.LoadDemo(ctx, stdout)
+	if err := a.LoadDemo(ctx, stdout); err != nil {
+		return err
+	}
+	return a.LoadDemoPeople(ctx, stdout)
 }

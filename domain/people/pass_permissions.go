@@ -5,7 +5,7 @@ import "github.com/gongjian/gongjian/domain"
 // The permission table for passes (API.md §10), c being the pass's claim:
 //
 //	action                 admin  coordinator(S)  claimant org        owner org          person
-//	issue                  –      –               staff/liaison/app   –                  –
+//	issue                  –      –               staff/liaison/app   –                  on its own claim
 //	read, list             all    in S            yes                 yes                its own passes
 //	revoke                 all    in S            yes                 –                  –
 //	verify a code          all    in S            –                   staff/liaison/app  –
@@ -29,14 +29,20 @@ func oversees(p domain.Principal, c domain.Claim) bool {
 	return p.IsAdmin() || p.IsCoordinatorOf(c.StreetID)
 }
 
-// CanIssuePass: the claimant org hands its claim on.
+// CanIssuePass: the claimant org hands its claim on; a person takes a pass on their own claim
+// (to show at the gate).
 func CanIssuePass(p domain.Principal, c domain.Claim) bool {
-	return actsAs(p, c.ClaimantOrgID, domain.ScopeClaimsWrite)
+	return actsAs(p, c.ClaimantOrgID, domain.ScopeClaimsWrite) || ownClaim(p, c)
 }
 
-// CanReadPasses: the claim's orgs, the street's coordinators and admins read every pass of c.
+func ownClaim(p domain.Principal, c domain.Claim) bool {
+	return p.IsPerson() && c.ClaimantPersonID != "" && c.ClaimantPersonID == p.PersonID
+}
+
+// CanReadPasses: the claim's orgs, the street's coordinators and admins read every pass of c;
+// a person every pass of their own claim.
 func CanReadPasses(p domain.Principal, c domain.Claim) bool {
-	return oversees(p, c) || actsAs(p, c.OwnerOrgID, domain.ScopeClaimsRead) || actsAs(p, c.ClaimantOrgID, domain.ScopeClaimsRead)
+	return oversees(p, c) || ownClaim(p, c) || actsAs(p, c.OwnerOrgID, domain.ScopeClaimsRead) || actsAs(p, c.ClaimantOrgID, domain.ScopeClaimsRead)
 }
 
 // CanReadPass: those who read the claim's passes, and the person holding it.
@@ -56,10 +62,14 @@ func CanVerifyPass(p domain.Principal, c domain.Claim) bool {
 }
 
 // MayHoldPass reports whether person x may hold a pass of claim c: active and verified, and a
-// resident of the claimant community or an employee of the claimant unit.
+// resident of the claimant community or an employee of the claimant unit; for a person's claim,
+// that person only.
 func MayHoldPass(x Person, c domain.Claim) bool {
 	if !x.CanAct() {
 		return false
+	}
+	if c.ClaimantPersonID != "" {
+		return x.ID == c.ClaimantPersonID
 	}
 	return x.CommunityID == c.ClaimantOrgID || (x.EmployerOrgID != "" && x.EmployerOrgID == c.ClaimantOrgID)
 }

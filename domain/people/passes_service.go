@@ -36,6 +36,9 @@ func (s *Service) IssuePass(ctx context.Context, p domain.Principal, claimID str
 			if !domain.CanReadClaim(p, c) {
 				return Pass{}, domain.Event{}, domain.ErrNotFound
 			}
+			if p.IsPerson() && in.PersonID != p.PersonID {
+				return Pass{}, domain.Event{}, domain.Invalid("person_id", "invalid", "a person takes passes for themself only")
+			}
 			if !CanIssuePass(p, c) {
 				return Pass{}, domain.Event{}, domain.ErrForbidden
 			}

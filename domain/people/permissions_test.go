@@ -1,6 +1,7 @@
 package people
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/gongjian/gongjian/domain"
@@ -103,5 +104,77 @@ func TestCanActFor(t *testing.T) {
 		if err := CanActFor(c.app, c.x); err != c.want {
 			t.Errorf("%s: %v, want %v", c.name, err, c.want)
 		}
+	}
+}
+
+// TestPassPermissionTable checks the table in pass_permissions.go.
+func TestPassPermissionTable(t *testing.T) {
+	t.Parallel()
+	c := domain.Claim{ID: "c", OwnerOrgID: "u1", ClaimantOrgID: "c1", StreetID: "s1", Status: domain.ClaimApproved}
+	personal := c
+	personal.ClaimantPersonID = "p9"
+	pass := Pass{ID: "p", ClaimID: "c", PersonID: "p1"}
+	rows := []struct {
+		name string
+		p    domain.Principal
+		// issue, read all, read this one, revoke, verify
+		want [5]bool
+	}{
+		{"admin", domain.Principal{Role: domain.RoleAdmin}, [5]bool{false, true, true, true, true}},
+		{"coordinator of the street", domain.Principal{Role: domain.RoleCoordinator, OrgID: "s1", StreetID: "s1"}, [5]bool{false, true, true, true, true}},
+		{"coordinator of another street", domain.Principal{Role: domain.RoleCoordinator, OrgID: "s2", StreetID: "s2"}, [5]bool{false, false, false, false, false}},
+		{"claimant staff", domain.Principal{Role: domain.RoleCommunityStaff, OrgID: "c1"}, [5]bool{true, true, true, true, false}},
+		{"owner liaison", domain.Principal{Role: domain.RoleLiaison, OrgID: "u1"}, [5]bool{false, true, true, false, true}},
+		{"another unit", domain.Principal{Role: domain.RoleLiaison, OrgID: "u2"}, [5]bool{false, false, false, false, false}},
+		{"claimant app, claims:write", domain.Principal{Role: domain.RoleApp, OrgID: "c1", Scopes: []string{domain.ScopeClaimsWrite}}, [5]bool{true, false, false, true, false}},
+		{"owner app, claims:read", domain.Principal{Role: domain.RoleApp, OrgID: "u1", Scopes: []string{domain.ScopeClaimsRead}}, [5]bool{false, true, true, false, true}},
+		{"the holder", domain.Principal{Role: domain.RolePerson, PersonID: "p1", CommunityID: "c1"}, [5]bool{false, false, true, false, false}},
+		{"the claimant person", domain.Principal{Role: domain.RolePerson, PersonID: "p9", CommunityID: "c1"}, [5]bool{true, true, true, false, false}},
+		{"another person", domain.Principal{Role: domain.RolePerson, PersonID: "p2", CommunityID: "c1"}, [5]bool{false, false, false, false, false}},
+	}
+	for _, r := range rows {
+		cl := c
+		if r.p.PersonID == "p9" {
+			cl = personal
+		}
+		got := [5]bool{CanIssuePass(r.p, cl), CanReadPasses(r.p, cl), CanReadPass(r.p, cl, pass), CanRevokePass(r.p, cl), CanVerifyPass(r.p, cl)}
+		if got != r.want {
+			t.Errorf("%s: issue, read all, read, revoke, verify = %v, want %v", r.name, got, r.want)
+		}
+	}
+	resident := Person{ID: "p1", CommunityID: "c1", Status: StatusVerified, Active: true}
+	employee := Person{ID: "p2", CommunityID: "c9", EmployerOrgID: "c1", Status: StatusVerified, Active: true}
+	stranger := Person{ID: "p3", CommunityID: "c9", Status: StatusVerified, Active: true}
+	pending := Person{ID: "p4", CommunityID: "c1", Status: StatusPending, Active: true}
+	for _, x := range []struct {
+		p    Person
+		want bool
+	}{{resident, true}, {employee, true}, {stranger, false}, {pending, false}} {
+		if MayHoldPass(x.p, c) != x.want {
+			t.Errorf("MayHoldPass(%s) = %v", x.p.ID, !x.want)
+		}
+	}
+	if MayHoldPass(resident, personal) {
+		t.Error("another resident holds a pass of a person's claim")
+	}
+}
+
+func TestPassCodes(t *testing.T) {
+	t.Parallel()
+	seen := map[string]bool{}
+	for i := 0; i < 2000; i++ {
+		c := NewPassCode()
+		if len(c) != PassCodeLen || strings.ContainsAny(c, "01IO") || seen[c] {
+			t.Fatalf("code %q (seen: %v)", c, seen[c])
+		}
+		for _, r := range c {
+			if !strings.ContainsRune(passAlphabet, r) {
+				t.Fatalf("code %q has %q", c, r)
+			}
+		}
+		seen[c] = true
+	}
+	if NormalizeCode(" k7m2-q9xh ") != "K7M2Q9XH" {
+		t.Fatal(NormalizeCode(" k7m2-q9xh "))
 	}
 }
