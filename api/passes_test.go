@@ -110,9 +110,9 @@ func TestPasses(t *testing.T) {
 	})
 }
 
-// TestPassesNeverExceedTheClaim: 30 concurrent pass requests on a claim of quantity 5; at every
+// TestConcurrentPassesNeverExceedTheClaim: 30 concurrent pass requests on a claim of quantity 5; at every
 // instant the active passes hold at most 5.
-func TestPassesNeverExceedTheClaim(t *testing.T) {
+func TestConcurrentPassesNeverExceedTheClaim(t *testing.T) {
 	t.Parallel()
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		w := s.NewWorld()
@@ -179,12 +179,40 @@ func TestPassesNeverExceedTheClaim(t *testing.T) {
 			level += st.delta
 			peak = max(peak, level)
 		}
+		t.Logf("%d of %d pass requests accepted; peak %d of 5", len(accepted), len(reqs), peak)
 		if peak > 5 || peak < 4 {
 			t.Fatalf("peak %d with %d passes accepted: the passes of a claim of 5 must fill it and never exceed it", peak, len(accepted))
 		}
 		items := w.Staff.Do("GET", path+"?limit=100", nil).Expect(http.StatusOK)["items"].([]any)
 		if len(items) != len(accepted) {
 			t.Fatalf("%d passes listed, %d accepted", len(items), len(accepted))
+		}
+
+		// The plain case: 30 identical requests for one space over the whole claim: exactly 5.
+		plain := approvedParking(t, s, w, 5)
+		plainPath := "/api/v1/claims/" + plain["id"].(string) + "/passes"
+		var created sync.WaitGroup
+		var n int
+		gate2 := make(chan struct{})
+		for i := 0; i < 30; i++ {
+			created.Add(1)
+			go func() {
+				defer created.Done()
+				<-gate2
+				res := w.Staff.Do("POST", plainPath, map[string]any{"person_id": li["id"]})
+				mu.Lock()
+				defer mu.Unlock()
+				if res.Code == http.StatusCreated {
+					n++
+				} else {
+					res.Problem(http.StatusConflict, "capacity_exceeded")
+				}
+			}()
+		}
+		close(gate2)
+		created.Wait()
+		if n != 5 {
+			t.Fatalf("%d of 30 identical pass requests accepted on a claim of 5", n)
 		}
 	})
 }

@@ -75,7 +75,7 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 			return Claim{}, Invalid("counterpart_listing_id", "invalid", "counterpart_listing_id must name one of your own listings of the other side")
 		}
 	}
-	if err := CheckAvailability(l, occs); err != nil {
+	if err := m.checkAvailability(l, occs); err != nil {
 		return Claim{}, err
 	}
 	owner, err := m.orgs.GetOrg(ctx, l.OrgID)
@@ -117,8 +117,12 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 			if st := locked.EffectiveStatus(now); st != ListingOpen {
 				return Detailed(ErrListingNotOpen, map[string]any{"status": string(st)}, "the listing is %s", st)
 			}
-			if err := CheckAvailability(locked, occs); err != nil {
-				return err
+			// Windows and zone change only with the version: the same version was checked above,
+			// so the expansion is not repeated while the listing's lock makes every claim wait.
+			if locked.Version != l.Version {
+				if err := m.checkAvailability(locked, occs); err != nil {
+					return err
+				}
 			}
 			return CheckClaimCapacity(locked, holds, c, occs)
 		},

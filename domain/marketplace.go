@@ -189,7 +189,10 @@ func claimOccurrences(l Listing, w WindowInput) (schedule.Window, []schedule.Int
 
 // CheckAvailability: every claim occurrence must lie inside one occurrence of the listing.
 func CheckAvailability(l Listing, occs []schedule.Interval) error {
-	listingOccs := l.Occurrences(occs[0].Start, occs[len(occs)-1].End)
+	return availabilityOf(l.Occurrences(occs[0].Start, occs[len(occs)-1].End), occs)
+}
+
+func availabilityOf(listingOccs, occs []schedule.Interval) error {
 	if out := schedule.Within(listingOccs, occs); out != nil {
 		return Detailed(ErrWindowOutside, map[string]any{"occurrence": map[string]any{"start": out.Start, "end": out.End}},
 			"the claim's occurrence %s–%s lies outside the listing's availability",

@@ -107,3 +107,8 @@ func (c *occurrenceCache) between(l Listing, from, to time.Time) []schedule.Inte
 	}
 	return out
 }
+
+// checkAvailability is CheckAvailability with the listing's occurrences from the cache.
+func (m *Marketplace) checkAvailability(l Listing, occs []schedule.Interval) error {
+	return availabilityOf(m.occs.between(l, occs[0].Start, occs[len(occs)-1].End), occs)
+}

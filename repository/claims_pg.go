@@ -1,0 +1,277 @@
+package repository
+
+import (
+	"context"
+	"database/sql/driver"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
+	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/idempotency"
+)
+
+// The claim transaction on PostgreSQL, in two round trips.
+//
+// Claims on one listing queue on its row lock, so what a hot listing can take is one claim per
+// lock hold: from the moment the lock is granted to the commit. Through gorm that hold spans ten
+// round trips (the listing lock, the holds, the agreement, the claim, its holds, its history,
+// the idempotency ref, the event, and the commit), each with gorm's reflection and SQL building
+// in between, and on a busy machine the process can be descheduled between any two of them while
+// every other claim waits. Here the same statements go out as two pgx pipelines (batches):
+//
+//  1. BEGIN; the idempotency ref; the listing FOR UPDATE; its live holds (summed per claimant
+//     and interval, which is all the check needs); the agreement FOR SHARE;
+//  2. the claim; all its holds in one INSERT … SELECT FROM unnest; its history the same way;
+//     its events (under the feed's shared advisory lock, last, as writeEvents requires); COMMIT.
+//
+// Between them runs the domain's check, exactly as in the gorm path. Every statement has a fixed
+// text, so pgx's statement cache prepares each once per connection. The lock order is the gorm
+// path's: listing, then agreement (the idempotency row is the request's own, leased to it alone,
+// and no transaction locks it after a listing). SQLite, proposal acceptance and people's claims
+// (which also share-lock the person, and may have no agreement) keep the gorm path, as do the
+// strategies kept for the benchmark.
+//
+// A column added to listings, claims, claim_holds or claim_history must be added here too; the
+// conformance tests of the claim store run this path on PostgreSQL.
+
+const (
+	pgLockListing = `SELECT id, side, org_id, street_id, category, title, description, quantity, lat, lng, address,
+	radius_km, windows, timezone, visibility, valid_until, max_per_claimant, open_to_people, people_auto_approve, status,
+	span_start, span_end, version, created_at, updated_at FROM listings WHERE id = $1 FOR UPDATE`
+	pgClaimHolds = `SELECT claimant_org_id, claimant_person_id, starts_at, ends_at, SUM(quantity)::bigint FROM claim_holds
+	WHERE listing_id = $1 AND ends_at > $2 AND starts_at < $3 AND (expires_at IS NULL OR expires_at > $4)
+	GROUP BY claimant_org_id, claimant_person_id, starts_at, ends_at`
+	pgShareAgreement = `SELECT status FROM agreements WHERE id = $1 FOR SHARE`
+	pgMarkCreated    = `UPDATE idempotency_keys SET ref = $1 WHERE owner = $2 AND key = $3 AND token = $4`
+	pgInsertClaim    = `INSERT INTO claims (id, listing_id, listing_side, owner_org_id, claimant_org_id, agreement_id,
+	street_id, counterpart_listing_id, quantity, window_start, window_end, window_rrule, timezone, note, status,
+	expires_at, owner_confirmed_at, claimant_confirmed_at, rating, feedback_comment, feedback_at, version,
+	created_at, updated_at, claimant_person_id)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`
+	pgInsertHolds = `INSERT INTO claim_holds (claim_id, listing_id, claimant_org_id, claimant_person_id, starts_at, ends_at, quantity, expires_at)
+	SELECT $1, $2, $3, $8, s, e, $6, $7 FROM unnest($4::bigint[], $5::bigint[]) AS t(s, e)`
+	pgInsertHistory = `INSERT INTO claim_history (claim_id, at, actor_id, action, from_status, to_status, note)
+	SELECT $1, at, actor, action, from_s, to_s, note
+	FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(at, actor, action, from_s, to_s, note)
+	ORDER BY at`
+)
+
+// pgInsertEventN is pgInsertEvent with PostgreSQL's numbered placeholders, for pgx.
+var pgInsertEventN = numberPlaceholders(pgInsertEvent)
+
+func numberPlaceholders(q string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range q {
+		if r == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// createClaimPG is CreateClaim on PostgreSQL with LockListing, retried like inTx.
+func (s *Claims) createClaimPG(ctx context.Context, nc domain.NewClaimTx, now time.Time) error {
+	c := nc.Claim
+	hs, evs := claimRecords(&c)
+	for attempt := 1; ; attempt++ {
+		err := s.pgClaimOnce(ctx, nc, now, hs, evs)
+		if err == nil || attempt == maxTxAttempts || !retryable(err) {
+			return translate(err)
+		}
+		select {
+		case <-ctx.Done():
+			return translate(ctx.Err())
+		case <-time.After(time.Duration(attempt*attempt) * 5 * time.Millisecond):
+		}
+	}
+}
+
+// pgClaimOnce runs one attempt on a connection of the transaction pool, through its pgx
+// connection. A connection left in an unknown state is closed rather than returned.
+func (s *Claims) pgClaimOnce(ctx context.Context, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) error {
+	conn, err := s.db.wsql.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var txErr error
+	rawErr := conn.Raw(func(dc any) error {
+		sc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("repository: PostgreSQL connection is %T, not pgx", dc)
+		}
+		pc := sc.Conn()
+		txErr = pgClaimTx(ctx, pc, nc, now, hs, evs)
+		if txErr == nil {
+			return nil
+		}
+		if !pc.IsClosed() && pc.PgConn().TxStatus() != 'I' {
+			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+			_, rbErr := pc.Exec(rctx, "ROLLBACK")
+			cancel()
+			if rbErr != nil {
+				_ = pc.Close(rctx)
+			}
+		}
+		if pc.IsClosed() {
+			return driver.ErrBadConn // database/sql discards it
+		}
+		return nil
+	})
+	if txErr != nil {
+		return txErr
+	}
+	return rawErr
+}
+
+func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) error {
+	c, occs := nc.Claim, nc.Occurrences
+	ticket, keyed := idempotency.TicketFrom(ctx)
+
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	if keyed {
+		b.Queue(pgMarkCreated, "claims/"+c.ID, ticket.Owner, ticket.Key, ticket.Token)
+	}
+	b.Queue(pgLockListing, c.ListingID)
+	b.Queue(pgClaimHolds, c.ListingID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), now.UnixMilli())
+	b.Queue(pgShareAgreement, c.AgreementID)
+	l, holds, status, err := readClaimBatch(pc.SendBatch(ctx, b), keyed)
+	if err != nil {
+		return err
+	}
+	if err := nc.Check(l, holds, status); err != nil {
+		return err
+	}
+	if ctx.Err() != nil {
+		return ctx.Err() // past the deadline: roll back rather than commit
+	}
+
+	b = &pgx.Batch{}
+	r := toClaimRow(c)
+	b.Queue(pgInsertClaim, r.ID, r.ListingID, r.ListingSide, r.OwnerOrgID, r.ClaimantOrgID, r.AgreementID,
+		r.StreetID, r.CounterpartListingID, r.Quantity, r.WindowStart, r.WindowEnd, r.WindowRrule, r.Timezone, r.Note,
+		r.Status, r.ExpiresAt, r.OwnerConfirmedAt, r.ClaimantConfirmedAt, r.Rating, r.FeedbackComment, r.FeedbackAt,
+		r.Version, r.CreatedAt, r.UpdatedAt, r.ClaimantPersonID)
+	starts, ends := make([]int64, len(occs)), make([]int64, len(occs))
+	for i, o := range occs {
+		starts[i], ends[i] = o.Start.Unix(), o.End.Unix()
+	}
+	b.Queue(pgInsertHolds, c.ID, c.ListingID, c.ClaimantOrgID, starts, ends, c.Quantity, holdExpiry(c), nullString(c.ClaimantPersonID))
+	if len(hs) > 0 {
+		cols := make([][]string, 5)
+		ats := make([]time.Time, len(hs))
+		for i, h := range hs {
+			ats[i] = h.At
+			for j, v := range []string{h.ActorID, h.Action, h.FromStatus, h.ToStatus, h.Note} {
+				cols[j] = append(cols[j], v)
+			}
+		}
+		b.Queue(pgInsertHistory, c.ID, ats, cols[0], cols[1], cols[2], cols[3], cols[4])
+	}
+	for _, ev := range evs {
+		data, err := json.Marshal(ev.Data)
+		if err != nil {
+			return err
+		}
+		scope := ev.Scoped(ev.StreetID, ev.OrgIDs...).OrgIDs
+		b.Queue(pgInsertEventN, eventLockKey, ev.ID, ev.Type, ev.At.UTC(), ev.SubjectID, ev.StreetID, string(data),
+			strings.Join(scope, ","))
+	}
+	b.Queue("COMMIT")
+	br := pc.SendBatch(ctx, b)
+	for i := 0; i < b.Len(); i++ {
+		if _, err := br.Exec(); err != nil {
+			_ = br.Close()
+			return err
+		}
+	}
+	return br.Close()
+}
+
+// readClaimBatch reads the first batch's results: BEGIN, the idempotency ref (when keyed), the
+// locked listing, its holds and the agreement's status.
+func readClaimBatch(br pgx.BatchResults, keyed bool) (l domain.Listing, holds []domain.Hold, status domain.AgreementStatus, err error) {
+	defer func() {
+		if cerr := br.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}()
+	if _, err = br.Exec(); err != nil {
+		return
+	}
+	if keyed {
+		tag, e := br.Exec()
+		if err = e; err != nil {
+			return
+		}
+		if tag.RowsAffected() != 1 {
+			err = idempotency.ErrLeaseLost
+			return
+		}
+	}
+	var (
+		lr         listingRow
+		validUntil *time.Time
+		maxPer     *int64
+	)
+	err = br.QueryRow().Scan(&lr.ID, &lr.Side, &lr.OrgID, &lr.StreetID, &lr.Category, &lr.Title, &lr.Description,
+		&lr.Quantity, &lr.Lat, &lr.Lng, &lr.Address, &lr.RadiusKm, &lr.Windows, &lr.Timezone, &lr.Visibility,
+		&validUntil, &maxPer, &lr.OpenToPeople, &lr.PeopleAutoApprove, &lr.Status, &lr.SpanStart, &lr.SpanEnd, &lr.Version, &lr.CreatedAt, &lr.UpdatedAt)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = domain.ErrNotFound
+	}
+	if err != nil {
+		return
+	}
+	if validUntil != nil {
+		lr.ValidUntil.Time, lr.ValidUntil.Valid = *validUntil, true
+	}
+	if maxPer != nil {
+		lr.MaxPerClaimant.Int64, lr.MaxPerClaimant.Valid = *maxPer, true
+	}
+	if l, err = lr.toDomain(); err != nil {
+		return
+	}
+	rows, e := br.Query()
+	if err = e; err != nil {
+		return
+	}
+	for rows.Next() {
+		var (
+			h      domain.Hold
+			person *string
+			s, f   int64
+		)
+		if err = rows.Scan(&h.ClaimantOrgID, &person, &s, &f, &h.Quantity); err != nil {
+			rows.Close()
+			return
+		}
+		if person != nil {
+			h.ClaimantPersonID = *person
+		}
+		h.Start, h.End = time.Unix(s, 0).UTC(), time.Unix(f, 0).UTC()
+		holds = append(holds, h)
+	}
+	rows.Close()
+	if err = rows.Err(); err != nil {
+		return
+	}
+	var st string
+	err = br.QueryRow().Scan(&st)
+	if errors.Is(err, pgx.ErrNoRows) {
+		err = domain.ErrNotFound
+	}
+	status = domain.AgreementStatus(st)
+	return
+}
