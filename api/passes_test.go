@@ -216,3 +216,34 @@ func TestConcurrentPassesNeverExceedTheClaim(t *testing.T) {
 		}
 	})
 }
+
+// TestPassValidNow: a pass reads valid_now while one of its occurrences is under way and its
+// claim approved, and not once revoked.
+func TestPassValidNow(t *testing.T) {
+	t.Parallel()
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		w := s.NewWorld()
+		li := w.Staff.Person("李明", w.CommunityID, nil)
+		start := time.Now().In(apitest.Shanghai).Truncate(time.Minute).Add(-time.Hour)
+		win := apitest.Window(start, start.Add(12*time.Hour), "")
+		offer := w.Liaison.Listing("offers", "parking", 4, []map[string]any{win}, nil)
+		s.Agreement(w.Staff, w.Staff, w.Liaison, w.CommunityID, w.UnitID, []string{"parking"}, nil)
+		claim := w.Staff.Claim(offer["id"].(string), 2, win).Expect(http.StatusCreated)
+		path := "/api/v1/claims/" + claim["id"].(string)
+		// Not approved yet: no passes.
+		w.Staff.Do("POST", path+"/passes", map[string]any{"person_id": li["id"]}).Problem(http.StatusConflict, "invalid_transition")
+		w.Coordinator.Do("POST", path+"/approve", nil).Expect(http.StatusOK)
+		pass := w.Staff.Do("POST", path+"/passes", map[string]any{"person_id": li["id"], "plate": "桂B12345"}).Expect(http.StatusCreated)
+		if pass["valid_now"] != true {
+			t.Fatalf("a pass under way: %v", pass)
+		}
+		code := pass["code"].(string)
+		if v := w.Liaison.Do("GET", "/api/v1/passes/verify?code="+code, nil).Expect(http.StatusOK); v["valid_now"] != true || v["plate"] != "桂B12345" {
+			t.Fatalf("guard's view: %v", v)
+		}
+		w.Staff.Do("POST", "/api/v1/passes/"+pass["id"].(string)+"/revoke", nil).Expect(http.StatusOK)
+		if v := w.Liaison.Do("GET", "/api/v1/passes/verify?code="+code, nil).Expect(http.StatusOK); v["valid_now"] != false {
+			t.Fatalf("a revoked pass: %v", v)
+		}
+	})
+}

@@ -30,9 +30,14 @@ func (s *Service) IssuePass(ctx context.Context, p domain.Principal, claimID str
 	if err != nil {
 		return PassView{}, err
 	}
-	var pass Pass
+	var (
+		pass    Pass
+		claim   domain.Claim
+		written time.Time
+	)
 	for attempt := 0; ; attempt++ {
 		pass, err = s.d.Passes.IssuePass(ctx, claimID, func(c domain.Claim, active []Pass) (Pass, domain.Event, error) {
+			claim = c
 			if !domain.CanReadClaim(p, c) {
 				return Pass{}, domain.Event{}, domain.ErrNotFound
 			}
@@ -43,8 +48,9 @@ func (s *Service) IssuePass(ctx context.Context, p domain.Principal, claimID str
 				return Pass{}, domain.Event{}, domain.ErrForbidden
 			}
 			now := s.d.Now()
+			written = now
 			if st := c.EffectiveStatus(now); st != domain.ClaimApproved {
-				return Pass{}, domain.Event{}, domain.Detailed(domain.ErrInvalidTransition, map[string]any{"status": string(st)},
+				return Pass{}, domain.Event{}, domain.Detailed(domain.ErrInvalidTransition, nil,
 					"passes are issued on approved claims; this one is %s", st)
 			}
 			if !MayHoldPass(x, c) {
@@ -68,7 +74,7 @@ func (s *Service) IssuePass(ctx context.Context, p domain.Principal, claimID str
 	if err != nil {
 		return PassView{}, err
 	}
-	return PassView{Pass: pass, ShowPhone: true, ValidNow: false}, nil
+	return PassView{Pass: pass, ShowPhone: s.passPhone(p, claim, pass), ValidNow: pass.ValidAt(claim, written)}, nil
 }
 
 // GetPass returns a pass p may read.
