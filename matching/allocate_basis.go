@@ -22,14 +22,6 @@ type Basis struct {
 	pairs map[uint64]int8
 }
 
-// Len reports how many offers and needs the basis knows.
-func (b *Basis) Len() int {
-	if b == nil {
-		return 0
-	}
-	return len(b.offerIndex) + len(b.needIndex)
-}
-
 // pairKey identifies an edge of the basis's run by its offer and need.
 // Parallel edges share a key; that only makes the hint for them coarser.
 func pairKey(offer, need int32) uint64 {

@@ -119,7 +119,14 @@ func (r *allocRun) rerunComponent(kc *keptComponent, ks []int32) componentResult
 		s.cap[old.pos[nOffers+w]] = r.quantity[j]
 	}
 	s.initTree(s.supply, s.artCost)
-	s.warmStart(old.state[:old.arcs], s.artCost)
+	var tops []int32
+	for v := range int32(old.nodes) {
+		if old.parent[v] == old.root {
+			tops = append(tops, v)
+		}
+	}
+	s.warmStart(old.state[:old.arcs], s.artCost, tops)
+	s.initPricing()
 	if st := s.run(); st != Optimal {
 		panic("matching: AllocateWarm: kept component not optimal: " + st.String())
 	}
@@ -133,7 +140,6 @@ func (r *allocRun) rerunComponent(kc *keptComponent, ks []int32) componentResult
 		}
 	}
 	if r.wantBasis {
-		s.pos = old.pos
 		res.sp = s
 	}
 	return res

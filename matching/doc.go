@@ -10,9 +10,12 @@
 //     and the best suggestions for one listing ([TopK], [CandidateEdges]).
 //   - Allocation: [Allocate] splits a run's offer/need graph into connected
 //     components and, for each, finds quantities that maximise the total
-//     score exactly, by min-cost flow.
+//     score exactly, by min-cost flow, solving components in parallel.
+//     [AllocateWarm] also returns a [Basis] (the optimal trees), from which
+//     the next run of the same street restarts.
 //   - The min-cost flow solver itself: [Network], a primal network simplex
-//     with a block-search pivot rule, and DIMACS I/O around it
+//     with a block-search pivot rule, heuristic initial pivots and warm
+//     starts from a suggested tree, and DIMACS I/O around it
 //     ([ReadDIMACS], [RunDIMACS]).
 //
 // Rules the package keeps so that it stays easy to test and to reuse: only

@@ -142,7 +142,6 @@ func (n *Network) Solve() (Solution, error) {
 // solveStats are the counters of one solve.
 type solveStats struct {
 	pivots, degenerate int
-	basis              []int8 // final arc states, see simplex.basis
 	kept               *simplex
 }
 
@@ -155,8 +154,6 @@ type solveOpts struct {
 	// stateUpper, or anything else for zero), see warmStart; the result is
 	// the same with or without it.
 	hint []int8
-	// wantBasis asks for the final arc states in solveStats.basis.
-	wantBasis bool
 	// keep asks for the solved simplex itself in solveStats.kept, with
 	// its pos index filled in, for an in-place warm start later.
 	keep bool
@@ -181,9 +178,6 @@ func (n *Network) solveFlow(o solveOpts) (Status, []int64, solveStats, error) {
 	}
 	if st != Optimal {
 		return st, nil, stats, nil
-	}
-	if o.wantBasis {
-		stats.basis = sp.basis()
 	}
 	if o.keep {
 		sp.pos = make([]int32, sp.arcs)

@@ -40,7 +40,15 @@ type simplex struct {
 	flow     []int64
 	state    []int8
 	order    []int32 // internal arc index → caller's arc index
-	pos      []int32 // caller's arc index → internal; only for kept solves
+
+	// The pricing view of the real arcs, kept in step with state by
+	// setPricing: an arc at its lower bound is (src, dst, cost), one at its
+	// capacity (dst, src, −cost) and a tree arc (src, src, 0), so that
+	// pc + pi[pa] − pi[pb] is the state-signed reduced cost (0 for tree
+	// arcs) without loading the state or multiplying by it.
+	pa, pb []int32
+	pc     []int64
+	pos    []int32 // caller's arc index → internal; only for kept solves
 
 	// Per node: potentials and the spanning tree. thread is a preorder
 	// walk of the tree (a cycle through the root), revThread its inverse,
@@ -174,9 +182,10 @@ func newSimplex(net *Network, zeroCost bool, hint []int8) (*simplex, Status, err
 		for i, orig := range s.order {
 			internal[i] = hint[orig]
 		}
-		s.warmStart(internal, artCost)
+		s.warmStart(internal, artCost, nil)
 		s.warm = true
 	}
+	s.initPricing()
 	s.blockSize = max(minBlockSize, int(blockSizeFactor*math.Sqrt(float64(m))))
 	s.stem = make([]stemNode, 0, 64)
 	return s, Optimal, nil
@@ -191,84 +200,6 @@ func newSimplex(net *Network, zeroCost bool, hint []int8) (*simplex, Status, err
 var blockSizeFactor = 1.0
 
 const minBlockSize = 10
-
-// arcOrder returns the internal arc order: a stride permutation that
-// interleaves the caller's arcs. Inputs usually list arcs grouped by
-// source, and a pricing block of consecutive arcs would then see only a
-// handful of nodes; interleaving makes each block a sample of the whole
-// network, which cuts the number of pivots markedly.
-func arcOrder(m, n int) []int32 {
-	order := make([]int32, m)
-	skip := 3
-	if n > 0 {
-		skip = max(skip, m/n)
-	}
-	// Input arc t goes to position i, i advancing by skip and wrapping to
-	// the next offset: consecutive positions then hold input arcs about
-	// m/skip apart, so a block samples every part of the input.
-	i, j := 0, 0
-	for t := range m {
-		order[i] = int32(t)
-		if i += skip; i >= m {
-			j++
-			i = j
-		}
-	}
-	return order
-}
-
-// initTree builds the starting tree: the root with every node as a child,
-// each joined by an artificial arc carrying that node's supply. Arcs out of
-// supply nodes cost nothing; arcs into demand nodes cost artCost, so the
-// artificial flow is charged once per unit routed through the root.
-func (s *simplex) initTree(supply []int64, artCost int64) {
-	n, root := s.nodes, s.root
-	s.pi = make([]int64, n+1)
-	s.parent = make([]int32, n+1)
-	s.pred = make([]int32, n+1)
-	s.predDir = make([]int8, n+1)
-	s.thread = make([]int32, n+1)
-	s.revThread = make([]int32, n+1)
-	s.succNum = make([]int32, n+1)
-	s.lastSucc = make([]int32, n+1)
-
-	s.parent[root] = -1
-	s.pred[root] = -1
-	s.succNum[root] = int32(n + 1)
-	s.lastSucc[root] = root
-	if n > 0 {
-		s.lastSucc[root] = int32(n - 1)
-	}
-	// Thread: root, 0, 1, ..., n-1, back to root.
-	prev := root
-	for u := int32(0); u < int32(n); u++ {
-		s.thread[prev] = u
-		s.revThread[u] = prev
-		prev = u
-
-		e := int32(s.arcs) + u
-		s.parent[u] = root
-		s.pred[u] = e
-		s.succNum[u] = 1
-		s.lastSucc[u] = u
-		s.cap[e] = Infinity
-		s.state[e] = stateTree
-		if supply[u] >= 0 {
-			s.predDir[u] = dirUp
-			s.src[e], s.dst[e] = u, root
-			s.flow[e] = supply[u]
-			s.pi[u] = 0
-		} else {
-			s.predDir[u] = dirDown
-			s.src[e], s.dst[e] = root, u
-			s.flow[e] = -supply[u]
-			s.cost[e] = artCost
-			s.pi[u] = artCost
-		}
-	}
-	s.thread[prev] = root
-	s.revThread[root] = prev
-}
 
 // run pivots until no arc prices out, and reports the outcome.
 func (s *simplex) run() Status {
@@ -288,17 +219,6 @@ func (s *simplex) run() Status {
 		}
 	}
 	return Optimal
-}
-
-// basis returns, per caller arc, whether it ended in the tree (stateTree),
-// at its capacity (stateUpper) or at zero (stateLower): a hint for a
-// later warm start.
-func (s *simplex) basis() []int8 {
-	out := make([]int8, s.arcs)
-	for i, orig := range s.order {
-		out[orig] = s.state[i]
-	}
-	return out
 }
 
 // originalFlows maps internal flows back to the caller's arc indexes and

@@ -17,7 +17,7 @@ func (s *simplex) findEnteringArc() bool {
 		best, arc := s.priceRange(e, e+first)
 		if first < n {
 			if b, a := s.priceRange(0, n-first); b < best {
-				best, arc = b, a
+				arc = a
 			}
 		}
 		e += n
@@ -35,19 +35,18 @@ func (s *simplex) findEnteringArc() bool {
 
 // priceRange returns the most negative state-signed reduced cost among
 // arcs [lo, hi) and its arc, or (0, -1) if none is negative. Tree arcs
-// have state 0 and so never qualify. This loop is where a solve spends
+// price at 0 and so never qualify. This loop is where a solve spends
 // much of its time; the re-slicing lets the compiler drop bounds checks on
 // everything but the potentials.
 func (s *simplex) priceRange(lo, hi int) (int64, int) {
-	src := s.src[lo:hi]
-	dst := s.dst[lo:hi][:len(src)]
-	cost := s.cost[lo:hi][:len(src)]
-	state := s.state[lo:hi][:len(src)]
+	pa := s.pa[lo:hi]
+	pb := s.pb[lo:hi][:len(pa)]
+	pc := s.pc[lo:hi][:len(pa)]
 	pi := s.pi
 	var best int64
 	arc := -1
-	for i := range src {
-		c := int64(state[i]) * (cost[i] + pi[src[i]] - pi[dst[i]])
+	for i := range pa {
+		c := pc[i] + pi[pa[i]] - pi[pb[i]]
 		if c < best {
 			best, arc = c, i
 		}
@@ -152,13 +151,42 @@ func (s *simplex) augment(change bool) {
 	}
 	if !change {
 		s.state[in] = -s.state[in]
+		s.setPricing(in)
 		return
 	}
 	s.state[in] = stateTree
+	s.setPricing(in)
 	out := pred[s.uOut]
 	if flow[out] == 0 {
 		s.state[out] = stateLower
 	} else {
 		s.state[out] = stateUpper
+	}
+	if int(out) < s.arcs {
+		s.setPricing(out)
+	}
+}
+
+// setPricing brings the pricing view of real arc e in line with its state.
+func (s *simplex) setPricing(e int32) {
+	switch s.state[e] {
+	case stateLower:
+		s.pa[e], s.pb[e], s.pc[e] = s.src[e], s.dst[e], s.cost[e]
+	case stateUpper:
+		s.pa[e], s.pb[e], s.pc[e] = s.dst[e], s.src[e], -s.cost[e]
+	default:
+		s.pa[e], s.pb[e], s.pc[e] = s.src[e], s.src[e], 0
+	}
+}
+
+// initPricing builds the pricing view of every real arc.
+func (s *simplex) initPricing() {
+	if len(s.pa) != s.arcs {
+		s.pa = make([]int32, s.arcs)
+		s.pb = make([]int32, s.arcs)
+		s.pc = make([]int64, s.arcs)
+	}
+	for e := range int32(s.arcs) {
+		s.setPricing(e)
 	}
 }

@@ -26,7 +26,13 @@ package matching
 // zero. artCost is the big-M of the cold start; newSimplex only
 // warm-starts when 4·artCost leaves the same overflow margin as the cold
 // start's artCost (see there).
-func (s *simplex) warmStart(hint []int8, artCost int64) {
+//
+// tops, if not nil, lists nodes to try first as the tops of the hinted
+// trees: the nodes that hung from the root in the tree the hint came
+// from. Rooting a tree where it was rooted keeps the direction of every
+// arc towards the root, so its empty and saturated arcs stay strongly
+// feasible and need no cut.
+func (s *simplex) warmStart(hint []int8, artCost int64, tops []int32) {
 	n, m, root := s.nodes, s.arcs, s.root
 	uf := newUnionFind(n)
 	excess := append([]int64(nil), s.supply...)
@@ -74,7 +80,11 @@ func (s *simplex) warmStart(hint []int8, artCost int64) {
 	}
 	parent[root], pred[root] = -1, -1
 	order := make([]int32, 0, n)
-	for r := int32(0); r < int32(n); r++ {
+	for k := range len(tops) + n {
+		r := int32(k - len(tops))
+		if k < len(tops) {
+			r = tops[k]
+		}
 		if parent[r] != -2 {
 			continue
 		}
@@ -131,15 +141,37 @@ func (s *simplex) warmStart(hint []int8, artCost int64) {
 	}
 
 	// Artificial arcs for the tops of the trees, final potentials
-	// top-down. A top with a surplus hangs from the root by an arc whose
-	// cost keeps its potential, so the reduced costs of the arcs around
-	// it stay as the hint left them (after a small change most cut-off
-	// subtrees are still almost optimal). A top with a deficit is charged
-	// warmM on top of that, which keeps the big-M property: routing a unit
-	// from a surplus top through the root into it costs warmM plus a
-	// difference of two hinted potentials, each a tree path of at most
-	// (n−1)·maxCost < artCost, so more than any real path.
-	warmM := 3 * artCost
+	// top-down. Flow can pass through the root only from a top with a
+	// surplus (its arc points up) to one with a deficit (down), so the
+	// big-M property needs only one of the two classes to be charged:
+	// routing a unit through the root then costs warmM plus a difference
+	// of two hinted potentials, each a tree path of at most (n−1)·maxCost
+	// < artCost, so more than any real path. The other class hangs from
+	// the root by arcs whose costs keep the potentials the hint implies,
+	// so the reduced costs around it stay as the hint left them. Charging
+	// the class with fewer nodes leaves most of the tree as it was: after
+	// a small change, the few cut-off pieces get the shift, not the whole
+	// network.
+	var upNodes, downNodes int
+	top := make([]int32, n)
+	for _, v := range order {
+		if p := parent[v]; p != root {
+			top[v] = top[p]
+		} else {
+			top[v] = v
+		}
+		if excess[top[v]] >= 0 {
+			upNodes++
+		} else {
+			downNodes++
+		}
+	}
+	var upCharge, downCharge int64
+	if upNodes < downNodes {
+		upCharge = 3 * artCost
+	} else {
+		downCharge = 3 * artCost
+	}
 	for _, v := range order {
 		if p := parent[v]; p != root {
 			s.flow[int32(m)+v], s.state[int32(m)+v] = 0, stateLower
@@ -149,12 +181,14 @@ func (s *simplex) warmStart(hint []int8, artCost int64) {
 		e := int32(m) + v
 		pred[v], s.cap[e], s.state[e] = e, Infinity, stateTree
 		if excess[v] >= 0 {
+			// pi[root] = pi[v] + cost, with pi[root] = 0.
 			predDir[v], s.src[e], s.dst[e] = dirUp, v, root
-			s.flow[e], s.cost[e] = excess[v], -pi[v]
+			s.flow[e], s.cost[e] = excess[v], upCharge-pi[v]
+			pi[v] -= upCharge
 		} else {
 			predDir[v], s.src[e], s.dst[e] = dirDown, root, v
-			s.flow[e], s.cost[e] = -excess[v], pi[v]+warmM
-			pi[v] += warmM
+			s.flow[e], s.cost[e] = -excess[v], pi[v]+downCharge
+			pi[v] += downCharge
 		}
 	}
 	s.buildThread()

@@ -8,7 +8,7 @@ import (
 
 // solveHinted solves net from hint and returns the solution with its cost.
 func solveHinted(t *rapid.T, net *Network, hint []int8) (Status, int64, []int8) {
-	st, flow, stats, err := net.solveFlow(solveOpts{hint: hint, wantBasis: true})
+	st, flow, stats, err := net.solveFlow(solveOpts{hint: hint, keep: true})
 	if err != nil {
 		t.Fatalf("solve: %v", err)
 	}
@@ -24,7 +24,12 @@ func solveHinted(t *rapid.T, net *Network, hint []int8) (Status, int64, []int8) 
 	if err := checkFlow(net, sol); err != nil {
 		t.Fatal(err)
 	}
-	return st, cost, stats.basis
+	// The final states per caller arc: the hint for a next solve.
+	basis := make([]int8, net.NumArcs())
+	for i := range basis {
+		basis[i] = stats.kept.state[stats.kept.pos[i]]
+	}
+	return st, cost, basis
 }
 
 // randomHint draws a hint of any quality: random states, most arcs left
