@@ -5,12 +5,14 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/gongjian/gongjian/api/apitest"
 	"github.com/gongjian/gongjian/app"
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/repository"
 )
 
 // behindProxy starts a server on engine that believes X-Forwarded-For from the loopback proxy, so
@@ -172,4 +174,48 @@ func TestSessionsEndOnDeactivationAndPasswordChange(t *testing.T) {
 		c.Token = next["access_token"].(string)
 		c.Do("GET", "/api/v1/me", nil).Expect(http.StatusOK)
 	})
+}
+
+// BenchmarkFailedLogin compares a wrong password for a real account with any password for a
+// username that does not exist (each attempt from a fresh address, so no lock answers first):
+// both count the attempt under the throttle locks, look the username up and run one bcrypt
+// comparison, so their times should match. The reference is each other. Unknown usernames vary
+// (ghost-1, ghost-2, ...), and the real account logs in well now and then (not timed), so that
+// neither meets the per-account lock.
+func BenchmarkFailedLogin(b *testing.B) {
+	_, loopback, _ := net.ParseCIDR("127.0.0.0/8")
+	s := apitest.Start(b, repository.SQLite, func(c *app.Config) {
+		c.TrustedProxies = []*net.IPNet{loopback}
+		c.BcryptCost = 10 // the production default, so bcrypt weighs as it does in production
+	})
+	s.NewWorld()
+	client := &http.Client{}
+	for _, user := range []string{"liaison", "ghost"} {
+		b.Run(user, func(b *testing.B) {
+			i := 0
+			for b.Loop() {
+				i++
+				name := user
+				if user == "ghost" {
+					name = "ghost-" + strconv.Itoa(i)
+				} else if i%20 == 1 {
+					b.StopTimer()
+					loginFrom(s, "192.0.2.1", user, apitest.Password).Expect(http.StatusOK)
+					b.StartTimer()
+				}
+				body := strings.NewReader(`{"username":"` + name + `","password":"wrong-password"}`)
+				req, _ := http.NewRequest("POST", s.URL+"/api/v1/auth/login", body)
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255))
+				res, err := client.Do(req)
+				if err != nil {
+					b.Fatal(err)
+				}
+				res.Body.Close()
+				if res.StatusCode != http.StatusUnauthorized {
+					b.Fatalf("status %d", res.StatusCode)
+				}
+			}
+		})
+	}
 }
