@@ -14,7 +14,6 @@ ADMIN_USER=load-admin
 ADMIN_PASSWORD=${GONGJIAN_LOAD_ADMIN_PASSWORD:-load-admin-$RANDOM$RANDOM}
 export GONGJIAN_LOAD_ADMIN="$ADMIN_USER:$ADMIN_PASSWORD"
 SERVER_PID=
-CREATED_DBS=()
 CLEANUPS=()
 
 log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
@@ -22,10 +21,13 @@ log() { echo "[$(date +%H:%M:%S)] $*" >&2; }
 cleanup() {
   local rc=$?
   stop_server KILL || true
+  # new_pg_db runs in command substitutions (a subshell), so it lists its databases in a file.
+  if [ -f "$WORK/databases" ]; then
+    while read -r url db; do
+      psql "$url" -qAtc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || log "could not drop database $db"
+    done <"$WORK/databases"
+  fi
   for c in "${CLEANUPS[@]}"; do eval "$c" || true; done
-  for db in "${CREATED_DBS[@]}"; do
-    psql "$PG_ADMIN_URL" -qAtc "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true
-  done
   rm -rf "$WORK"
   exit $rc
 }
@@ -44,7 +46,7 @@ build() {
 new_pg_db() {
   local name="gongjian_ops_$$_$RANDOM"
   psql "$PG_ADMIN_URL" -qAtc "CREATE DATABASE \"$name\"" >/dev/null
-  CREATED_DBS+=("$name")
+  echo "$PG_ADMIN_URL $name" >>"$WORK/databases"
   echo "${PG_ADMIN_URL%%/postgres\?*}/$name?sslmode=disable"
 }
 
