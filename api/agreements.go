@@ -11,8 +11,8 @@ import (
 
 // AgreementRequest creates a co-building agreement.
 type AgreementRequest struct {
-	PartyAOrgID string   `json:"party_a_org_id"`
-	PartyBOrgID string   `json:"party_b_org_id"`
+	PartyAOrgID string   `json:"party_a_org_id" example:"0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e60"`
+	PartyBOrgID string   `json:"party_b_org_id" example:"0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e61"`
 	Title       string   `json:"title" example:"五星社区—市一中共建协议"`
 	Categories  []string `json:"categories" example:"parking,venue"`
 	StartsOn    string   `json:"starts_on" example:"2027-01-01" format:"date"`

@@ -11,7 +11,7 @@ import (
 
 // ClaimRequest claims (part of) a listing for the caller's org.
 type ClaimRequest struct {
-	ListingID            string    `json:"listing_id"`
+	ListingID            string    `json:"listing_id" example:"0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e5f"`
 	Quantity             int64     `json:"quantity" example:"6" minimum:"1"`
 	Window               WindowDTO `json:"window"`
 	CounterpartListingID string    `json:"counterpart_listing_id,omitempty"`
@@ -162,8 +162,8 @@ func (h claimHandlers) respond(c echo.Context, status int, cl domain.Claim) erro
 // @Failure      400              {object}  Problem
 // @Failure      401              {object}  Problem
 // @Failure      403              {object}  Problem
-// @Failure      409              {object}  Problem
-// @Failure      422              {object}  Problem
+// @Failure      409              {object}  Problem  "capacity_exceeded, claimant_limit_exceeded, listing_not_open, conflict"
+// @Failure      422              {object}  Problem  "validation_failed, no_active_agreement, window_outside_availability, own_listing, idempotency_key_reused"
 // @Security     bearer
 // @Security     oauth2[claims:write]
 // @Router       /claims [post]
@@ -292,7 +292,7 @@ func (h claimHandlers) act(c echo.Context, action domain.ClaimAction) error {
 // @Failure      401   {object}  Problem
 // @Failure      403   {object}  Problem
 // @Failure      404   {object}  Problem
-// @Failure      409   {object}  Problem
+// @Failure      409   {object}  Problem  "invalid_transition, conflict"
 // @Failure      422   {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id}/approve [post]
@@ -311,7 +311,7 @@ func (h claimHandlers) approve(c echo.Context) error { return h.act(c, domain.Ac
 // @Failure      401   {object}  Problem
 // @Failure      403   {object}  Problem
 // @Failure      404   {object}  Problem
-// @Failure      409   {object}  Problem
+// @Failure      409   {object}  Problem  "invalid_transition, conflict"
 // @Failure      422   {object}  Problem
 // @Security     bearer
 // @Router       /claims/{id}/reject [post]
@@ -330,7 +330,7 @@ func (h claimHandlers) reject(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      401   {object}  Problem
 // @Failure      403   {object}  Problem
 // @Failure      404   {object}  Problem
-// @Failure      409   {object}  Problem
+// @Failure      409   {object}  Problem  "invalid_transition, conflict"
 // @Failure      422   {object}  Problem
 // @Security     bearer
 // @Security     oauth2[claims:write]
@@ -348,7 +348,7 @@ func (h claimHandlers) cancel(c echo.Context) error { return h.act(c, domain.Act
 // @Failure      401  {object}  Problem
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
-// @Failure      409  {object}  Problem
+// @Failure      409  {object}  Problem  "invalid_transition, conflict"
 // @Failure      422  {object}  Problem
 // @Security     bearer
 // @Security     oauth2[claims:write]
@@ -369,7 +369,7 @@ func (h claimHandlers) confirm(c echo.Context) error { return h.act(c, domain.Ac
 // @Failure      401   {object}  Problem
 // @Failure      403   {object}  Problem
 // @Failure      404   {object}  Problem
-// @Failure      409   {object}  Problem
+// @Failure      409   {object}  Problem  "invalid_transition, conflict"
 // @Failure      422   {object}  Problem
 // @Security     bearer
 // @Security     oauth2[claims:write]

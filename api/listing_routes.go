@@ -23,7 +23,7 @@ import (
 // @Failure      400              {object}  Problem
 // @Failure      401              {object}  Problem
 // @Failure      403              {object}  Problem
-// @Failure      409              {object}  Problem
+// @Failure      409              {object}  Problem  "conflict"
 // @Failure      413              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
@@ -88,7 +88,7 @@ func (h listingHandlers) getOffer(c echo.Context) error { return h.get(c, domain
 // @Failure      401       {object}  Problem
 // @Failure      403       {object}  Problem
 // @Failure      404       {object}  Problem
-// @Failure      409       {object}  Problem
+// @Failure      409       {object}  Problem  "conflict, invalid_transition"
 // @Failure      412       {object}  Problem
 // @Failure      422       {object}  Problem
 // @Security     bearer
@@ -130,7 +130,7 @@ func (h listingHandlers) availabilityOffer(c echo.Context) error {
 // @Failure      400              {object}  Problem
 // @Failure      401              {object}  Problem
 // @Failure      403              {object}  Problem
-// @Failure      409              {object}  Problem
+// @Failure      409              {object}  Problem  "conflict"
 // @Failure      413              {object}  Problem
 // @Failure      422              {object}  Problem
 // @Security     bearer
@@ -195,7 +195,7 @@ func (h listingHandlers) getNeed(c echo.Context) error { return h.get(c, domain.
 // @Failure      401       {object}  Problem
 // @Failure      403       {object}  Problem
 // @Failure      404       {object}  Problem
-// @Failure      409       {object}  Problem
+// @Failure      409       {object}  Problem  "conflict, invalid_transition"
 // @Failure      412       {object}  Problem
 // @Failure      422       {object}  Problem
 // @Security     bearer

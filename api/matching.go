@@ -33,10 +33,10 @@ type SuggestionList = List[SuggestionDTO] // @name SuggestionList
 
 // RunRequest asks for a matching run.
 type RunRequest struct {
-	StreetID   string    `json:"street_id"`
+	StreetID   string    `json:"street_id" example:"0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e62"`
 	Categories []string  `json:"categories,omitempty" example:"parking"`
-	From       time.Time `json:"from"`
-	To         time.Time `json:"to"`
+	From       time.Time `json:"from" example:"2027-01-04T00:00:00+08:00"`
+	To         time.Time `json:"to" example:"2027-01-11T00:00:00+08:00"`
 } // @name MatchingRunRequest
 
 // RunStatsDTO describes a run.
@@ -304,8 +304,8 @@ func (h matchingHandlers) getRun(c echo.Context) error {
 // @Failure      401  {object}  Problem
 // @Failure      403  {object}  Problem
 // @Failure      404  {object}  Problem
-// @Failure      409  {object}  Problem
-// @Failure      422  {object}  Problem
+// @Failure      409  {object}  Problem  "capacity_exceeded, claimant_limit_exceeded, listing_not_open, conflict"
+// @Failure      422  {object}  Problem  "validation_failed, no_active_agreement, window_outside_availability, idempotency_key_reused"
 // @Security     bearer
 // @Router       /matching/proposals/{id}/accept [post]
 func (h matchingHandlers) acceptProposal(c echo.Context) error {

@@ -88,7 +88,7 @@ type passHandlers struct{ svc *people.Service }
 // @Failure      403              {object}  Problem
 // @Failure      404              {object}  Problem
 // @Failure      409              {object}  Problem
-// @Failure      422              {object}  Problem
+// @Failure      422              {object}  Problem  "validation_failed, window_outside_availability, idempotency_key_reused"
 // @Security     bearer
 // @Security     oauth2[claims:write]
 // @Router       /claims/{id}/passes [post]

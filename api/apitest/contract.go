@@ -3,10 +3,12 @@ package apitest
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -115,6 +117,9 @@ func (v *Validator) Check(req *http.Request, reqBody []byte, res *http.Response,
 	if err := openapi3filter.ValidateResponse(req.Context(), rin); err != nil {
 		out = append(out, fmt.Sprintf("response %d: %s", res.StatusCode, brief(err)))
 	}
+	if bad := v.checkCode(route.Operation, res, resBody); bad != "" {
+		out = append(out, bad)
+	}
 	if r := route.Operation.Responses.Status(res.StatusCode); r != nil && r.Value != nil {
 		for name := range res.Header {
 			if transportHeaders[http.CanonicalHeaderKey(name)] {
@@ -126,6 +131,28 @@ func (v *Validator) Check(req *http.Request, reqBody []byte, res *http.Response,
 		}
 	}
 	return out
+}
+
+// checkCode: a problem's code must be one its operation lists for that status in
+// x-problem-codes.
+func (v *Validator) checkCode(op *openapi3.Operation, res *http.Response, body []byte) string {
+	if !strings.HasPrefix(res.Header.Get("Content-Type"), "application/problem+json") {
+		return ""
+	}
+	var p struct {
+		Code string `json:"code"`
+	}
+	if json.Unmarshal(body, &p) != nil {
+		return ""
+	}
+	codes, _ := op.Extensions["x-problem-codes"].(map[string]any)
+	listed, _ := codes[strconv.Itoa(res.StatusCode)].([]any)
+	for _, c := range listed {
+		if c == p.Code {
+			return ""
+		}
+	}
+	return fmt.Sprintf("response %d: code %s is not in the operation's x-problem-codes %v", res.StatusCode, p.Code, listed)
 }
 
 func declaredHeader(r *openapi3.Response, name string) (*openapi3.HeaderRef, bool) {

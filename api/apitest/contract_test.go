@@ -88,6 +88,33 @@ func TestValidatorCatchesWhatTheDocumentDoesNotDeclare(t *testing.T) {
 	}
 }
 
+// TestValidatorCatchesUnlistedCodes: a problem code its operation does not list in
+// x-problem-codes for that status is reported.
+func TestValidatorCatchesUnlistedCodes(t *testing.T) {
+	v, err := NewValidator(docs.OpenAPI)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for code, want := range map[string]bool{"validation_failed": false, "own_listing": true} {
+		var got []string
+		fake := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/problem+json")
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			_, _ = w.Write([]byte(`{"type":"urn:gongjian:problem:` + code + `","title":"t","status":422,"detail":"d","code":"` + code + `"}`))
+		}))
+		client := &http.Client{Transport: v.RoundTripper(http.DefaultTransport, func(m string) { got = append(got, m) })}
+		res, err := client.Post(fake.URL+"/api/v1/auth/refresh", "application/json", strings.NewReader(`{"refresh_token":"x"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = res.Body.Close()
+		fake.Close()
+		if reported := strings.Contains(strings.Join(got, " "), "x-problem-codes"); reported != want {
+			t.Errorf("%s: reported=%v (%v)", code, reported, got)
+		}
+	}
+}
+
 // TestCheckDelivery: a webhook delivery whose body is not an Event, or that is unsigned, breaks
 // the callback of POST /webhooks.
 func TestCheckDelivery(t *testing.T) {

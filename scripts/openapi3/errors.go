@@ -68,6 +68,7 @@ func declareErrors(doc *openapi3.T, oauthPaths []string) {
 				continue
 			}
 			codes := map[int][]string{}
+			annotated := map[int]bool{}
 			for key, ref := range op.Responses.Map() {
 				status, err := strconv.Atoi(key)
 				if err != nil || status < 400 || ref.Value == nil {
@@ -76,11 +77,20 @@ func declareErrors(doc *openapi3.T, oauthPaths []string) {
 				if !isProblem(ref.Value) {
 					continue
 				}
-				codes[status] = annotatedCodes(status, deref(ref.Value.Description))
+				cs, named := annotatedCodes(status, deref(ref.Value.Description))
+				codes[status], annotated[status] = cs, named
 			}
 			for _, s := range implied(method, op) {
 				if _, ok := codes[s]; !ok {
 					codes[s] = problemCodes[s]
+				}
+			}
+			// 422 without codes named: the business-rule codes are named where they apply, so
+			// elsewhere it is validation_failed (and idempotency_key_reused where a key is taken).
+			if _, ok := codes[422]; ok && !annotated[422] {
+				codes[422] = []string{"validation_failed"}
+				if creates(method, op) {
+					codes[422] = append(codes[422], "idempotency_key_reused")
 				}
 			}
 			ext := map[string]any{}
@@ -104,6 +114,10 @@ func declareErrors(doc *openapi3.T, oauthPaths []string) {
 	for status := range used {
 		doc.Components.Responses[responseNames[status]] = &openapi3.ResponseRef{Value: problemResponse(status)}
 	}
+}
+
+func creates(method string, op *openapi3.Operation) bool {
+	return (method == "POST" && op.Responses.Value("201") != nil) || hasHeader(op, "Idempotency-Key")
 }
 
 // implied are the statuses an operation answers whatever its annotations say: every operation
@@ -130,8 +144,8 @@ func implied(method string, op *openapi3.Operation) []int {
 }
 
 // annotatedCodes reads the codes an @Failure description lists ("409 … capacity_exceeded,
-// listing_not_open"); without any, the status's every code.
-func annotatedCodes(status int, description string) []string {
+// listing_not_open"); without any, the status's every code (and named is false).
+func annotatedCodes(status int, description string) (codes []string, named bool) {
 	var out []string
 	for _, w := range codeWord.FindAllString(description, -1) {
 		if slices.Contains(problemCodes[status], w) && !slices.Contains(out, w) {
@@ -139,10 +153,10 @@ func annotatedCodes(status int, description string) []string {
 		}
 	}
 	if len(out) == 0 {
-		return problemCodes[status]
+		return problemCodes[status], false
 	}
 	sort.Strings(out)
-	return out
+	return out, true
 }
 
 func deref(s *string) string {
