@@ -1218,7 +1218,9 @@ export interface components {
              * @example 2027-12-31
              */
             ends_on: string;
+            /** @example 0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e60 */
             party_a_org_id: string;
+            /** @example 0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e61 */
             party_b_org_id: string;
             /**
              * Format: date
@@ -1480,6 +1482,7 @@ export interface components {
         ClaimRequest: {
             agreement_id?: string;
             counterpart_listing_id?: string;
+            /** @example 0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e5f */
             listing_id: string;
             note?: string;
             /**
@@ -1767,10 +1770,17 @@ export interface components {
              *     ]
              */
             categories?: string[];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-04T00:00:00+08:00
+             */
             from: string;
+            /** @example 0190f5c2-8c4e-7d3a-9b1e-3f2a1c0d4e62 */
             street_id: string;
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @example 2027-01-11T00:00:00+08:00
+             */
             to: string;
         };
         MatchingRunStats: {
