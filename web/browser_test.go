@@ -311,5 +311,3 @@ func (b *tab) settle() {
 	b.t.Helper()
 	b.waitJS("the page to load", `document.querySelector("main") && !document.querySelector("main .loading") && document.querySelector("main h1") !== null`)
 }
-
-func ptr[T any](v T) *T { return &v }
