@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -161,7 +162,7 @@ func TestLockPastDeadline(t *testing.T) {
 // request answers 503 unavailable, never 500, and service comes back without a restart.
 func TestDatabaseOutage(t *testing.T) {
 	t.Parallel()
-	if !contains(engines(), "postgres") {
+	if !slices.Contains(engines(), "postgres") {
 		t.Skip("needs PostgreSQL (GONGJIAN_TEST_DATABASE_URL)")
 	}
 	s := apitest.Start(t, "postgres", func(cfg *app.Config) { cfg.RequestTimeout = 3 * time.Second })
@@ -199,15 +200,6 @@ func TestDatabaseOutage(t *testing.T) {
 	set(true)
 	w.Liaison.Do("GET", "/api/v1/offers", nil).Expect(http.StatusOK)
 	s.Anon().Do("GET", "/readyz", nil).Expect(http.StatusOK)
-}
-
-func contains(xs []string, x string) bool {
-	for _, v := range xs {
-		if v == x {
-			return true
-		}
-	}
-	return false
 }
 
 // TestProposalClaimsOnlyTheRun: a daily need and a daily offer over months, matched by a run of
