@@ -222,7 +222,9 @@ type AgreementStore interface {
 	CreateAgreement(ctx context.Context, a Agreement) error
 	GetAgreement(ctx context.Context, id string) (Agreement, error)
 	ListAgreements(ctx context.Context, f AgreementFilter) ([]Agreement, error)
-	// ActiveAgreementsOf returns the active agreements any of orgs is a party of.
+	// ActiveAgreementsOf returns the active agreements any of orgs is a party of, without their
+	// signatures: an active agreement is signed by both parties, and the callers (a claim
+	// looking for its cover, a matching run) decide coverage only. It runs on every claim.
 	ActiveAgreementsOf(ctx context.Context, orgs []string) ([]Agreement, error)
 	// UpdateAgreement locks the agreement, applies fn and saves it with the event fn returns.
 	// When cancel is not nil it is applied, in the same transaction, to every pending claim under

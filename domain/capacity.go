@@ -9,8 +9,10 @@ import (
 
 // Hold is the capacity one live (pending or approved) claim takes on its listing during one
 // occurrence of its window.
+//
+// Stores hand holds out summed per claimant and interval (the hold ledger), so one Hold may
+// stand for many claims.
 type Hold struct {
-	ClaimID       string
 	ClaimantOrgID string
 	// ClaimantPersonID is set for the hold of a person's claim: people are capped per person,
 	// and their holds do not count against their community's max_per_claimant.

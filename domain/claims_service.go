@@ -78,11 +78,7 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 	if err := m.checkAvailability(l, occs); err != nil {
 		return Claim{}, err
 	}
-	owner, err := m.orgs.GetOrg(ctx, l.OrgID)
-	if err != nil {
-		return Claim{}, err
-	}
-	claimant, err := m.orgs.GetOrg(ctx, claimantOrg)
+	owner, claimant, err := m.twoOrgs(ctx, l.OrgID, claimantOrg)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -260,4 +256,25 @@ func (m *Marketplace) ExpireOverdue(ctx context.Context, limit int) (int, error)
 		}
 	}
 	return n, nil
+}
+
+// twoOrgs reads two orgs in one query (every claim needs its listing's owner and its claimant).
+func (m *Marketplace) twoOrgs(ctx context.Context, a, b string) (Org, Org, error) {
+	orgs, err := m.orgs.ListOrgs(ctx, OrgFilter{IDs: []string{a, b}})
+	if err != nil {
+		return Org{}, Org{}, err
+	}
+	var x, y Org
+	for _, o := range orgs {
+		if o.ID == a {
+			x = o
+		}
+		if o.ID == b {
+			y = o
+		}
+	}
+	if x.ID == "" || y.ID == "" {
+		return Org{}, Org{}, ErrNotFound
+	}
+	return x, y, nil
 }

@@ -167,7 +167,8 @@ func (s *Agreements) ListAgreements(ctx context.Context, f domain.AgreementFilte
 	return s.withSignatures(s.db.conn(ctx), rows)
 }
 
-// ActiveAgreementsOf returns the active agreements any of orgs is a party of, oldest first.
+// ActiveAgreementsOf returns the active agreements any of orgs is a party of, oldest first,
+// without their signatures (see domain.AgreementStore).
 func (s *Agreements) ActiveAgreementsOf(ctx context.Context, orgs []string) ([]domain.Agreement, error) {
 	var rows []agreementRow
 	err := s.db.conn(ctx).Where("status = 'active' AND (party_a_org_id IN ? OR party_b_org_id IN ?)", orgs, orgs).
@@ -175,7 +176,13 @@ func (s *Agreements) ActiveAgreementsOf(ctx context.Context, orgs []string) ([]d
 	if err != nil {
 		return nil, translate(err)
 	}
-	return s.withSignatures(s.db.conn(ctx), rows)
+	out := make([]domain.Agreement, len(rows))
+	for i, r := range rows {
+		if out[i], err = r.toDomain(nil); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // UpdateAgreement locks the agreement, applies fn, saves it (signatures are append-only), and

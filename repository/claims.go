@@ -29,33 +29,6 @@ type holdRow struct {
 
 func (holdRow) TableName() string { return "claim_holds" }
 
-// liveHolds reads the holds on listing that overlap [from, to) and count at now: approved ones,
-// and pending ones whose expiry is after now. An overdue claim's capacity comes back at its
-// expiry, before the sweeper records it.
-//
-// Callers start the range no earlier than they must (a new claim at its first occurrence, which
-// has not ended; a listing edit at now), and the index claim_holds_live (listing_id, ends_at)
-// reads from there: holds that ended before it are never read, so the cost depends on the
-// claims still to come, not on the listing's history.
-func liveHolds(q *gorm.DB, listing string, from, to int64, now time.Time) ([]domain.Hold, error) {
-	var rows []holdRow
-	err := q.Where("listing_id = ? AND ends_at > ? AND starts_at < ? AND (expires_at IS NULL OR expires_at > ?)",
-		listing, from, to, now.UnixMilli()).Find(&rows).Error
-	if err != nil {
-		return nil, err
-	}
-	out := make([]domain.Hold, len(rows))
-	for i, r := range rows {
-		out[i] = r.toDomain()
-	}
-	return out, nil
-}
-
-func (r holdRow) toDomain() domain.Hold {
-	return domain.Hold{ClaimID: r.ClaimID, ClaimantOrgID: r.ClaimantOrgID, ClaimantPersonID: r.ClaimantPersonID.String,
-		Start: time.Unix(r.StartsAt, 0).UTC(), End: time.Unix(r.EndsAt, 0).UTC(), Quantity: r.Quantity}
-}
-
 type claimRow struct {
 	ID                   string
 	ListingID            string
@@ -207,7 +180,7 @@ func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time
 		if err != nil {
 			return err
 		}
-		holds, err := liveHolds(tx, l.ID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), now)
+		holds, err := liveHoldSums(tx, l.ID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), now)
 		if err != nil {
 			return err
 		}
@@ -255,6 +228,13 @@ func (s *Claims) insertClaim(tx *gorm.DB, c domain.Claim, occs []schedule.Interv
 			StartsAt: o.Start.Unix(), EndsAt: o.End.Unix(), Quantity: c.Quantity, ExpiresAt: holdExpiry(c)}
 	}
 	if err := tx.CreateInBatches(rows, 500).Error; err != nil {
+		return err
+	}
+	ivs := make([][2]int64, len(occs))
+	for i, o := range occs {
+		ivs[i] = [2]int64{o.Start.Unix(), o.End.Unix()}
+	}
+	if err := addHoldSums(tx, c.ListingID, c.ClaimantOrgID, c.ClaimantPersonID, ivs, c.Quantity); err != nil {
 		return err
 	}
 	return saveHistory(tx, &c)
@@ -422,15 +402,11 @@ func (s *Claims) ApproveClaim(ctx context.Context, id string, now time.Time, fn 
 		}
 		var others []domain.Hold
 		if len(own) > 0 {
-			all, err := liveHolds(tx, l.ID, own[0].StartsAt, own[len(own)-1].EndsAt, now)
+			all, err := liveHoldSums(tx, l.ID, own[0].StartsAt, own[len(own)-1].EndsAt, now)
 			if err != nil {
 				return err
 			}
-			for _, h := range all {
-				if h.ClaimID != id {
-					others = append(others, h)
-				}
-			}
+			others = withoutOwn(all, own, now)
 		}
 		if err := fn(&c, l, mine, others); err != nil {
 			return err
@@ -448,7 +424,7 @@ func (s *Claims) saveClaim(tx *gorm.DB, c *domain.Claim) error {
 	var err error
 	switch {
 	case !c.Status.Live():
-		err = tx.Where("claim_id = ?", c.ID).Delete(&holdRow{}).Error
+		err = releaseHolds(tx, c.ID)
 	case c.Status == domain.ClaimApproved:
 		err = tx.Model(&holdRow{}).Where("claim_id = ?", c.ID).Update("expires_at", nil).Error
 	}

@@ -37,14 +37,14 @@ func (db *DB) WriteEventsAndWait(ctx context.Context, evs []domain.Event, writte
 	})
 }
 
-// HoldsScanned runs the hold read of a claim (liveHolds) on listing over [from, to) at now and
-// returns how many claim_holds rows the database visited to answer it: on PostgreSQL the rows
-// the scan returned plus those it filtered out (EXPLAIN ANALYZE, with sequential scans off so a
-// tiny test table is read through its index as a large one would be), on SQLite the rows in the
-// index range the query plan says it searches.
+// HoldsScanned runs the hold read of a claim (holdSumsRead: the hold ledger, less the expired
+// pending holds not yet swept) on listing over [from, to) at now and returns how many rows of
+// hold_sums and claim_holds the database visited to answer it: on PostgreSQL the rows the scans
+// returned plus those they filtered out (EXPLAIN ANALYZE, with sequential scans off so a tiny
+// test table is read through its index as a large one would be), on SQLite the rows in the
+// index ranges the query plan says it searches.
 func (db *DB) HoldsScanned(ctx context.Context, listing string, from, to int64, now time.Time) (int64, error) {
-	q := "listing_id = ? AND ends_at > ? AND starts_at < ? AND (expires_at IS NULL OR expires_at > ?)"
-	args := []any{listing, from, to, now.UnixMilli()}
+	args := holdSumsArgs(listing, from, to, now)
 	if db.dialect == Postgres {
 		var visited int64
 		err := db.tx(ctx).Transaction(func(tx *gorm.DB) error {
@@ -52,7 +52,7 @@ func (db *DB) HoldsScanned(ctx context.Context, listing string, from, to int64, 
 				return err
 			}
 			var plan string
-			if err := tx.Raw("EXPLAIN (ANALYZE, FORMAT JSON) SELECT * FROM claim_holds WHERE "+q, args...).Scan(&plan).Error; err != nil {
+			if err := tx.Raw("EXPLAIN (ANALYZE, FORMAT JSON) "+holdSumsRead, args...).Scan(&plan).Error; err != nil {
 				return err
 			}
 			var nodes []map[string]any
@@ -61,7 +61,7 @@ func (db *DB) HoldsScanned(ctx context.Context, listing string, from, to int64, 
 			}
 			var walk func(n map[string]any)
 			walk = func(n map[string]any) {
-				if n["Relation Name"] == "claim_holds" {
+				if n["Relation Name"] == "claim_holds" || n["Relation Name"] == "hold_sums" {
 					for _, k := range []string{"Actual Rows", "Rows Removed by Filter", "Rows Removed by Index Recheck"} {
 						if v, ok := n[k].(float64); ok {
 							visited += int64(v)
@@ -83,13 +83,42 @@ func (db *DB) HoldsScanned(ctx context.Context, listing string, from, to int64, 
 		ID, Parent, Notused int
 		Detail              string
 	}
-	if err := db.conn(ctx).Raw("EXPLAIN QUERY PLAN SELECT * FROM claim_holds WHERE "+q, args...).Scan(&plan).Error; err != nil {
+	if err := db.conn(ctx).Raw("EXPLAIN QUERY PLAN "+holdSumsRead, args...).Scan(&plan).Error; err != nil {
 		return 0, err
 	}
-	if len(plan) != 1 || !strings.Contains(plan[0].Detail, "claim_holds_live (listing_id=? AND ends_at>?)") {
-		return 0, fmt.Errorf("unexpected plan %+v", plan)
+	var details []string
+	for _, p := range plan {
+		details = append(details, p.Detail)
 	}
-	var n int64
-	err := db.conn(ctx).Raw("SELECT COUNT(*) FROM claim_holds WHERE listing_id = ? AND ends_at > ?", listing, from).Scan(&n).Error
-	return n, err
+	all := strings.Join(details, "; ")
+	if !strings.Contains(all, "hold_sums USING INDEX sqlite_autoindex_hold_sums_1 (listing_id=? AND ends_at>?)") ||
+		!strings.Contains(all, "claim_holds USING INDEX claim_holds_expiry (listing_id=? AND expires_at>? AND expires_at<?)") {
+		return 0, fmt.Errorf("unexpected plan %s", all)
+	}
+	var n, m int64
+	if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM hold_sums WHERE listing_id = ? AND ends_at > ?", listing, from).Scan(&n).Error; err != nil {
+		return 0, err
+	}
+	err := db.conn(ctx).Raw("SELECT COUNT(*) FROM claim_holds WHERE listing_id = ? AND expires_at IS NOT NULL AND expires_at <= ?", listing, now.UnixMilli()).Scan(&m).Error
+	return n + m, err
+}
+
+// LedgerMismatches compares the hold ledger with the claim_holds rows it sums and describes every
+// key where they differ (an absent row counts as 0).
+func (db *DB) LedgerMismatches(ctx context.Context) ([]string, error) {
+	var rows []struct {
+		ListingID, ClaimantOrgID, ClaimantPersonID string
+		StartsAt, EndsAt, Ledger, Holds            int64
+	}
+	err := db.conn(ctx).Raw(`SELECT listing_id, claimant_org_id, claimant_person_id, starts_at, ends_at,
+		CAST(SUM(l) AS BIGINT) AS ledger, CAST(SUM(h) AS BIGINT) AS holds FROM (
+			SELECT listing_id, claimant_org_id, claimant_person_id, starts_at, ends_at, quantity AS l, 0 AS h FROM hold_sums
+			UNION ALL
+			SELECT listing_id, claimant_org_id, COALESCE(claimant_person_id, ''), starts_at, ends_at, 0, quantity FROM claim_holds
+		) t GROUP BY listing_id, claimant_org_id, claimant_person_id, starts_at, ends_at HAVING SUM(l) <> SUM(h)`).Scan(&rows).Error
+	var out []string
+	for _, r := range rows {
+		out = append(out, fmt.Sprintf("%+v", r))
+	}
+	return out, err
 }

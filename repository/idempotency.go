@@ -8,7 +8,6 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/gongjian/gongjian/domain"
 	"github.com/gongjian/gongjian/idempotency"
 )
 
@@ -43,20 +42,22 @@ var _ idempotency.Store = (*Idempotency)(nil)
 // a takeover of a lapsed lease is a compare-and-set on its token.
 func (s *Idempotency) Reserve(ctx context.Context, owner, key, hash string, now time.Time, lease time.Duration) (idempotency.Reservation, error) {
 	db := s.db.conn(ctx)
-	if err := db.Where("owner = ? AND key = ? AND created_at < ?", owner, key, now.Add(-idempotency.TTL).UTC()).
-		Delete(&idempotencyRow{}).Error; err != nil {
-		return idempotency.Reservation{}, translate(err)
-	}
 	for attempt := 0; attempt < 3; attempt++ {
 		token := rand.Text()
 		until := now.Add(lease).UnixMilli()
-		row := idempotencyRow{Owner: owner, Key: key, RequestHash: hash, Token: token, LeaseUntil: until, CreatedAt: now.UTC()}
-		err := translate(db.Create(&row).Error)
-		if err == nil {
-			return idempotency.Reservation{Outcome: idempotency.Fresh, Token: token}, nil
+		// One statement: a new key, or one older than the TTL (a retry days later is a new
+		// request) taken afresh; a live key is left alone and read below.
+		res := db.Exec(`INSERT INTO idempotency_keys (owner, key, request_hash, status, body, token, lease_until, ref, created_at)
+			VALUES (?, ?, ?, 0, '', ?, ?, '', ?)
+			ON CONFLICT (owner, key) DO UPDATE SET request_hash = excluded.request_hash, status = 0, body = '',
+				token = excluded.token, lease_until = excluded.lease_until, ref = '', created_at = excluded.created_at
+			WHERE idempotency_keys.created_at < ?`,
+			owner, key, hash, token, until, now.UTC(), now.Add(-idempotency.TTL).UTC())
+		if res.Error != nil {
+			return idempotency.Reservation{}, translate(res.Error)
 		}
-		if !errors.Is(err, domain.ErrConflict) {
-			return idempotency.Reservation{}, err
+		if res.RowsAffected == 1 {
+			return idempotency.Reservation{Outcome: idempotency.Fresh, Token: token}, nil
 		}
 		var got idempotencyRow
 		if err := db.Take(&got, "owner = ? AND key = ?", owner, key).Error; err != nil {
@@ -81,7 +82,7 @@ func (s *Idempotency) Reserve(ctx context.Context, owner, key, hash string, now 
 		}
 		// The lease lapsed with nothing committed: the request that held it died (or its
 		// deadline passed, and with it its transaction). Take it over.
-		res := db.Model(&idempotencyRow{}).
+		res = db.Model(&idempotencyRow{}).
 			Where("owner = ? AND key = ? AND token = ? AND status = 0 AND ref = ''", owner, key, got.Token).
 			Updates(map[string]any{"token": token, "lease_until": until})
 		if res.Error != nil {

@@ -228,7 +228,7 @@ func (s *Listings) UpdateListing(ctx context.Context, id string, now time.Time, 
 			return err
 		}
 		// Ended occurrences no longer count: a listing stays editable after years of claims.
-		holds, err := liveHolds(tx, id, now.Unix(), maxUnix, now)
+		holds, err := liveHoldSums(tx, id, now.Unix(), maxUnix, now)
 		if err != nil {
 			return err
 		}
@@ -250,23 +250,27 @@ func (s *Listings) UpdateListing(ctx context.Context, id string, now time.Time, 
 
 // Holds returns the live holds on a listing overlapping [from, to).
 func (s *Listings) Holds(ctx context.Context, id string, from, to, now time.Time) ([]domain.Hold, error) {
-	h, err := liveHolds(s.db.conn(ctx), id, from.Unix(), to.Unix(), now)
+	h, err := liveHoldSums(s.db.conn(ctx), id, from.Unix(), to.Unix(), now)
 	return h, translate(err)
 }
 
-// HoldsOf returns the live holds of many listings overlapping [from, to), by listing id. Holds
-// of one listing over the same interval are summed into one (without a claim id): the callers
-// only sweep them for peaks, and on a popular listing most claims take the same occurrences, so
-// this reads a row per distinct interval instead of one per claim, and scans them without gorm's
-// reflection.
+// HoldsOf returns the live holds of many listings overlapping [from, to), by listing id, summed
+// per listing and interval (without claimant or claim id): the callers only sweep them for
+// peaks. It reads the hold ledger (hold_sums.go), a row per claimant and interval, not one per
+// claim, and scans them without gorm's reflection.
 func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]domain.Hold, error) {
 	out := make(map[string][]domain.Hold, len(ids))
-	// Chunks keep the IN list within every engine's limit on bound parameters.
+	// Chunks keep the IN lists within every engine's limit on bound parameters.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := s.db.conn(ctx).Raw(`SELECT listing_id, starts_at, ends_at, CAST(SUM(quantity) AS BIGINT) FROM claim_holds
-			WHERE listing_id IN ? AND ends_at > ? AND starts_at < ? AND (expires_at IS NULL OR expires_at > ?)
-			GROUP BY listing_id, starts_at, ends_at`, chunk, from.Unix(), to.Unix(), now.UnixMilli()).Rows()
+		rows, err := s.db.conn(ctx).Raw(`SELECT listing_id, starts_at, ends_at, CAST(SUM(q) AS BIGINT) FROM (
+			SELECT listing_id, starts_at, ends_at, quantity AS q FROM hold_sums
+			WHERE listing_id IN ? AND ends_at > ? AND starts_at < ? AND quantity <> 0
+			UNION ALL
+			SELECT listing_id, starts_at, ends_at, -quantity FROM claim_holds
+			WHERE listing_id IN ? AND expires_at IS NOT NULL AND expires_at <= ? AND ends_at > ? AND starts_at < ?
+		) t GROUP BY listing_id, starts_at, ends_at HAVING SUM(q) > 0`,
+			chunk, from.Unix(), to.Unix(), chunk, now.UnixMilli(), from.Unix(), to.Unix()).Rows()
 		if err != nil {
 			return nil, translate(err)
 		}

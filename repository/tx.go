@@ -19,7 +19,12 @@ import (
 	"github.com/gongjian/gongjian/domain"
 )
 
-var lockingClause = clause.Locking{Strength: "UPDATE"}
+// lockingClause is FOR NO KEY UPDATE: it excludes every other writer of the row, as FOR UPDATE
+// would, but not the KEY SHARE locks that foreign-key checks take, since no transaction here
+// changes or deletes a key it has locked. So a claim inserted while its listing is locked by an
+// approval (or the listing by a claim) is not held up, and no FOR UPDATE waiter can be starved
+// by a stream of foreign-key checks on a popular row.
+var lockingClause = clause.Locking{Strength: "NO KEY UPDATE"}
 
 const maxTxAttempts = 5
 

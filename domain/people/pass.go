@@ -151,7 +151,7 @@ func CheckPasses(c domain.Claim, active []Pass, occs []schedule.Interval, qty in
 			continue
 		}
 		for _, o := range p.Occurrences(from, to) {
-			holds = append(holds, domain.Hold{ClaimID: p.ID, Start: o.Start, End: o.End, Quantity: p.Quantity})
+			holds = append(holds, domain.Hold{Start: o.Start, End: o.End, Quantity: p.Quantity})
 		}
 	}
 	return domain.CheckCapacity(claimListing(c), holds, "", occs, qty)

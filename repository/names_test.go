@@ -1,0 +1,64 @@
+package repository_test
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/repository"
+	"github.com/gongjian/gongjian/repository/repotest"
+)
+
+// TestNamesOneStatementAndPerKind: a response's few names come from one statement, a long list
+// from one query per kind and chunk; both give the same names.
+func TestNamesOneStatementAndPerKind(t *testing.T) {
+	t.Parallel()
+	repotest.Each(t, func(t *testing.T, db *repository.DB) {
+		mk := newMarket(t, db)
+		ctx := context.Background()
+		qty := int64(2)
+		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
+			Category: ptr("parking"), Title: ptr("夜间停车"), Quantity: &qty,
+			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
+			Windows:  &[]domain.WindowInput{{Start: mk.now.Add(24 * time.Hour), End: mk.now.Add(26 * time.Hour)}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ags, err := repository.NewAgreements(db).ActiveAgreementsOf(ctx, []string{mk.communityID, mk.unitID})
+		if err != nil || len(ags) != 1 {
+			t.Fatalf("agreements: %v %v", ags, err)
+		}
+		small := domain.NameRefs{}
+		small.Org(mk.communityID, mk.unitID, "no-such-org")
+		small.Listing(offer.ID)
+		small.Agreement(ags[0].ID)
+		small.Actor("no-such-actor")
+		names := repository.NewNames(db)
+		got, err := names.Names(ctx, small)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if *got.Org(mk.communityID) != "c" || *got.Org(mk.unitID) != "u" || got.Org("no-such-org") != nil ||
+			*got.Agreement(ags[0].ID) != "t" || got.Actor("no-such-actor") != nil {
+			t.Fatalf("names: %+v", got)
+		}
+		if l, ok := got.Listing(offer.ID); !ok || l.Title != "夜间停车" || l.Category != "parking" || l.OrgID != mk.unitID || l.OrgName != "u" {
+			t.Fatalf("listing name: %+v", l)
+		}
+		large := small
+		for i := 0; i < 600; i++ {
+			large.Org(fmt.Sprintf("absent-%d", i))
+		}
+		long, err := names.Names(ctx, large)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, long) {
+			t.Fatalf("one statement %+v, per kind %+v", got, long)
+		}
+	})
+}
