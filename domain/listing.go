@@ -322,7 +322,10 @@ type ListingFilter struct {
 	Near       *Location
 	RadiusKm   float64
 	From, To   *time.Time
-	Query      string
+	// OccursBetween, when set, answers the From/To test (the marketplace's occurrence cache);
+	// otherwise the store expands each listing's windows itself.
+	OccursBetween func(l Listing, from, to time.Time) bool
+	Query         string
 	// Reader limits street-only listings to the reader's street (empty: no limit).
 	ReaderStreetID string
 	ReaderOrgID    string

@@ -102,6 +102,7 @@ func (m *Marketplace) ListListings(ctx context.Context, p Principal, f ListingFi
 		return nil, ErrForbidden
 	}
 	f.Now = m.now()
+	f.OccursBetween = m.occs.occursBetween
 	if !p.IsAdmin() && p.Role != RoleCoordinator {
 		f.RestrictStreet, f.ReaderStreetID, f.ReaderOrgID = true, p.StreetID, p.OrgID
 	}

@@ -99,13 +99,29 @@ func (c *occurrenceCache) between(l Listing, from, to time.Time) []schedule.Inte
 	// overlaps from starts earlier than that.
 	earliest := from.Add(-schedule.MaxWindowLength - 48*time.Hour)
 	i := sort.Search(len(occs), func(i int) bool { return !occs[i].Start.Before(earliest) })
-	var out []schedule.Interval
-	for ; i < len(occs) && occs[i].Start.Before(to); i++ {
+	j := i + sort.Search(len(occs)-i, func(k int) bool { return !occs[i+k].Start.Before(from) })
+	k := j + sort.Search(len(occs)-j, func(k int) bool { return !occs[j+k].Start.Before(to) })
+	// From j on every occurrence starts at or after from, so it overlaps; before j only those
+	// still running at from do. Usually none does, and the answer is a window on the cache's
+	// slice (capped, so that an append by the caller copies rather than writes into the cache).
+	var early []schedule.Interval
+	for ; i < j; i++ {
 		if occs[i].End.After(from) {
-			out = append(out, occs[i])
+			early = append(early, occs[i])
 		}
 	}
-	return out
+	if len(early) == 0 {
+		if j == k {
+			return nil
+		}
+		return occs[j:k:k]
+	}
+	return append(early, occs[j:k]...)
+}
+
+// occursBetween is Listing.OccursBetween from the cache.
+func (c *occurrenceCache) occursBetween(l Listing, from, to time.Time) bool {
+	return len(c.between(l, from, to)) > 0
 }
 
 // checkAvailability is CheckAvailability with the listing's occurrences from the cache.

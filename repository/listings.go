@@ -209,8 +209,14 @@ func exactMatch(l domain.Listing, f domain.ListingFilter) bool {
 	if f.Near != nil && geo.DistanceKm(geo.Point{Lat: f.Near.Lat, Lng: f.Near.Lng}, geo.Point{Lat: l.Location.Lat, Lng: l.Location.Lng}) > f.RadiusKm {
 		return false
 	}
-	if f.From != nil && f.To != nil && !l.OccursBetween(*f.From, *f.To) {
-		return false
+	if f.From != nil && f.To != nil {
+		occurs := domain.Listing.OccursBetween
+		if f.OccursBetween != nil {
+			occurs = f.OccursBetween
+		}
+		if !occurs(l, *f.From, *f.To) {
+			return false
+		}
 	}
 	return true
 }

@@ -23,10 +23,12 @@ start_server "$db" "$port" "${extra[@]}" >/dev/null
 log "machine before: $(machine_load)"
 if [ -n "${PROFILE:-}" ]; then
   (sleep 5 && curl -fsS -o "$PROFILE" "http://127.0.0.1:$pprof_port/debug/pprof/profile?seconds=20" && log "CPU profile in $PROFILE") &
-  CLEANUPS+=("kill $! 2>/dev/null")
+  profiler=$!
+  CLEANUPS+=("kill $profiler 2>/dev/null")
 fi
 rc=0
 "$LOAD" --url "http://127.0.0.1:$port" "$@" || rc=$?
-wait 2>/dev/null || true
+# Only the profiler: a bare wait would also wait for the server, which runs until the exit trap.
+[ -z "${profiler:-}" ] || wait "$profiler" 2>/dev/null || true
 log "machine after: $(machine_load)"
 exit $rc

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"syscall"
 	"time"
 	// Listings expand their recurrences in IANA zones (Asia/Shanghai by default); embedding the
@@ -102,6 +103,13 @@ func serve(ctx context.Context, args []string, getenv func(string) string, stdou
 	cfg, err := app.LoadConfig(getenv)
 	if err != nil {
 		return err
+	}
+	// A server's heap is small and made of short-lived request garbage: at the runtime's default
+	// (collect at 100 % growth) the 32-client mix spent some 12 % of its CPU in the collector.
+	// At 200 that halves for a few tens of MB more at peak. GOGC in the environment still decides,
+	// and GOMEMLIMIT caps the heap in a container.
+	if getenv("GOGC") == "" {
+		debug.SetGCPercent(200)
 	}
 	log := newLogger(cfg, stderr)
 	a, err := app.New(ctx, cfg, log)
