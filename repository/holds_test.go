@@ -2,6 +2,7 @@ package repository_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -73,5 +74,63 @@ func TestHoldsEndWithTheirOccurrences(t *testing.T) {
 			t.Fatalf("a claim's hold read visited %d rows after 2 weeks and %d after %d weeks", early, late, weeks)
 		}
 		t.Logf("%s: hold read visits %d rows after 2 weeks, %d after %d weeks", db.Dialect(), early, late, weeks)
+	})
+}
+
+// TestHoldReadIndependentOfClaims: the hot car park — many live claims on one occurrence. A new
+// claim's hold read visits the ledger's row per claimant and occurrence, so it reads as many rows
+// after 200 claims as after 2; and a pending claim's capacity is back at its expiry, before any
+// sweeper has recorded it.
+func TestHoldReadIndependentOfClaims(t *testing.T) {
+	t.Parallel()
+	repotest.Each(t, func(t *testing.T, db *repository.DB) {
+		mk := newMarket(t, db)
+		ctx := context.Background()
+		start := time.Date(2027, 3, 2, 19, 0, 0, 0, time.UTC)
+		qty := int64(201)
+		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
+			Category: ptr("parking"), Title: ptr("p"), Quantity: &qty,
+			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
+			Windows:  &[]domain.WindowInput{{Start: start, End: start.Add(4 * time.Hour)}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		claim := func(q int64) error {
+			_, err := mk.m.CreateClaim(ctx, mk.staff, domain.ClaimInput{
+				ListingID: offer.ID, Quantity: q, Window: domain.WindowInput{Start: start, End: start.Add(4 * time.Hour)},
+			})
+			return err
+		}
+		var early int64
+		for k := 1; k <= 200; k++ {
+			if err := claim(1); err != nil {
+				t.Fatalf("claim %d: %v", k, err)
+			}
+			if k == 2 {
+				if early, err = db.HoldsScanned(ctx, offer.ID, start.Unix(), start.Add(4*time.Hour).Unix(), mk.now); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		late, err := db.HoldsScanned(ctx, offer.ID, start.Unix(), start.Add(4*time.Hour).Unix(), mk.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if early != late || late > 1 {
+			t.Fatalf("a claim's hold read visited %d rows after 2 claims and %d after 200", early, late)
+		}
+		if err := claim(2); !errors.Is(err, domain.ErrCapacityExceeded) {
+			t.Fatalf("claim beyond capacity: %v", err)
+		}
+		// The 200 pending claims expire (the hold is an hour in newMarket); nothing sweeps them.
+		mk.now = mk.now.Add(time.Hour + time.Second)
+		if err := claim(201); err != nil {
+			t.Fatalf("claim after the others expired, unswept: %v", err)
+		}
+		if bad, err := db.LedgerMismatches(ctx); err != nil || len(bad) > 0 {
+			t.Fatalf("ledger: %v %v", bad, err)
+		}
+		t.Logf("%s: hold read visits %d rows after 2 claims, %d after 200", db.Dialect(), early, late)
 	})
 }
