@@ -121,7 +121,7 @@ func (r *allocRun) rerunComponent(kc *keptComponent, ks []int32) componentResult
 	s.initTree(s.supply, s.artCost)
 	var tops []int32
 	for v := range int32(old.nodes) {
-		if old.parent[v] == old.root {
+		if old.nd[v].parent == old.root {
 			tops = append(tops, v)
 		}
 	}

@@ -61,13 +61,16 @@ func (s *simplex) priceRange(lo, hi int) (int64, int) {
 // nearest common ancestor of its end nodes. A node with the smaller
 // subtree cannot be an ancestor of the other, so it is the one to climb.
 func (s *simplex) findJoinNode() {
-	succNum, parent := s.succNum, s.parent
+	nd := s.nd
 	u, v := s.src[s.inArc], s.dst[s.inArc]
+	su, sv := nd[u].succ, nd[v].succ
 	for u != v {
-		if succNum[u] < succNum[v] {
-			u = parent[u]
+		if su < sv {
+			u = nd[u].parent
+			su = nd[u].succ
 		} else {
-			v = parent[v]
+			v = nd[v].parent
+			sv = nd[v].succ
 		}
 	}
 	s.join = u
@@ -85,36 +88,36 @@ func (s *simplex) findJoinNode() {
 // order is the first one found (strict <); on the second path it is the
 // last one found (<=), and it also wins over the entering arc.
 func (s *simplex) findLeavingArc() bool {
-	// Locals, so that the compiler need not reload the slices after every
-	// store to the simplex.
-	parent, pred, predDir, flow, capacity := s.parent, s.pred, s.predDir, s.flow, s.cap
+	nd := s.nd
 	in, join := s.inArc, s.join
 	first, second := s.src[in], s.dst[in]
 	if s.state[in] != stateLower {
 		first, second = second, first
 	}
-	delta := capacity[in]
+	delta := s.cap[in]
 	result := 0
 	var uOut int32
-	for u := first; u != join; u = parent[u] {
-		e := pred[u]
-		d := flow[e]
-		if predDir[u] == dirDown {
-			d = residual(capacity[e], d)
+	for u := first; u != join; {
+		x := &nd[u]
+		d := x.flow
+		if x.dir == dirDown {
+			d = residual(x.cap, d)
 		}
 		if d < delta {
 			delta, uOut, result = d, u, 1
 		}
+		u = x.parent
 	}
-	for u := second; u != join; u = parent[u] {
-		e := pred[u]
-		d := flow[e]
-		if predDir[u] == dirUp {
-			d = residual(capacity[e], d)
+	for u := second; u != join; {
+		x := &nd[u]
+		d := x.flow
+		if x.dir == dirUp {
+			d = residual(x.cap, d)
 		}
 		if d <= delta {
 			delta, uOut, result = d, u, 2
 		}
+		u = x.parent
 	}
 	s.delta, s.uOut = delta, uOut
 	// uIn is the end of the entering arc on the side that gets cut off.
@@ -135,18 +138,24 @@ func residual(capacity, flow int64) int64 {
 }
 
 // augment pushes delta around the cycle and updates the states of the
-// entering and leaving arcs.
+// entering and leaving arcs. The leaving arc's flow goes back from its
+// node into simplex.flow; updateTree moves the entering arc's into the
+// node it joins.
 func (s *simplex) augment(change bool) {
 	in, join := s.inArc, s.join
-	parent, pred, predDir, flow := s.parent, s.pred, s.predDir, s.flow
+	nd := s.nd
 	if s.delta > 0 {
 		val := int64(s.state[in]) * s.delta
-		flow[in] += val
-		for u := s.src[in]; u != join; u = parent[u] {
-			flow[pred[u]] -= int64(predDir[u]) * val
+		s.flow[in] += val
+		for u := s.src[in]; u != join; {
+			x := &nd[u]
+			x.flow -= int64(x.dir) * val
+			u = x.parent
 		}
-		for u := s.dst[in]; u != join; u = parent[u] {
-			flow[pred[u]] += int64(predDir[u]) * val
+		for u := s.dst[in]; u != join; {
+			x := &nd[u]
+			x.flow += int64(x.dir) * val
+			u = x.parent
 		}
 	}
 	if !change {
@@ -156,8 +165,9 @@ func (s *simplex) augment(change bool) {
 	}
 	s.state[in] = stateTree
 	s.setPricing(in)
-	out := pred[s.uOut]
-	if flow[out] == 0 {
+	out, f := nd[s.uOut].pred, nd[s.uOut].flow
+	s.flow[out] = f
+	if f == 0 {
 		s.state[out] = stateLower
 	} else {
 		s.state[out] = stateUpper
