@@ -229,8 +229,7 @@ func (s *simplex) pivotOn(e int32) bool {
 // pivot performs one pivot on s.inArc and reports false if the cycle it
 // closes has infinite capacity.
 func (s *simplex) pivot() bool {
-	s.findJoinNode()
-	change := s.findLeavingArc()
+	change := s.findCycle()
 	if s.delta == Infinity {
 		return false
 	}

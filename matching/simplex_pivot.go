@@ -57,67 +57,73 @@ func (s *simplex) priceRange(lo, hi int) (int64, int) {
 	return best, arc
 }
 
-// findJoinNode finds the apex of the cycle the entering arc closes: the
-// nearest common ancestor of its end nodes. A node with the smaller
-// subtree cannot be an ancestor of the other, so it is the one to climb.
-func (s *simplex) findJoinNode() {
-	nd := s.nd
-	u, v := s.src[s.inArc], s.dst[s.inArc]
-	su, sv := nd[u].succ, nd[v].succ
-	for u != v {
-		if su < sv {
-			u = nd[u].parent
-			su = nd[u].succ
-		} else {
-			v = nd[v].parent
-			sv = nd[v].succ
-		}
-	}
-	s.join = u
-}
-
-// findLeavingArc computes the largest amount delta that can be pushed
-// around the cycle and picks the arc that blocks it. Among tied blocking
-// arcs it takes the last one met when walking the cycle in the direction
-// of flow from the join node; that keeps the tree strongly feasible, which
-// is what rules out cycling on degenerate pivots. It reports false when
-// the entering arc itself blocks (it just moves to its other bound).
+// findCycle finds the cycle the entering arc closes and the arc that
+// leaves the tree, in one walk up the two tree paths from the entering
+// arc's ends to their nearest common ancestor, the join node.
+//
+// A node with the smaller subtree cannot be an ancestor of the other, so
+// it is the one to climb; the two walks stop where they meet. On the way
+// each walk keeps the tightest tree arc of its path: delta is the largest
+// amount that can be pushed around the cycle, and the leaving arc is the
+// one that blocks it. Among tied blocking arcs it takes the last one met
+// when walking the cycle in the direction of flow from the join node;
+// that keeps the tree strongly feasible, which is what rules out cycling
+// on degenerate pivots. It reports false when the entering arc itself
+// blocks (it just moves to its other bound).
 //
 // The flow runs join → ... → first → (entering arc) → second → ... → join.
 // On the first path, walked upwards from first, the last blocker in flow
 // order is the first one found (strict <); on the second path it is the
-// last one found (<=), and it also wins over the entering arc.
-func (s *simplex) findLeavingArc() bool {
+// last one found (<=), and it also wins over the entering arc and over the
+// first path.
+func (s *simplex) findCycle() bool {
 	nd := s.nd
-	in, join := s.inArc, s.join
+	in := s.inArc
 	first, second := s.src[in], s.dst[in]
 	if s.state[in] != stateLower {
 		first, second = second, first
 	}
+	// The walks: on the first path flow goes down towards first, so an
+	// arc pointing up gives back its flow and one pointing down its room;
+	// on the second path the other way round.
+	d1, d2 := Infinity, Infinity
+	var out1, out2 int32 = -1, -1
+	u, v := first, second
+	su, sv := nd[u].succ, nd[v].succ
+	for u != v {
+		if su < sv {
+			x := &nd[u]
+			d := x.flow
+			if x.dir == dirDown {
+				d = residual(x.cap, d)
+			}
+			if d < d1 {
+				d1, out1 = d, u
+			}
+			u = x.parent
+			su = nd[u].succ
+		} else {
+			x := &nd[v]
+			d := x.flow
+			if x.dir == dirUp {
+				d = residual(x.cap, d)
+			}
+			if d <= d2 {
+				d2, out2 = d, v
+			}
+			v = x.parent
+			sv = nd[v].succ
+		}
+	}
+	s.join = u
 	delta := s.cap[in]
 	result := 0
 	var uOut int32
-	for u := first; u != join; {
-		x := &nd[u]
-		d := x.flow
-		if x.dir == dirDown {
-			d = residual(x.cap, d)
-		}
-		if d < delta {
-			delta, uOut, result = d, u, 1
-		}
-		u = x.parent
+	if out1 >= 0 && d1 < delta {
+		delta, uOut, result = d1, out1, 1
 	}
-	for u := second; u != join; {
-		x := &nd[u]
-		d := x.flow
-		if x.dir == dirUp {
-			d = residual(x.cap, d)
-		}
-		if d <= delta {
-			delta, uOut, result = d, u, 2
-		}
-		u = x.parent
+	if out2 >= 0 && d2 <= delta {
+		delta, uOut, result = d2, out2, 2
 	}
 	s.delta, s.uOut = delta, uOut
 	// uIn is the end of the entering arc on the side that gets cut off.
