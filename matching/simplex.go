@@ -214,6 +214,11 @@ func newSimplex(net *Network, zeroCost bool, hint []int8) (*simplex, Status, err
 		}
 		s.warmStart(internal, artCost, nil)
 		s.warm = true
+	} else if hint == nil && artCost <= math.MaxInt64/64 {
+		if crash, tops, ok := s.crashHint(supply); ok {
+			s.warmStart(crash, artCost, tops)
+			s.warm = true
+		}
 	}
 	s.initPricing()
 	s.blockSize = max(minBlockSize, int(blockSizeFactor*math.Sqrt(float64(m))))
