@@ -25,7 +25,8 @@ type keptRun struct {
 	capacity, quantity []int64 // clamped amounts of that run
 	edgeOffer          []int32 // per edge of that run
 	edgeNeed           []int32
-	edgeWeight         []int64 // scoreWeight, before the amount filter
+	edgeWeight         []int64   // scoreWeight, before the amount filter
+	edgeScore          []float64 // the scores themselves, a fast first check
 	compStart          []int32
 	compEdges          []int32
 	comps              []keptComponent
@@ -55,7 +56,12 @@ func (k *keptRun) fits(offers []Supply, needs []Demand, edges []Edge) bool {
 		}
 	}
 	for i, e := range edges {
-		if int32(e.Offer) != k.edgeOffer[i] || int32(e.Need) != k.edgeNeed[i] || scoreWeight(e.Score) != k.edgeWeight[i] {
+		if int32(e.Offer) != k.edgeOffer[i] || int32(e.Need) != k.edgeNeed[i] {
+			return false
+		}
+		// The same score has the same weight; only a changed one needs
+		// rounding to compare.
+		if e.Score != k.edgeScore[i] && scoreWeight(e.Score) != k.edgeWeight[i] {
 			return false
 		}
 		// An edge that was left out (an amount was 0) and is usable now
