@@ -126,7 +126,7 @@ func (r *allocRun) basis(prev *Basis) *Basis {
 	if r.inPlace {
 		pk := prev.kept
 		k.offerIDs, k.needIDs = pk.offerIDs, pk.needIDs
-		k.edgeOffer, k.edgeNeed, k.edgeWeight = pk.edgeOffer, pk.edgeNeed, pk.edgeWeight
+		k.edgeOffer, k.edgeNeed, k.edgeWeight, k.edgeScore = pk.edgeOffer, pk.edgeNeed, pk.edgeWeight, pk.edgeScore
 		return &Basis{offerIndex: prev.offerIndex, needIndex: prev.needIndex, kept: k}
 	}
 	b := &Basis{
@@ -147,8 +147,10 @@ func (r *allocRun) basis(prev *Basis) *Basis {
 	k.edgeOffer = make([]int32, len(r.edges))
 	k.edgeNeed = make([]int32, len(r.edges))
 	k.edgeWeight = make([]int64, len(r.edges))
+	k.edgeScore = make([]float64, len(r.edges))
 	for i, e := range r.edges {
 		k.edgeOffer[i], k.edgeNeed[i], k.edgeWeight[i] = int32(e.Offer), int32(e.Need), scoreWeight(e.Score)
+		k.edgeScore[i] = e.Score
 	}
 	return b
 }

@@ -25,7 +25,8 @@ type keptRun struct {
 	capacity, quantity []int64 // clamped amounts of that run
 	edgeOffer          []int32 // per edge of that run
 	edgeNeed           []int32
-	edgeWeight         []int64 // scoreWeight, before the amount filter
+	edgeWeight         []int64   // scoreWeight, before the amount filter
+	edgeScore          []float64 // the scores themselves, a fast first check
 	compStart          []int32
 	compEdges          []int32
 	comps              []keptComponent
@@ -55,7 +56,12 @@ func (k *keptRun) fits(offers []Supply, needs []Demand, edges []Edge) bool {
 		}
 	}
 	for i, e := range edges {
-		if int32(e.Offer) != k.edgeOffer[i] || int32(e.Need) != k.edgeNeed[i] || scoreWeight(e.Score) != k.edgeWeight[i] {
+		if int32(e.Offer) != k.edgeOffer[i] || int32(e.Need) != k.edgeNeed[i] {
+			return false
+		}
+		// The same score has the same weight; only a changed one needs
+		// rounding to compare.
+		if e.Score != k.edgeScore[i] && scoreWeight(e.Score) != k.edgeWeight[i] {
 			return false
 		}
 		// An edge that was left out (an amount was 0) and is usable now
@@ -89,17 +95,23 @@ func (r *allocRun) rerun(k *keptRun) {
 		wg.Go(func() {
 			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
 				c := bySize[i]
-				r.results[c] = r.rerunComponent(&k.comps[c], k.compEdges[k.compStart[c]:k.compStart[c+1]])
+				r.results[c] = r.rerunComponent(k, &k.comps[c], k.compEdges[k.compStart[c]:k.compStart[c+1]])
 			}
 		})
 	}
 	wg.Wait()
 }
 
-// rerunComponent restarts one kept component from its tree.
-func (r *allocRun) rerunComponent(kc *keptComponent, ks []int32) componentResult {
+// rerunComponent restarts one kept component from its tree. A component
+// whose amounts are all as in the kept run is a separate min-cost flow
+// that has not changed: its kept solution is still optimal, and is reused
+// as it is, without copying or solving anything.
+func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) componentResult {
 	old := kc.sp
 	nOffers := len(kc.offerIDs)
+	if r.unchanged(k, kc) {
+		return r.componentAssignments(kc, old, ks, 0)
+	}
 	s := &simplex{
 		nodes: old.nodes, arcs: old.arcs, root: old.root,
 		src: slices.Clone(old.src), dst: slices.Clone(old.dst),
@@ -121,7 +133,7 @@ func (r *allocRun) rerunComponent(kc *keptComponent, ks []int32) componentResult
 	s.initTree(s.supply, s.artCost)
 	var tops []int32
 	for v := range int32(old.nodes) {
-		if old.parent[v] == old.root {
+		if old.nd[v].parent == old.root {
 			tops = append(tops, v)
 		}
 	}
@@ -131,10 +143,32 @@ func (r *allocRun) rerunComponent(kc *keptComponent, ks []int32) componentResult
 		panic("matching: AllocateWarm: kept component not optimal: " + st.String())
 	}
 
-	res := componentResult{offerIDs: kc.offerIDs, needIDs: kc.needIDs, pivots: s.pivots}
-	first := nOffers + len(kc.needIDs)
+	return r.componentAssignments(kc, s, ks, s.pivots)
+}
+
+// unchanged reports whether every amount of the component's offers and
+// needs is what it was in the kept run.
+func (r *allocRun) unchanged(k *keptRun, kc *keptComponent) bool {
+	for _, i := range kc.offerIDs {
+		if r.capacity[i] != k.capacity[i] {
+			return false
+		}
+	}
+	for _, j := range kc.needIDs {
+		if r.quantity[j] != k.quantity[j] {
+			return false
+		}
+	}
+	return true
+}
+
+// componentAssignments reads a kept component's assignments off its
+// solved simplex s, in edge order.
+func (r *allocRun) componentAssignments(kc *keptComponent, s *simplex, ks []int32, pivots int) componentResult {
+	res := componentResult{offerIDs: kc.offerIDs, needIDs: kc.needIDs, pivots: pivots}
+	first := len(kc.offerIDs) + len(kc.needIDs)
 	for i, k := range ks {
-		if f := s.flow[old.pos[first+i]]; f > 0 {
+		if f := s.flow[s.pos[first+i]]; f > 0 {
 			e := r.edges[k]
 			res.assign = append(res.assign, Assignment{Offer: e.Offer, Need: e.Need, Quantity: f, Score: clampScore(e.Score)})
 		}

@@ -125,3 +125,32 @@ func TestAllocateWarmInPlace(t *testing.T) {
 		}
 	})
 }
+
+// A component none of whose amounts changed is reused as it is: its
+// solved network is the very one of the earlier basis, and the result
+// still matches a cold run.
+func TestAllocateWarmReusesUntouchedComponents(t *testing.T) {
+	offers := []Supply{{ID: "a", Capacity: 3}, {ID: "b", Capacity: 2}, {ID: "c", Capacity: 4}, {ID: "d", Capacity: 1}}
+	needs := []Demand{{ID: "x", Quantity: 2}, {ID: "y", Quantity: 3}, {ID: "z", Quantity: 5}}
+	// Two components: {a, b, x, y} and {c, d, z}.
+	edges := []Edge{
+		{Offer: 0, Need: 0, Score: 0.9}, {Offer: 0, Need: 1, Score: 0.5}, {Offer: 1, Need: 1, Score: 0.7},
+		{Offer: 2, Need: 2, Score: 0.4}, {Offer: 3, Need: 2, Score: 0.8},
+	}
+	_, first := AllocateWarm(nil, offers, needs, edges)
+	offers[2].Capacity = 1 // touches the second component only
+	got, second := AllocateWarm(first, offers, needs, edges)
+	want := Allocate(offers, needs, edges)
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("warm %+v, cold %+v", got, want)
+	}
+	if len(second.kept.comps) != 2 {
+		t.Fatalf("%d components, want 2", len(second.kept.comps))
+	}
+	if second.kept.comps[0].sp != first.kept.comps[0].sp {
+		t.Error("untouched component was solved again")
+	}
+	if second.kept.comps[1].sp == first.kept.comps[1].sp {
+		t.Error("changed component was not solved again")
+	}
+}

@@ -14,8 +14,9 @@
 //     [AllocateWarm] also returns a [Basis] (the optimal trees), from which
 //     the next run of the same street restarts.
 //   - The min-cost flow solver itself: [Network], a primal network simplex
-//     with a block-search pivot rule, heuristic initial pivots and warm
-//     starts from a suggested tree, and DIMACS I/O around it
+//     with a block-search pivot rule, a crash start where the network
+//     has a transportation-like layer (heuristic initial pivots where it
+//     has not), warm starts from a suggested tree, and DIMACS I/O around it
 //     ([ReadDIMACS], [RunDIMACS]).
 //
 // Rules the package keeps so that it stays easy to test and to reuse: only

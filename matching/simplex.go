@@ -21,8 +21,8 @@ const (
 
 // Tree arcs point either from a node up to its parent or down to it.
 const (
-	dirUp   int8 = 1
-	dirDown int8 = -1
+	dirUp   int32 = 1
+	dirDown int32 = -1
 )
 
 // simplex holds the working arrays of one solve. Arc arrays have the real
@@ -52,15 +52,12 @@ type simplex struct {
 
 	// Per node: potentials and the spanning tree. thread is a preorder
 	// walk of the tree (a cycle through the root), revThread its inverse,
-	// succNum the subtree size and lastSucc the last node of the subtree in
-	// thread order, so a subtree is the thread segment u..lastSucc[u].
+	// nd[u].succ the subtree size and lastSucc the last node of the subtree
+	// in thread order, so a subtree is the thread segment u..lastSucc[u].
 	pi        []int64
-	parent    []int32
-	pred      []int32 // tree arc joining a node to its parent
-	predDir   []int8
+	nd        []treeNode // parent, tree arc, subtree size per node
 	thread    []int32
 	revThread []int32
-	succNum   []int32
 	lastSucc  []int32
 
 	// Block-search pricing state.
@@ -80,6 +77,39 @@ type simplex struct {
 	supply  []int64 // node supplies with lower bounds shifted out
 	warm    bool    // started from a hint, so no initial pivots
 	artCost int64   // big-M of the artificial arcs
+}
+
+// treeNode is what the pivot loop reads about a node as it walks tree
+// paths: its parent, the tree arc joining it to the parent (pred) and that
+// arc's direction, its subtree size, and — while run is pivoting — the
+// flow and capacity of the pred arc. Keeping them side by side makes one
+// step up the tree touch one cache line instead of one per array, which on
+// long tree paths (grids) is most of a pivot's cost. Outside run, the flow
+// of every arc, tree arcs included, is in simplex.flow; run copies tree
+// arcs' flows into the nodes when it starts and back when it ends.
+type treeNode struct {
+	flow   int64 // flow on pred (valid while run pivots)
+	cap    int64 // capacity of pred (valid while run pivots)
+	parent int32
+	pred   int32 // tree arc joining the node to its parent
+	succ   int32 // number of nodes in the subtree
+	dir    int32 // dirUp or dirDown: the direction of pred
+}
+
+// loadTreeFlows copies the tree arcs' flows and capacities into the nodes.
+func (s *simplex) loadTreeFlows() {
+	nd := s.nd[:s.nodes]
+	for u := range nd {
+		e := nd[u].pred
+		nd[u].flow, nd[u].cap = s.flow[e], s.cap[e]
+	}
+}
+
+// storeTreeFlows copies the tree arcs' flows back into simplex.flow.
+func (s *simplex) storeTreeFlows() {
+	for _, x := range s.nd[:s.nodes] {
+		s.flow[x.pred] = x.flow
+	}
 }
 
 // newSimplex validates the network, removes lower bounds and builds the
@@ -184,6 +214,11 @@ func newSimplex(net *Network, zeroCost bool, hint []int8) (*simplex, Status, err
 		}
 		s.warmStart(internal, artCost, nil)
 		s.warm = true
+	} else if hint == nil && artCost <= math.MaxInt64/64 {
+		if crash, tops, ok := s.crashHint(supply); ok {
+			s.warmStart(crash, artCost, tops)
+			s.warm = true
+		}
 	}
 	s.initPricing()
 	s.blockSize = max(minBlockSize, int(blockSizeFactor*math.Sqrt(float64(m))))
@@ -203,19 +238,31 @@ const minBlockSize = 10
 
 // run pivots until no arc prices out, and reports the outcome.
 func (s *simplex) run() Status {
-	if !s.warm && !s.initialPivots(s.supply) {
-		return Unbounded
-	}
-	for s.findEnteringArc() {
-		if !s.pivot() {
-			return Unbounded
-		}
+	s.loadTreeFlows()
+	st := s.pivotAll()
+	s.storeTreeFlows()
+	if st != Optimal {
+		return st
 	}
 	// Artificial arcs never re-enter (pricing skips them), so any flow
 	// left on one is supply that no real route can carry.
 	for e := s.arcs; e < len(s.flow); e++ {
 		if s.flow[e] != 0 {
 			return Infeasible
+		}
+	}
+	return Optimal
+}
+
+// pivotAll runs the initial pivots and the main loop, with the tree arcs'
+// flows in the nodes.
+func (s *simplex) pivotAll() Status {
+	if !s.warm && !s.initialPivots(s.supply) {
+		return Unbounded
+	}
+	for s.findEnteringArc() {
+		if !s.pivot() {
+			return Unbounded
 		}
 	}
 	return Optimal

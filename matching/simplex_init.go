@@ -38,17 +38,15 @@ func arcOrder(m, n int) []int32 {
 func (s *simplex) initTree(supply []int64, artCost int64) {
 	n, root := s.nodes, s.root
 	s.pi = make([]int64, n+1)
-	s.parent = make([]int32, n+1)
-	s.pred = make([]int32, n+1)
-	s.predDir = make([]int8, n+1)
+	s.nd = make([]treeNode, n+1)
 	s.thread = make([]int32, n+1)
 	s.revThread = make([]int32, n+1)
-	s.succNum = make([]int32, n+1)
 	s.lastSucc = make([]int32, n+1)
+	nd := s.nd
 
-	s.parent[root] = -1
-	s.pred[root] = -1
-	s.succNum[root] = int32(n + 1)
+	nd[root].parent = -1
+	nd[root].pred = -1
+	nd[root].succ = int32(n + 1)
 	s.lastSucc[root] = root
 	if n > 0 {
 		s.lastSucc[root] = int32(n - 1)
@@ -61,19 +59,19 @@ func (s *simplex) initTree(supply []int64, artCost int64) {
 		prev = u
 
 		e := int32(s.arcs) + u
-		s.parent[u] = root
-		s.pred[u] = e
-		s.succNum[u] = 1
+		nd[u].parent = root
+		nd[u].pred = e
+		nd[u].succ = 1
 		s.lastSucc[u] = u
 		s.cap[e] = Infinity
 		s.state[e] = stateTree
 		if supply[u] >= 0 {
-			s.predDir[u] = dirUp
+			nd[u].dir = dirUp
 			s.src[e], s.dst[e] = u, root
 			s.flow[e] = supply[u]
 			s.pi[u] = 0
 		} else {
-			s.predDir[u] = dirDown
+			nd[u].dir = dirDown
 			s.src[e], s.dst[e] = root, u
 			s.flow[e] = -supply[u]
 			s.cost[e] = artCost
@@ -231,8 +229,7 @@ func (s *simplex) pivotOn(e int32) bool {
 // pivot performs one pivot on s.inArc and reports false if the cycle it
 // closes has infinite capacity.
 func (s *simplex) pivot() bool {
-	s.findJoinNode()
-	change := s.findLeavingArc()
+	change := s.findCycle()
 	if s.delta == Infinity {
 		return false
 	}

@@ -57,64 +57,73 @@ func (s *simplex) priceRange(lo, hi int) (int64, int) {
 	return best, arc
 }
 
-// findJoinNode finds the apex of the cycle the entering arc closes: the
-// nearest common ancestor of its end nodes. A node with the smaller
-// subtree cannot be an ancestor of the other, so it is the one to climb.
-func (s *simplex) findJoinNode() {
-	succNum, parent := s.succNum, s.parent
-	u, v := s.src[s.inArc], s.dst[s.inArc]
-	for u != v {
-		if succNum[u] < succNum[v] {
-			u = parent[u]
-		} else {
-			v = parent[v]
-		}
-	}
-	s.join = u
-}
-
-// findLeavingArc computes the largest amount delta that can be pushed
-// around the cycle and picks the arc that blocks it. Among tied blocking
-// arcs it takes the last one met when walking the cycle in the direction
-// of flow from the join node; that keeps the tree strongly feasible, which
-// is what rules out cycling on degenerate pivots. It reports false when
-// the entering arc itself blocks (it just moves to its other bound).
+// findCycle finds the cycle the entering arc closes and the arc that
+// leaves the tree, in one walk up the two tree paths from the entering
+// arc's ends to their nearest common ancestor, the join node.
+//
+// A node with the smaller subtree cannot be an ancestor of the other, so
+// it is the one to climb; the two walks stop where they meet. On the way
+// each walk keeps the tightest tree arc of its path: delta is the largest
+// amount that can be pushed around the cycle, and the leaving arc is the
+// one that blocks it. Among tied blocking arcs it takes the last one met
+// when walking the cycle in the direction of flow from the join node;
+// that keeps the tree strongly feasible, which is what rules out cycling
+// on degenerate pivots. It reports false when the entering arc itself
+// blocks (it just moves to its other bound).
 //
 // The flow runs join → ... → first → (entering arc) → second → ... → join.
 // On the first path, walked upwards from first, the last blocker in flow
 // order is the first one found (strict <); on the second path it is the
-// last one found (<=), and it also wins over the entering arc.
-func (s *simplex) findLeavingArc() bool {
-	// Locals, so that the compiler need not reload the slices after every
-	// store to the simplex.
-	parent, pred, predDir, flow, capacity := s.parent, s.pred, s.predDir, s.flow, s.cap
-	in, join := s.inArc, s.join
+// last one found (<=), and it also wins over the entering arc and over the
+// first path.
+func (s *simplex) findCycle() bool {
+	nd := s.nd
+	in := s.inArc
 	first, second := s.src[in], s.dst[in]
 	if s.state[in] != stateLower {
 		first, second = second, first
 	}
-	delta := capacity[in]
-	result := 0
-	var uOut int32
-	for u := first; u != join; u = parent[u] {
-		e := pred[u]
-		d := flow[e]
-		if predDir[u] == dirDown {
-			d = residual(capacity[e], d)
-		}
-		if d < delta {
-			delta, uOut, result = d, u, 1
+	// The walks: on the first path flow goes down towards first, so an
+	// arc pointing up gives back its flow and one pointing down its room;
+	// on the second path the other way round.
+	d1, d2 := Infinity, Infinity
+	var out1, out2 int32 = -1, -1
+	u, v := first, second
+	su, sv := nd[u].succ, nd[v].succ
+	for u != v {
+		if su < sv {
+			x := &nd[u]
+			d := x.flow
+			if x.dir == dirDown {
+				d = residual(x.cap, d)
+			}
+			if d < d1 {
+				d1, out1 = d, u
+			}
+			u = x.parent
+			su = nd[u].succ
+		} else {
+			x := &nd[v]
+			d := x.flow
+			if x.dir == dirUp {
+				d = residual(x.cap, d)
+			}
+			if d <= d2 {
+				d2, out2 = d, v
+			}
+			v = x.parent
+			sv = nd[v].succ
 		}
 	}
-	for u := second; u != join; u = parent[u] {
-		e := pred[u]
-		d := flow[e]
-		if predDir[u] == dirUp {
-			d = residual(capacity[e], d)
-		}
-		if d <= delta {
-			delta, uOut, result = d, u, 2
-		}
+	s.join = u
+	delta := s.cap[in]
+	result := 0
+	var uOut int32
+	if out1 >= 0 && d1 < delta {
+		delta, uOut, result = d1, out1, 1
+	}
+	if out2 >= 0 && d2 <= delta {
+		delta, uOut, result = d2, out2, 2
 	}
 	s.delta, s.uOut = delta, uOut
 	// uIn is the end of the entering arc on the side that gets cut off.
@@ -135,18 +144,24 @@ func residual(capacity, flow int64) int64 {
 }
 
 // augment pushes delta around the cycle and updates the states of the
-// entering and leaving arcs.
+// entering and leaving arcs. The leaving arc's flow goes back from its
+// node into simplex.flow; updateTree moves the entering arc's into the
+// node it joins.
 func (s *simplex) augment(change bool) {
 	in, join := s.inArc, s.join
-	parent, pred, predDir, flow := s.parent, s.pred, s.predDir, s.flow
+	nd := s.nd
 	if s.delta > 0 {
 		val := int64(s.state[in]) * s.delta
-		flow[in] += val
-		for u := s.src[in]; u != join; u = parent[u] {
-			flow[pred[u]] -= int64(predDir[u]) * val
+		s.flow[in] += val
+		for u := s.src[in]; u != join; {
+			x := &nd[u]
+			x.flow -= int64(x.dir) * val
+			u = x.parent
 		}
-		for u := s.dst[in]; u != join; u = parent[u] {
-			flow[pred[u]] += int64(predDir[u]) * val
+		for u := s.dst[in]; u != join; {
+			x := &nd[u]
+			x.flow += int64(x.dir) * val
+			u = x.parent
 		}
 	}
 	if !change {
@@ -156,8 +171,9 @@ func (s *simplex) augment(change bool) {
 	}
 	s.state[in] = stateTree
 	s.setPricing(in)
-	out := pred[s.uOut]
-	if flow[out] == 0 {
+	out, f := nd[s.uOut].pred, nd[s.uOut].flow
+	s.flow[out] = f
+	if f == 0 {
 		s.state[out] = stateLower
 	} else {
 		s.state[out] = stateUpper

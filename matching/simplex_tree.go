@@ -9,10 +9,11 @@ type stemNode struct {
 	rev       int32 // revThread[node]
 	last      int32 // lastSucc[node]
 	afterLast int32 // thread[lastSucc[node]]
-	succ      int32 // succNum[node]
+	succ      int32 // nd[node].succ
 	parent    int32
 	pred      int32
-	dir       int8
+	dir       int32
+	flow, cap int64 // of pred
 }
 
 // updateTree exchanges the leaving arc pred[uOut] for the entering arc.
@@ -32,21 +33,23 @@ type stemNode struct {
 // successors are fixed along the two tree paths up to the join node.
 func (s *simplex) updateTree() {
 	thread, revThread := s.thread, s.revThread
-	lastSucc, succNum := s.lastSucc, s.succNum
-	parent, pred, predDir := s.parent, s.pred, s.predDir
+	lastSucc, nd := s.lastSucc, s.nd
 	uOut, join := s.uOut, s.join
 
 	// Record the stem while the old tree is intact.
 	stem := s.stem[:0]
-	for u := s.uIn; ; u = parent[u] {
+	for u := s.uIn; ; {
 		l := lastSucc[u]
+		x := &nd[u]
 		stem = append(stem, stemNode{
 			node: u, rev: revThread[u], last: l, afterLast: thread[l],
-			succ: succNum[u], parent: parent[u], pred: pred[u], dir: predDir[u],
+			succ: x.succ, parent: x.parent, pred: x.pred, dir: x.dir,
+			flow: x.flow, cap: x.cap,
 		})
 		if u == uOut {
 			break
 		}
+		u = x.parent
 	}
 	s.stem = stem
 	top := stem[len(stem)-1] // uOut
@@ -71,11 +74,11 @@ func (s *simplex) updateTree() {
 	// Cut S_k out of its old place. Ancestors whose subtree ended with S_k
 	// now end just before it.
 	link(top.rev, top.afterLast)
-	for x := top.parent; x != -1 && lastSucc[x] == top.last; x = parent[x] {
+	for x := top.parent; x != -1 && lastSucc[x] == top.last; x = nd[x].parent {
 		lastSucc[x] = top.rev
 	}
-	for x := top.parent; x != join; x = parent[x] {
-		succNum[x] -= size
+	for x := top.parent; x != join; x = nd[x].parent {
+		nd[x].succ -= size
 	}
 
 	// Splice the moved part in right after vIn. Ancestors whose subtree
@@ -83,11 +86,11 @@ func (s *simplex) updateTree() {
 	vIn := s.vIn
 	link(tail, thread[vIn])
 	link(vIn, s.uIn)
-	for x := vIn; x != -1 && lastSucc[x] == vIn; x = parent[x] {
+	for x := vIn; x != -1 && lastSucc[x] == vIn; x = nd[x].parent {
 		lastSucc[x] = tail
 	}
-	for x := vIn; x != join; x = parent[x] {
-		succNum[x] += size
+	for x := vIn; x != join; x = nd[x].parent {
+		nd[x].succ += size
 	}
 
 	// Reverse the stem. Every stem node's subtree now runs to the end of
@@ -95,20 +98,21 @@ func (s *simplex) updateTree() {
 	for i := range stem {
 		u := stem[i].node
 		lastSucc[u] = tail
+		x := &nd[u]
 		if i == 0 {
-			parent[u] = vIn
-			pred[u] = s.inArc
-			predDir[u] = dirUp
-			if s.src[s.inArc] != u {
-				predDir[u] = dirDown
+			in := s.inArc
+			x.parent, x.pred, x.succ = vIn, in, size
+			x.flow, x.cap = s.flow[in], s.cap[in]
+			x.dir = dirUp
+			if s.src[in] != u {
+				x.dir = dirDown
 			}
-			succNum[u] = size
 			continue
 		}
-		parent[u] = stem[i-1].node
-		pred[u] = stem[i-1].pred
-		predDir[u] = -stem[i-1].dir
-		succNum[u] = size - stem[i-1].succ
+		p := &stem[i-1]
+		x.parent, x.pred, x.dir = p.node, p.pred, -p.dir
+		x.flow, x.cap = p.flow, p.cap
+		x.succ = size - p.succ
 	}
 }
 
@@ -124,9 +128,9 @@ var potentialDrift int64 = math.MaxInt64 / 4
 // on large instances the moved subtree is often most of the tree.
 func (s *simplex) updatePotentials() {
 	uIn := s.uIn
-	sigma := s.pi[s.vIn] - s.pi[uIn] - int64(s.predDir[uIn])*s.cost[s.inArc]
+	sigma := s.pi[s.vIn] - s.pi[uIn] - int64(s.nd[uIn].dir)*s.cost[s.inArc]
 	pi, thread := s.pi, s.thread
-	size := int(s.succNum[uIn])
+	size := int(s.nd[uIn].succ)
 	if 2*size <= s.nodes+1 {
 		end := thread[s.lastSucc[uIn]]
 		for u := uIn; u != end; u = thread[u] {

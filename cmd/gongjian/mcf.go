@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"time"
 
@@ -18,6 +19,7 @@ import (
 func mcf(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("mcf", flag.ContinueOnError)
 	flows := fs.Bool("flows", false, "print the flow on every arc that carries some")
+	cpuProfile := fs.String("cpuprofile", "", "write a CPU profile of the run (parse and solve) to this file")
 	// Accept the flag before or after the file name.
 	var files []string
 	for len(args) > 0 {
@@ -31,7 +33,7 @@ func mcf(args []string, stdout io.Writer) error {
 		args = fs.Args()[1:]
 	}
 	if len(files) != 1 {
-		return errors.New("usage: gongjian mcf FILE [--flows]   (FILE may be - for standard input)")
+		return errors.New("usage: gongjian mcf FILE [--flows] [--cpuprofile OUT]   (FILE may be - for standard input)")
 	}
 	in := io.Reader(os.Stdin)
 	if files[0] != "-" {
@@ -41,6 +43,17 @@ func mcf(args []string, stdout io.Writer) error {
 		}
 		defer f.Close()
 		in = f
+	}
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	if err := matching.RunDIMACSTimed(in, stdout, *flows, processCPU); err != nil {
 		return fmt.Errorf("mcf: %w", err)

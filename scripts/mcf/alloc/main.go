@@ -9,7 +9,8 @@
 //
 // With -warm SHARE it also changes SHARE of the listings' amounts and
 // times (in CPU time) a warm re-run, AllocateWarm from the first run's
-// basis, against a cold Allocate on the changed data.
+// basis, against a cold Allocate on the changed data; -cpuprofile FILE
+// writes a CPU profile of that warm re-run.
 package main
 
 import (
@@ -18,6 +19,7 @@ import (
 	"log"
 	"math/rand/v2"
 	"os"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"time"
@@ -30,6 +32,7 @@ func main() {
 	nodes := flag.Int("nodes", 40000, "approximate node count, as for gen")
 	seed := flag.Uint64("seed", 1, "generator seed")
 	warm := flag.Float64("warm", 0, "share of listings to change for a warm re-run (0: none)")
+	profile := flag.String("cpuprofile", "", "with -warm: write a CPU profile of the warm re-run to this file")
 	flag.Parse()
 
 	g := mcfgen.GeoMarket(*nodes, *seed)
@@ -69,8 +72,21 @@ func main() {
 	cpu0 := processCPU()
 	cold := matching.Allocate(offers, needs, edges)
 	cpu1 := processCPU()
+	if *profile != "" {
+		f, err := os.Create(*profile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer f.Close()
+	}
 	hot, _ := matching.AllocateWarm(basis, offers, needs, edges)
 	cpu2 := processCPU()
+	if *profile != "" {
+		pprof.StopCPUProfile()
+	}
 	if weight(cold) != weight(hot) {
 		log.Fatal("alloc: warm and cold runs disagree")
 	}
