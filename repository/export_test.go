@@ -91,12 +91,12 @@ func (db *DB) HoldsScanned(ctx context.Context, listing string, from, to int64, 
 		details = append(details, p.Detail)
 	}
 	all := strings.Join(details, "; ")
-	if !strings.Contains(all, "hold_sums USING INDEX sqlite_autoindex_hold_sums_1 (listing_id=? AND ends_at>?)") ||
+	if !strings.Contains(all, "hold_sums USING INDEX sqlite_autoindex_hold_sums_1 (listing_id=? AND ends_at>? AND ends_at<?)") ||
 		!strings.Contains(all, "claim_holds USING INDEX claim_holds_expiry (listing_id=? AND expires_at>? AND expires_at<?)") {
 		return 0, fmt.Errorf("unexpected plan %s", all)
 	}
 	var n, m int64
-	if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM hold_sums WHERE listing_id = ? AND ends_at > ?", listing, from).Scan(&n).Error; err != nil {
+	if err := db.conn(ctx).Raw("SELECT COUNT(*) FROM hold_sums WHERE listing_id = ? AND ends_at > ? AND ends_at < ?", listing, from, endBound(to)).Scan(&n).Error; err != nil {
 		return 0, err
 	}
 	err := db.conn(ctx).Raw("SELECT COUNT(*) FROM claim_holds WHERE listing_id = ? AND expires_at IS NOT NULL AND expires_at <= ?", listing, now.UnixMilli()).Scan(&m).Error

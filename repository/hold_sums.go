@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/schedule"
 )
 
 // The hold ledger (table hold_sums, migration 00050).
@@ -32,17 +33,34 @@ import (
 // snapshot sees them consistent.
 
 // holdSumsRead reads the holds that count on one listing over [from, to) at now, summed per
-// claimant and interval. Arguments: listing, from, to, listing, now (Unix ms), from, to.
+// claimant and interval. Arguments: holdSumsArgs.
+//
+// The ledger's key orders a listing's rows by end, so "ends after from" alone would scan every
+// later interval of the listing: on a daily car park claimed for a year ahead, a claim for
+// tonight would read the whole year. No hold lasts longer than maxHoldSeconds, so a hold that
+// starts before to also ends before to + maxHoldSeconds, and that bound closes the range.
 const holdSumsRead = `SELECT claimant_org_id, claimant_person_id, starts_at, ends_at, CAST(SUM(q) AS BIGINT) FROM (
 	SELECT claimant_org_id, claimant_person_id, starts_at, ends_at, quantity AS q FROM hold_sums
-	WHERE listing_id = ? AND ends_at > ? AND starts_at < ? AND quantity <> 0
+	WHERE listing_id = ? AND ends_at > ? AND ends_at < ? AND starts_at < ? AND quantity <> 0
 	UNION ALL
 	SELECT claimant_org_id, COALESCE(claimant_person_id, ''), starts_at, ends_at, -quantity FROM claim_holds
 	WHERE listing_id = ? AND expires_at IS NOT NULL AND expires_at <= ? AND ends_at > ? AND starts_at < ?
 ) t GROUP BY claimant_org_id, claimant_person_id, starts_at, ends_at HAVING SUM(q) > 0`
 
+// maxHoldSeconds bounds a hold's length: an occurrence of a window, which schedule keeps within
+// MaxWindowLength, plus a margin for the zone's offset changes (as the occurrence cache does).
+const maxHoldSeconds = int64((schedule.MaxWindowLength + 48*time.Hour) / time.Second)
+
+// endBound is the end below which every hold that starts before to ends.
+func endBound(to int64) int64 {
+	if to > maxUnix-maxHoldSeconds {
+		return maxUnix
+	}
+	return to + maxHoldSeconds
+}
+
 func holdSumsArgs(listing string, from, to int64, now time.Time) []any {
-	return []any{listing, from, to, listing, now.UnixMilli(), from, to}
+	return []any{listing, from, endBound(to), to, listing, now.UnixMilli(), from, to}
 }
 
 // liveHoldSums is liveHolds summed per claimant and interval (no claim ids), from the ledger.

@@ -77,10 +77,12 @@ func TestHoldsEndWithTheirOccurrences(t *testing.T) {
 	})
 }
 
-// TestHoldReadIndependentOfClaims: the hot car park — many live claims on one occurrence. A new
-// claim's hold read visits the ledger's row per claimant and occurrence, so it reads as many rows
-// after 200 claims as after 2; and a pending claim's capacity is back at its expiry, before any
-// sweeper has recorded it.
+// TestHoldReadIndependentOfClaims: the hot car park — many live claims on one occurrence, and
+// claims on the nights after it. A new claim's hold read visits the ledger's row per claimant and
+// occurrence, and only for the occurrences that can overlap its own (a hold lasts at most a
+// window's maximum length), so tonight's claim reads as many rows after 200 claims on tonight
+// and claims on 60 later nights as after 2 claims; and a pending claim's capacity is back at its
+// expiry, before any sweeper has recorded it.
 func TestHoldReadIndependentOfClaims(t *testing.T) {
 	t.Parallel()
 	repotest.Each(t, func(t *testing.T, db *repository.DB) {
@@ -91,17 +93,19 @@ func TestHoldReadIndependentOfClaims(t *testing.T) {
 		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
 			Category: ptr("parking"), Title: ptr("p"), Quantity: &qty,
 			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
-			Windows:  &[]domain.WindowInput{{Start: start, End: start.Add(4 * time.Hour)}},
+			Windows:  &[]domain.WindowInput{{Start: start, End: start.Add(4 * time.Hour), RRule: "FREQ=DAILY;COUNT=61"}},
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		claim := func(q int64) error {
+		claimOn := func(night int, q int64) error {
+			s := start.AddDate(0, 0, night)
 			_, err := mk.m.CreateClaim(ctx, mk.staff, domain.ClaimInput{
-				ListingID: offer.ID, Quantity: q, Window: domain.WindowInput{Start: start, End: start.Add(4 * time.Hour)},
+				ListingID: offer.ID, Quantity: q, Window: domain.WindowInput{Start: s, End: s.Add(4 * time.Hour)},
 			})
 			return err
 		}
+		claim := func(q int64) error { return claimOn(0, q) }
 		var early int64
 		for k := 1; k <= 200; k++ {
 			if err := claim(1); err != nil {
@@ -113,12 +117,18 @@ func TestHoldReadIndependentOfClaims(t *testing.T) {
 				}
 			}
 		}
+		for night := 1; night <= 60; night++ {
+			if err := claimOn(night, 1); err != nil {
+				t.Fatalf("claim on night %d: %v", night, err)
+			}
+		}
 		late, err := db.HoldsScanned(ctx, offer.ID, start.Unix(), start.Add(4*time.Hour).Unix(), mk.now)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if early != late || late > 1 {
-			t.Fatalf("a claim's hold read visited %d rows after 2 claims and %d after 200", early, late)
+		// Tonight's row, and those of the nights within a maximum window length after it.
+		if early != 1 || late > 10 {
+			t.Fatalf("a claim's hold read visited %d rows after 2 claims and %d after 200 and 60 later nights", early, late)
 		}
 		if err := claim(2); !errors.Is(err, domain.ErrCapacityExceeded) {
 			t.Fatalf("claim beyond capacity: %v", err)
@@ -131,6 +141,6 @@ func TestHoldReadIndependentOfClaims(t *testing.T) {
 		if bad, err := db.LedgerMismatches(ctx); err != nil || len(bad) > 0 {
 			t.Fatalf("ledger: %v %v", bad, err)
 		}
-		t.Logf("%s: hold read visits %d rows after 2 claims, %d after 200", db.Dialect(), early, late)
+		t.Logf("%s: hold read visits %d rows after 2 claims, %d after 200 and claims on 60 later nights", db.Dialect(), early, late)
 	})
 }
