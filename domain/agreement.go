@@ -117,15 +117,16 @@ func NewAgreement(in AgreementInput, a, b *Org, known func(string) bool, created
 	return ag, v.Err()
 }
 
-// today is the civil date of now in the service's default zone.
-func today(now time.Time) time.Time {
+// Today is the civil date of now in the service's default zone (00:00 UTC of that date), the
+// day that decides whether an agreement has expired.
+func Today(now time.Time) time.Time {
 	y, m, d := now.In(schedule.DefaultLocation()).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
 // EffectiveStatus is the status a reader sees: an active agreement reads expired after ends_on.
 func (a Agreement) EffectiveStatus(now time.Time) AgreementStatus {
-	return AgreementStatus(effective(agreementLapses, string(a.Status), today(now).After(a.EndsOn)))
+	return AgreementStatus(effective(agreementLapses, string(a.Status), Today(now).After(a.EndsOn)))
 }
 
 // IsParty reports whether org is one of the two parties.

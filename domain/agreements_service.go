@@ -53,7 +53,7 @@ func (m *Marketplace) ListAgreements(ctx context.Context, p Principal, f Agreeme
 	default:
 		return nil, ErrForbidden
 	}
-	f.Today = today(m.now())
+	f.Today = Today(m.now())
 	return m.agreements.ListAgreements(ctx, f)
 }
 

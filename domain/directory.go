@@ -6,10 +6,11 @@ import (
 	"time"
 )
 
-// PartnerLookup finds the orgs that share an active co-building agreement with an org (which lets
-// them see each other's phone numbers).
+// PartnerLookup finds the orgs that share a current co-building agreement with an org (which lets
+// them see each other's phone numbers): active, and not past its ends_on on the civil date today
+// (Today), after which it reads expired.
 type PartnerLookup interface {
-	PartnersOf(ctx context.Context, org string) ([]string, error)
+	PartnersOf(ctx context.Context, org string, today time.Time) ([]string, error)
 }
 
 // Directory is the use-case service for organisations and users.
@@ -114,7 +115,7 @@ func (d *Directory) UpdateOrg(ctx context.Context, p Principal, id string, versi
 func (d *Directory) PhoneVisibility(ctx context.Context, p Principal) (func(Org) bool, error) {
 	partners := map[string]bool{}
 	if p.OrgID != "" && !p.IsAdmin() {
-		ids, err := d.partners.PartnersOf(ctx, p.OrgID)
+		ids, err := d.partners.PartnersOf(ctx, p.OrgID, Today(d.now()))
 		if err != nil {
 			return nil, err
 		}

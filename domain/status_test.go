@@ -81,10 +81,10 @@ func TestStatusTermsAgreeWithEffectiveStatus(t *testing.T) {
 			if stored == AgreementExpired {
 				continue // never stored
 			}
-			ends := today(now).AddDate(0, 0, days)
+			ends := Today(now).AddDate(0, 0, days)
 			a := Agreement{Status: stored, EndsOn: ends}
 			for _, want := range AgreementStatuses {
-				terms := AgreementStatusTerms([]AgreementStatus{want}, today(now))
+				terms := AgreementStatusTerms([]AgreementStatus{want}, Today(now))
 				got := matches(terms, string(stored), func(bound any) (int, bool) {
 					s, _ := bound.(string)
 					return compareStrings(ends.Format(DateLayout), s), true

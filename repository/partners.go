@@ -2,19 +2,24 @@ package repository
 
 import (
 	"context"
+	"time"
+
+	"github.com/gongjian/gongjian/domain"
 )
 
-// Partners finds the orgs that share an active co-building agreement with an org.
+// Partners finds the orgs that share a current co-building agreement with an org.
 type Partners struct{ db *DB }
 
 // NewPartners returns the partner lookup of db.
 func NewPartners(db *DB) *Partners { return &Partners{db: db} }
 
-// PartnersOf returns the other parties of the active agreements of org.
-func (s *Partners) PartnersOf(ctx context.Context, org string) ([]string, error) {
+// PartnersOf returns the other parties of org's agreements that are active and have not
+// expired by today (ends_on on or after it; domain.Today).
+func (s *Partners) PartnersOf(ctx context.Context, org string, today time.Time) ([]string, error) {
 	var rows []agreementRow
 	err := s.db.conn(ctx).Select("party_a_org_id", "party_b_org_id").
-		Where("status = 'active' AND (party_a_org_id = ? OR party_b_org_id = ?)", org, org).Find(&rows).Error
+		Where("status = 'active' AND ends_on >= ? AND (party_a_org_id = ? OR party_b_org_id = ?)",
+			today.Format(domain.DateLayout), org, org).Find(&rows).Error
 	if err != nil {
 		return nil, translate(err)
 	}

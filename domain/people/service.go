@@ -375,7 +375,7 @@ func (s *Service) views(ctx context.Context, p domain.Principal, xs []Person) ([
 	}
 	partners := map[string]bool{}
 	if p.OrgID != "" && !p.IsAdmin() && (p.Role == domain.RoleLiaison || p.Role == domain.RoleCommunityStaff) {
-		ps, err := s.d.Partners.PartnersOf(ctx, p.OrgID)
+		ps, err := s.d.Partners.PartnersOf(ctx, p.OrgID, domain.Today(s.d.Now()))
 		if err != nil {
 			return nil, err
 		}
