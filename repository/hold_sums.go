@@ -39,13 +39,22 @@ import (
 // later interval of the listing: on a daily car park claimed for a year ahead, a claim for
 // tonight would read the whole year. No hold lasts longer than maxHoldSeconds, so a hold that
 // starts before to also ends before to + maxHoldSeconds, and that bound closes the range.
-const holdSumsRead = `SELECT claimant_org_id, claimant_person_id, starts_at, ends_at, CAST(SUM(q) AS BIGINT) FROM (
-	SELECT claimant_org_id, claimant_person_id, starts_at, ends_at, quantity AS q FROM hold_sums
-	WHERE listing_id = ? AND ends_at > ? AND ends_at < ? AND starts_at < ? AND quantity <> 0
+var holdSumsRead = ledgerRead("claimant_org_id, claimant_person_id", "claimant_org_id, COALESCE(claimant_person_id, '')", "listing_id = ?")
+
+// holdSumsOfRead is holdSumsRead for the listings of an IN list, summed per listing and interval.
+var holdSumsOfRead = ledgerRead("listing_id", "listing_id", "listing_id IN ?")
+
+// ledgerRead is the ledger read grouped by key (as the ledger names its columns; holdsKey is the
+// same columns as claim_holds gives them) for the listings that match, with holdSumsArgs.
+func ledgerRead(key, holdsKey, listing string) string {
+	return `SELECT ` + key + `, starts_at, ends_at, CAST(SUM(q) AS BIGINT) FROM (
+	SELECT ` + key + `, starts_at, ends_at, quantity AS q FROM hold_sums
+	WHERE ` + listing + ` AND ends_at > ? AND ends_at < ? AND starts_at < ? AND quantity <> 0
 	UNION ALL
-	SELECT claimant_org_id, COALESCE(claimant_person_id, ''), starts_at, ends_at, -quantity FROM claim_holds
-	WHERE listing_id = ? AND expires_at IS NOT NULL AND expires_at <= ? AND ends_at > ? AND starts_at < ?
-) t GROUP BY claimant_org_id, claimant_person_id, starts_at, ends_at HAVING SUM(q) > 0`
+	SELECT ` + holdsKey + `, starts_at, ends_at, -quantity FROM claim_holds
+	WHERE ` + listing + ` AND expires_at IS NOT NULL AND expires_at <= ? AND ends_at > ? AND starts_at < ?
+) t GROUP BY ` + key + `, starts_at, ends_at HAVING SUM(q) > 0`
+}
 
 // maxHoldSeconds bounds a hold's length: an occurrence of a window, which schedule keeps within
 // MaxWindowLength, plus a margin for the zone's offset changes (as the occurrence cache does).
@@ -59,7 +68,8 @@ func endBound(to int64) int64 {
 	return to + maxHoldSeconds
 }
 
-func holdSumsArgs(listing string, from, to int64, now time.Time) []any {
+// holdSumsArgs are the arguments of a ledger read: listing is an id, or the ids of an IN list.
+func holdSumsArgs(listing any, from, to int64, now time.Time) []any {
 	return []any{listing, from, endBound(to), to, listing, now.UnixMilli(), from, to}
 }
 
@@ -113,9 +123,10 @@ func withoutOwn(sums []domain.Hold, own []holdRow, now time.Time) []domain.Hold 
 // qty releases). Rows are written in (ends_at, starts_at) order, as on the PostgreSQL claim path,
 // so two transactions touching the same rows lock them in the same order.
 func addHoldSums(tx *gorm.DB, listing, org, person string, ivs [][2]int64, qty int64) error {
+	// The intervals are one claim's occurrences, which never repeat (a repeat would be two
+	// updates of one row in one statement).
 	ivs = slices.Clone(ivs)
 	slices.SortFunc(ivs, func(a, b [2]int64) int { return cmp.Or(cmp.Compare(a[1], b[1]), cmp.Compare(a[0], b[0])) })
-	ivs = slices.Compact(ivs)
 	const per = 500 // 6 parameters a row: within every engine's limit
 	for len(ivs) > 0 {
 		n := min(len(ivs), per)

@@ -269,14 +269,7 @@ func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, now time
 	// Chunks keep the IN lists within every engine's limit on bound parameters.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := s.db.conn(ctx).Raw(`SELECT listing_id, starts_at, ends_at, CAST(SUM(q) AS BIGINT) FROM (
-			SELECT listing_id, starts_at, ends_at, quantity AS q FROM hold_sums
-			WHERE listing_id IN ? AND ends_at > ? AND ends_at < ? AND starts_at < ? AND quantity <> 0
-			UNION ALL
-			SELECT listing_id, starts_at, ends_at, -quantity FROM claim_holds
-			WHERE listing_id IN ? AND expires_at IS NOT NULL AND expires_at <= ? AND ends_at > ? AND starts_at < ?
-		) t GROUP BY listing_id, starts_at, ends_at HAVING SUM(q) > 0`,
-			chunk, from.Unix(), endBound(to.Unix()), to.Unix(), chunk, now.UnixMilli(), from.Unix(), to.Unix()).Rows()
+		rows, err := s.db.conn(ctx).Raw(holdSumsOfRead, holdSumsArgs(chunk, from.Unix(), to.Unix(), now)...).Rows()
 		if err != nil {
 			return nil, translate(err)
 		}
