@@ -172,7 +172,13 @@ func (h claimHandlers) create(c echo.Context) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	cl, err := h.m.CreateClaim(c.Request().Context(), principal(c), domain.ClaimInput{
+	// The response names what creation has just read (listing, orgs, street, agreement, the
+	// caller): a name memo answers them without another query.
+	p := principal(c)
+	ctx := domain.WithNameMemo(c.Request().Context())
+	domain.RememberActor(ctx, p)
+	c.SetRequest(c.Request().WithContext(ctx))
+	cl, err := h.m.CreateClaim(ctx, p, domain.ClaimInput{
 		ListingID: req.ListingID, Quantity: req.Quantity, CounterpartListingID: req.CounterpartListingID,
 		AgreementID: req.AgreementID, Note: req.Note,
 		Window: domain.WindowInput{Start: req.Window.Start, End: req.Window.End, RRule: req.Window.RRule},

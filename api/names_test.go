@@ -39,6 +39,16 @@ func TestNamesBesideIDs(t *testing.T) {
 		need := w.Staff.Listing("needs", "parking", 2, []map[string]any{night}, map[string]any{"title": "社区停车需求"})
 		claim := w.Staff.Do("POST", "/api/v1/claims", map[string]any{"listing_id": offer["id"], "quantity": 2,
 			"window": night, "counterpart_listing_id": need["id"]}).Expect(http.StatusCreated)
+		// The creation's response is named from what creation read (the request's name memo),
+		// the counterpart listing from the store: the same names as a later read.
+		for _, k := range []string{"listing_title", "listing_category", "owner_org_name", "claimant_org_name",
+			"street_name", "agreement_title", "counterpart_listing_title"} {
+			want := map[string]any{"listing_title": "夜间停车", "listing_category": "parking", "owner_org_name": "市第一中学",
+				"claimant_org_name": "五星社区", "street_name": "五星街道", "agreement_title": "共建协议",
+				"counterpart_listing_title": "社区停车需求"}[k]
+			field(t, claim, k, want)
+		}
+		field(t, claim["history"].([]any)[0].(map[string]any), "actor_name", "staff")
 		id := claim["id"].(string)
 		w.Coordinator.Do("POST", "/api/v1/claims/"+id+"/approve", nil).Expect(http.StatusOK)
 		got := w.Liaison.Do("GET", "/api/v1/claims/"+id, nil).Expect(http.StatusOK)

@@ -78,7 +78,7 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 	if err := m.checkAvailability(l, occs); err != nil {
 		return Claim{}, err
 	}
-	owner, claimant, err := m.twoOrgs(ctx, l.OrgID, claimantOrg)
+	owner, claimant, err := m.twoOrgs(ctx, l.OrgID, claimantOrg, l.StreetID)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -86,6 +86,9 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 	if err != nil {
 		return Claim{}, err
 	}
+	rememberListing(ctx, l, owner.Name)
+	rememberAgreement(ctx, ag)
+	rememberNoActor(ctx, "system")
 	c := Claim{
 		ID: NewID(), ListingID: l.ID, ListingSide: l.Side, OwnerOrgID: l.OrgID, ClaimantOrgID: claimantOrg,
 		AgreementID: ag.ID, StreetID: l.StreetID, CounterpartListingID: in.CounterpartListingID,
@@ -259,11 +262,14 @@ func (m *Marketplace) ExpireOverdue(ctx context.Context, limit int) (int, error)
 }
 
 // twoOrgs reads two orgs in one query (every claim needs its listing's owner and its claimant).
-func (m *Marketplace) twoOrgs(ctx context.Context, a, b string) (Org, Org, error) {
-	orgs, err := m.orgs.ListOrgs(ctx, OrgFilter{IDs: []string{a, b}})
+//
+// Further ids (the listing's street) are read in the same query for the request's name memo.
+func (m *Marketplace) twoOrgs(ctx context.Context, a, b string, also ...string) (Org, Org, error) {
+	orgs, err := m.orgs.ListOrgs(ctx, OrgFilter{IDs: append([]string{a, b}, also...)})
 	if err != nil {
 		return Org{}, Org{}, err
 	}
+	rememberOrgs(ctx, orgs...)
 	var x, y Org
 	for _, o := range orgs {
 		if o.ID == a {

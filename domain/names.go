@@ -3,7 +3,9 @@ package domain
 import (
 	"context"
 	"errors"
+	"maps"
 	"slices"
+	"sync"
 )
 
 // NameRefs collects the ids a response shows names beside (API.md §1 "Names beside ids"), so
@@ -83,10 +85,150 @@ func NewNamer(store NameStore) (*Namer, error) {
 	return &Namer{store: store}, nil
 }
 
-// Names looks up refs.
+// Names looks up refs: from the request's name memo what it holds (WithNameMemo), from the
+// store the rest.
 func (n *Namer) Names(ctx context.Context, refs NameRefs) (Names, error) {
-	if len(refs.Orgs)+len(refs.Actors)+len(refs.Listings)+len(refs.Agreements) == 0 {
+	if refs.empty() {
 		return Names{}, nil
 	}
-	return n.store.Names(ctx, refs)
+	m := memoOf(ctx)
+	if m == nil {
+		return n.store.Names(ctx, refs)
+	}
+	out := Names{Orgs: map[string]string{}, Actors: map[string]string{}, Listings: map[string]ListingName{}, Agreements: map[string]string{}}
+	rest := m.answer(refs, out)
+	if rest.empty() {
+		return out, nil
+	}
+	got, err := n.store.Names(ctx, rest)
+	if err != nil {
+		return Names{}, err
+	}
+	maps.Copy(out.Orgs, got.Orgs)
+	maps.Copy(out.Actors, got.Actors)
+	maps.Copy(out.Listings, got.Listings)
+	maps.Copy(out.Agreements, got.Agreements)
+	return out, nil
+}
+
+func (r NameRefs) empty() bool {
+	return len(r.Orgs)+len(r.Actors)+len(r.Listings)+len(r.Agreements) == 0
+}
+
+// A name memo keeps, for one request, the names of what the request has already read, so that
+// naming its response does not read them again. Claim creation reads the listing, the two orgs,
+// the street and the agreement before it writes, and its response names exactly those: with a
+// memo the response costs no names query at all (a statement and a round trip per claim, on the
+// hottest path of the service).
+//
+// A memo is opt-in: a handler whose request changes no name creates one with WithNameMemo, the
+// services it calls remember what they read, and Names answers from it what it can, asking the
+// store for the rest. What a memo holds is what the store said a moment earlier in the same
+// request, as current as a names query would have been at the request's start.
+type nameMemo struct {
+	mu         sync.Mutex
+	orgs       map[string]string
+	actors     map[string]string
+	noActor    map[string]bool // ids known to name no actor ("system")
+	listings   map[string]ListingName
+	agreements map[string]string
+}
+
+type nameMemoKey struct{}
+
+// WithNameMemo returns ctx with an empty name memo.
+func WithNameMemo(ctx context.Context) context.Context {
+	return context.WithValue(ctx, nameMemoKey{}, &nameMemo{
+		orgs: map[string]string{}, actors: map[string]string{}, noActor: map[string]bool{},
+		listings: map[string]ListingName{}, agreements: map[string]string{},
+	})
+}
+
+func memoOf(ctx context.Context) *nameMemo {
+	m, _ := ctx.Value(nameMemoKey{}).(*nameMemo)
+	return m
+}
+
+// rememberOrgs, rememberListing, rememberAgreement and rememberActor record what a service read;
+// without a memo in ctx they do nothing. A listing is remembered with its org's name, so only
+// after its org.
+func rememberOrgs(ctx context.Context, orgs ...Org) {
+	if m := memoOf(ctx); m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		for _, o := range orgs {
+			m.orgs[o.ID] = o.Name
+		}
+	}
+}
+
+func rememberListing(ctx context.Context, l Listing, orgName string) {
+	if m := memoOf(ctx); m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.listings[l.ID] = ListingName{Title: l.Title, Category: l.Category, OrgID: l.OrgID, OrgName: orgName}
+	}
+}
+
+func rememberAgreement(ctx context.Context, a Agreement) {
+	if m := memoOf(ctx); m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.agreements[a.ID] = a.Title
+	}
+}
+
+// RememberActor records the name of the principal acting in this request (its Name, when the
+// principal was loaded with one).
+func RememberActor(ctx context.Context, p Principal) {
+	if m := memoOf(ctx); m != nil && p.Name != "" && p.ActorID() != "" {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.actors[p.ActorID()] = p.Name
+	}
+}
+
+// rememberNoActor records that id names no actor (the system's steps in a claim's history).
+func rememberNoActor(ctx context.Context, id string) {
+	if m := memoOf(ctx); m != nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		m.noActor[id] = true
+	}
+}
+
+// answer moves what the memo knows from refs into out and returns the refs left to look up.
+func (m *nameMemo) answer(refs NameRefs, out Names) NameRefs {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var rest NameRefs
+	for _, id := range refs.Orgs {
+		if s, ok := m.orgs[id]; ok {
+			out.Orgs[id] = s
+		} else {
+			rest.Orgs = append(rest.Orgs, id)
+		}
+	}
+	for _, id := range refs.Actors {
+		if s, ok := m.actors[id]; ok {
+			out.Actors[id] = s
+		} else if !m.noActor[id] {
+			rest.Actors = append(rest.Actors, id)
+		}
+	}
+	for _, id := range refs.Listings {
+		if l, ok := m.listings[id]; ok {
+			out.Listings[id] = l
+		} else {
+			rest.Listings = append(rest.Listings, id)
+		}
+	}
+	for _, id := range refs.Agreements {
+		if s, ok := m.agreements[id]; ok {
+			out.Agreements[id] = s
+		} else {
+			rest.Agreements = append(rest.Agreements, id)
+		}
+	}
+	return rest
 }

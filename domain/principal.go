@@ -39,6 +39,9 @@ type Principal struct {
 	PersonID    string
 	CommunityID string
 	ActClientID string
+	// Name is the acting user's display name, when the principal was loaded with it (a session's
+	// user); "" otherwise. It names the actor in a response without another query.
+	Name string
 }
 
 // IsPerson reports whether p is a person acting through an app.

@@ -116,6 +116,7 @@ type principalRow struct {
 	OrgKind    string
 	StreetID   sql.NullString
 	DistrictID sql.NullString
+	Name       string
 }
 
 // LoadPrincipal resolves a user and their org in one query, requiring an active user and a live
@@ -123,7 +124,8 @@ type principalRow struct {
 func (s *Auth) LoadPrincipal(ctx context.Context, userID, sessionID string) (domain.Principal, error) {
 	var r principalRow
 	err := s.db.conn(ctx).Table("users u").
-		Select("u.id AS user_id, u.role, u.org_id, o.kind AS org_kind, o.street_id, o.district_id").
+		Select("u.id AS user_id, u.role, u.org_id, o.kind AS org_kind, o.street_id, o.district_id, "+
+			"CASE WHEN u.display_name = '' THEN u.username ELSE u.display_name END AS name").
 		Joins("JOIN orgs o ON o.id = u.org_id").
 		Joins("JOIN sessions s ON s.user_id = u.id").
 		Where("u.id = ? AND u.active AND s.id = ? AND s.revoked_at IS NULL AND s.user_epoch = u.session_epoch", userID, sessionID).
@@ -138,6 +140,6 @@ func (s *Auth) LoadPrincipal(ctx context.Context, userID, sessionID string) (dom
 	return domain.Principal{
 		UserID: r.UserID, SessionID: sessionID, Role: role, OrgID: r.OrgID,
 		OrgKind: domain.OrgKind(r.OrgKind), StreetID: r.StreetID.String, DistrictID: r.DistrictID.String,
-		Scopes: domain.RoleScopes(role),
+		Scopes: domain.RoleScopes(role), Name: r.Name,
 	}, nil
 }

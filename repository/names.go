@@ -134,12 +134,17 @@ func namesAtOnce(q *gorm.DB, refs domain.NameRefs, out domain.Names) error {
 			args = append(args, ids)
 		}
 	}
-	add(`SELECT 'o' AS kind, id, name, '' AS category, '' AS org_id, '' AS org_name FROM orgs WHERE id IN ?`, refs.Orgs)
-	add(`SELECT 'g', id, title, '', '', '' FROM agreements WHERE id IN ?`, refs.Agreements)
-	add(`SELECT 'u', id, CASE WHEN display_name = '' THEN username ELSE display_name END, '', '', '' FROM users WHERE id IN ?`, refs.Actors)
-	add(`SELECT 'c', client_id, name, '', '', '' FROM clients WHERE client_id IN ?`, refs.Actors)
-	add(`SELECT 'p', id, name, '', '', '' FROM people WHERE id IN ?`, refs.Actors)
-	add(`SELECT 'l', listings.id, listings.title, listings.category, listings.org_id, orgs.name
+	// Every part names its columns: the first part present names the result's, and any kind may
+	// be absent.
+	const none = `'' AS category, '' AS org_id, '' AS org_name`
+	add(`SELECT 'o' AS kind, id, name, `+none+` FROM orgs WHERE id IN ?`, refs.Orgs)
+	add(`SELECT 'g' AS kind, id, title AS name, `+none+` FROM agreements WHERE id IN ?`, refs.Agreements)
+	add(`SELECT 'u' AS kind, id, CASE WHEN display_name = '' THEN username ELSE display_name END AS name, `+none+`
+		FROM users WHERE id IN ?`, refs.Actors)
+	add(`SELECT 'c' AS kind, client_id AS id, name, `+none+` FROM clients WHERE client_id IN ?`, refs.Actors)
+	add(`SELECT 'p' AS kind, id, name, `+none+` FROM people WHERE id IN ?`, refs.Actors)
+	add(`SELECT 'l' AS kind, listings.id AS id, listings.title AS name, listings.category AS category,
+		listings.org_id AS org_id, orgs.name AS org_name
 		FROM listings JOIN orgs ON orgs.id = listings.org_id WHERE listings.id IN ?`, refs.Listings)
 	var rows []struct {
 		Kind, ID, Name, Category, OrgID, OrgName string

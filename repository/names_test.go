@@ -49,6 +49,27 @@ func TestNamesOneStatementAndPerKind(t *testing.T) {
 		if l, ok := got.Listing(offer.ID); !ok || l.Title != "夜间停车" || l.Category != "parking" || l.OrgID != mk.unitID || l.OrgName != "u" {
 			t.Fatalf("listing name: %+v", l)
 		}
+		// Each kind alone (the first part of the statement names its columns).
+		for _, one := range []domain.NameRefs{{Listings: small.Listings}, {Agreements: small.Agreements},
+			{Orgs: small.Orgs}} {
+			alone, err := names.Names(ctx, one)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(alone.Orgs)+len(alone.Listings)+len(alone.Agreements)+len(alone.Actors) == 0 {
+				t.Fatalf("%+v alone: no names", one)
+			}
+			for id, l := range alone.Listings {
+				if l != got.Listings[id] {
+					t.Fatalf("listing %s alone: %+v, with the others %+v", id, l, got.Listings[id])
+				}
+			}
+			for id, a := range alone.Agreements {
+				if a != got.Agreements[id] {
+					t.Fatalf("agreement %s alone: %q", id, a)
+				}
+			}
+		}
 		large := small
 		for i := 0; i < 600; i++ {
 			large.Org(fmt.Sprintf("absent-%d", i))
