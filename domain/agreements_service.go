@@ -109,6 +109,11 @@ func (m *Marketplace) findAgreement(ctx context.Context, owner, claimant Org, l 
 	if err != nil {
 		return Agreement{}, err
 	}
+	return m.chooseAgreement(ags, owner, claimant, l, occs, wanted)
+}
+
+// chooseAgreement is findAgreement among ags, the active agreements of owner and claimant.
+func (m *Marketplace) chooseAgreement(ags []Agreement, owner, claimant Org, l Listing, occs []schedule.Interval, wanted string) (Agreement, error) {
 	now := m.now()
 	var best *Agreement
 	for i := range ags {

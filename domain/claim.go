@@ -225,8 +225,30 @@ type NewClaimTx struct {
 	Check func(l Listing, holds []Hold, agreement AgreementStatus) error
 }
 
+// ClaimContext is what ClaimStore.ClaimContext reads.
+type ClaimContext struct {
+	Listing    Listing
+	Orgs       []Org
+	Agreements []Agreement
+}
+
+// org returns the org with id among c.Orgs.
+func (c ClaimContext) org(id string) (Org, bool) {
+	for _, o := range c.Orgs {
+		if o.ID == id {
+			return o, true
+		}
+	}
+	return Org{}, false
+}
+
 // ClaimStore persists claims, their holds, history and events.
 type ClaimStore interface {
+	// ClaimContext reads what creating a claim on listingID by claimantOrg decides with, before
+	// its transaction, in one round trip where the database allows: the listing (ErrNotFound if
+	// there is none), the orgs of its owner, its street and the claimant, and the active
+	// agreements either the owner or the claimant is a party of (without signatures).
+	ClaimContext(ctx context.Context, listingID, claimantOrg string) (ClaimContext, error)
 	// CreateClaim locks the listing, runs tx.Check, and inserts the claim, its holds, its first
 	// history entry and its event, in one transaction.
 	// The holds tx.Check sees are those that count at now (see ListingStore.Holds).

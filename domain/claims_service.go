@@ -46,7 +46,8 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 	if err := v.Err(); err != nil {
 		return Claim{}, err
 	}
-	l, err := m.listings.GetListing(ctx, in.ListingID)
+	cc, err := m.claims.ClaimContext(ctx, in.ListingID, claimantOrg)
+	l := cc.Listing
 	if errors.Is(err, ErrNotFound) || (err == nil && proposalID == "" && !CanReadListing(p, l)) {
 		return Claim{}, Invalid("listing_id", "not_found", "listing_id names no listing you can see")
 	}
@@ -78,11 +79,13 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 	if err := m.checkAvailability(l, occs); err != nil {
 		return Claim{}, err
 	}
-	owner, claimant, err := m.twoOrgs(ctx, l.OrgID, claimantOrg, l.StreetID)
-	if err != nil {
-		return Claim{}, err
+	owner, ok := cc.org(l.OrgID)
+	claimant, ok2 := cc.org(claimantOrg)
+	if !ok || !ok2 {
+		return Claim{}, ErrNotFound
 	}
-	ag, err := m.findAgreement(ctx, owner, claimant, l, occs, in.AgreementID)
+	rememberOrgs(ctx, cc.Orgs...)
+	ag, err := m.chooseAgreement(cc.Agreements, owner, claimant, l, occs, in.AgreementID)
 	if err != nil {
 		return Claim{}, err
 	}
@@ -259,28 +262,4 @@ func (m *Marketplace) ExpireOverdue(ctx context.Context, limit int) (int, error)
 		}
 	}
 	return n, nil
-}
-
-// twoOrgs reads two orgs in one query (every claim needs its listing's owner and its claimant).
-//
-// Further ids (the listing's street) are read in the same query for the request's name memo.
-func (m *Marketplace) twoOrgs(ctx context.Context, a, b string, also ...string) (Org, Org, error) {
-	orgs, err := m.orgs.ListOrgs(ctx, OrgFilter{IDs: append([]string{a, b}, also...)})
-	if err != nil {
-		return Org{}, Org{}, err
-	}
-	rememberOrgs(ctx, orgs...)
-	var x, y Org
-	for _, o := range orgs {
-		if o.ID == a {
-			x = o
-		}
-		if o.ID == b {
-			y = o
-		}
-	}
-	if x.ID == "" || y.ID == "" {
-		return Org{}, Org{}, ErrNotFound
-	}
-	return x, y, nil
 }

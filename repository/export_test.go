@@ -122,3 +122,9 @@ func (db *DB) LedgerMismatches(ctx context.Context) ([]string, error) {
 	}
 	return out, err
 }
+
+// ClaimContextEach is ClaimContext as three queries of the other stores (SQLite's path), to
+// compare PostgreSQL's one round trip with.
+func (s *Claims) ClaimContextEach(ctx context.Context, listingID, claimantOrg string) (domain.ClaimContext, error) {
+	return s.claimContextEach(ctx, listingID, claimantOrg)
+}

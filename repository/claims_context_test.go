@@ -1,0 +1,82 @@
+package repository_test
+
+import (
+	"context"
+	"errors"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/repository"
+	"github.com/gongjian/gongjian/repository/repotest"
+)
+
+// TestClaimContext: what a claim decides with comes back whole (the listing; its owner, its
+// street and the claimant; the active agreements of either party) and the same from the one
+// round trip of PostgreSQL as from three queries; an unknown listing is ErrNotFound.
+func TestClaimContext(t *testing.T) {
+	t.Parallel()
+	repotest.Each(t, func(t *testing.T, db *repository.DB) {
+		mk := newMarket(t, db)
+		ctx := context.Background()
+		qty := int64(4)
+		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
+			Category: ptr("parking"), Title: ptr("夜间停车"), Quantity: &qty,
+			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
+			Windows:  &[]domain.WindowInput{{Start: mk.now.Add(24 * time.Hour), End: mk.now.Add(26 * time.Hour)}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		claims := repository.NewClaims(db)
+		got, err := claims.ClaimContext(ctx, offer.ID, mk.communityID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Listing.ID != offer.ID || got.Listing.Title != "夜间停车" || got.Listing.Quantity != 4 || got.Listing.Version != offer.Version {
+			t.Fatalf("listing: %+v", got.Listing)
+		}
+		var ids []string
+		for _, o := range got.Orgs {
+			ids = append(ids, o.ID)
+		}
+		for _, want := range []string{offer.OrgID, offer.StreetID, mk.communityID} {
+			if !slices.Contains(ids, want) {
+				t.Fatalf("orgs %v lack %s", ids, want)
+			}
+		}
+		if len(got.Orgs) != 3 {
+			t.Fatalf("orgs: %v, want the owner, the street and the claimant", ids)
+		}
+		if len(got.Agreements) != 1 || got.Agreements[0].Status != domain.AgreementActive || len(got.Agreements[0].Categories) == 0 {
+			t.Fatalf("agreements: %+v", got.Agreements)
+		}
+		each, err := claims.ClaimContextEach(ctx, offer.ID, mk.communityID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(normalize(got), normalize(each)) {
+			t.Fatalf("one round trip:\n%+v\nthree queries:\n%+v", got, each)
+		}
+		if _, err := claims.ClaimContext(ctx, "no-such-listing", mk.communityID); !errors.Is(err, domain.ErrNotFound) {
+			t.Fatalf("unknown listing: %v, want ErrNotFound", err)
+		}
+	})
+}
+
+// normalize drops what differs only in representation between the two paths (time zones of
+// timestamps as each driver returns them), and orders the orgs by id.
+func normalize(c domain.ClaimContext) domain.ClaimContext {
+	c.Listing.CreatedAt, c.Listing.UpdatedAt = c.Listing.CreatedAt.UTC(), c.Listing.UpdatedAt.UTC()
+	for i := range c.Orgs {
+		c.Orgs[i].CreatedAt, c.Orgs[i].UpdatedAt = c.Orgs[i].CreatedAt.UTC(), c.Orgs[i].UpdatedAt.UTC()
+	}
+	for i := range c.Agreements {
+		c.Agreements[i].CreatedAt, c.Agreements[i].UpdatedAt = c.Agreements[i].CreatedAt.UTC(), c.Agreements[i].UpdatedAt.UTC()
+	}
+	c.Orgs = slices.SortedFunc(slices.Values(c.Orgs), func(a, b domain.Org) int { return strings.Compare(a.ID, b.ID) })
+	return c
+}
