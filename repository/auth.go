@@ -6,6 +6,7 @@ import (
 	"errors"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"gorm.io/gorm"
 
 	"github.com/gongjian/gongjian/domain"
@@ -109,6 +110,14 @@ func (s *Auth) RevokeSessionByToken(ctx context.Context, tokenHash string, now t
 	return translate(err)
 }
 
+// loadPrincipal is LoadPrincipal's query: the user, their org, and a live session of theirs.
+const loadPrincipal = `SELECT u.id AS user_id, u.role, u.org_id, o.kind AS org_kind, o.street_id, o.district_id,
+	CASE WHEN u.display_name = '' THEN u.username ELSE u.display_name END AS name
+	FROM users u JOIN orgs o ON o.id = u.org_id JOIN sessions s ON s.user_id = u.id
+	WHERE u.id = ? AND u.active AND s.id = ? AND s.revoked_at IS NULL AND s.user_epoch = u.session_epoch`
+
+var pgLoadPrincipal = numberPlaceholders(loadPrincipal)
+
 type principalRow struct {
 	UserID     string
 	Role       string
@@ -121,20 +130,27 @@ type principalRow struct {
 
 // LoadPrincipal resolves a user and their org in one query, requiring an active user and a live
 // session.
+//
+// Every signed-in request runs it, so on PostgreSQL it goes straight to pgx (one prepared
+// statement, no gorm statement building or reflection); SQLite runs the same text through gorm.
 func (s *Auth) LoadPrincipal(ctx context.Context, userID, sessionID string) (domain.Principal, error) {
 	var r principalRow
-	err := s.db.conn(ctx).Table("users u").
-		Select("u.id AS user_id, u.role, u.org_id, o.kind AS org_kind, o.street_id, o.district_id, "+
-			"CASE WHEN u.display_name = '' THEN u.username ELSE u.display_name END AS name").
-		Joins("JOIN orgs o ON o.id = u.org_id").
-		Joins("JOIN sessions s ON s.user_id = u.id").
-		Where("u.id = ? AND u.active AND s.id = ? AND s.revoked_at IS NULL AND s.user_epoch = u.session_epoch", userID, sessionID).
-		Take(&r).Error
+	var err error
+	if s.db.dialect == Postgres {
+		err = withPgx(ctx, s.db.sql, func(pc *pgx.Conn) error {
+			return pc.QueryRow(ctx, pgLoadPrincipal, userID, sessionID).Scan(&r.UserID, &r.Role, &r.OrgID, &r.OrgKind, &r.StreetID, &r.DistrictID, &r.Name)
+		})
+		if errors.Is(err, pgx.ErrNoRows) {
+			err = gorm.ErrRecordNotFound
+		}
+	} else {
+		err = s.db.conn(ctx).Raw(loadPrincipal, userID, sessionID).Take(&r).Error
+	}
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return domain.Principal{}, domain.ErrUnauthenticated
 	}
 	if err != nil {
-		return domain.Principal{}, err
+		return domain.Principal{}, translate(err)
 	}
 	role := domain.Role(r.Role)
 	return domain.Principal{
