@@ -276,6 +276,14 @@ func TestAgreementLifecycle(t *testing.T) {
 		if auto["status"] != "approved" {
 			t.Fatalf("auto-approved claim: %v", auto)
 		}
+		// Its two steps share one instant; the history keeps them in order.
+		var steps []any
+		for _, h := range w.Staff.Do("GET", "/api/v1/claims/"+auto["id"].(string), nil).Expect(http.StatusOK)["history"].([]any) {
+			steps = append(steps, h.(map[string]any)["action"])
+		}
+		if len(steps) != 2 || steps[0] != "created" || steps[1] != "approved" {
+			t.Fatalf("auto-approved claim's history: %v", steps)
+		}
 	})
 }
 

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/idempotency"
 	"github.com/gongjian/gongjian/repository"
 	"github.com/gongjian/gongjian/repository/repotest"
 )
@@ -79,4 +80,60 @@ func normalize(c domain.ClaimContext) domain.ClaimContext {
 	}
 	c.Orgs = slices.SortedFunc(slices.Values(c.Orgs), func(a, b domain.Org) int { return strings.Compare(a.ID, b.ID) })
 	return c
+}
+
+// TestKeyedClaim: a claim made under an idempotency key records itself as the key's ref in its
+// own transaction, and one whose lease was taken over meanwhile commits nothing (both engines;
+// on PostgreSQL this is the pipelined claim transaction).
+func TestKeyedClaim(t *testing.T) {
+	t.Parallel()
+	repotest.Each(t, func(t *testing.T, db *repository.DB) {
+		mk := newMarket(t, db)
+		ctx := context.Background()
+		qty := int64(4)
+		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
+			Category: ptr("parking"), Title: ptr("p"), Quantity: &qty,
+			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
+			Windows:  &[]domain.WindowInput{{Start: mk.now.Add(24 * time.Hour), End: mk.now.Add(26 * time.Hour)}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := repository.NewIdempotency(db)
+		lease := time.Minute
+		win := domain.WindowInput{Start: mk.now.Add(24 * time.Hour), End: mk.now.Add(26 * time.Hour)}
+
+		res, err := keys.Reserve(ctx, mk.staff.ActorID(), "k1", "h", mk.now, lease)
+		if err != nil || res.Outcome != idempotency.Fresh {
+			t.Fatalf("reserve: %+v %v", res, err)
+		}
+		keyed := idempotency.WithTicket(ctx, idempotency.Ticket{Owner: mk.staff.ActorID(), Key: "k1", Token: res.Token})
+		c, err := mk.m.CreateClaim(keyed, mk.staff, domain.ClaimInput{ListingID: offer.ID, Quantity: 1, Window: win})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// After the lease a retry finds the claim committed: a replay of it.
+		again, err := keys.Reserve(ctx, mk.staff.ActorID(), "k1", "h", mk.now.Add(2*lease), lease)
+		if err != nil || again.Outcome != idempotency.Replay || again.Record.Ref != "claims/"+c.ID {
+			t.Fatalf("after the claim: %+v %v, want a replay of claims/%s", again, err, c.ID)
+		}
+
+		// A lease taken over by a retry: the first request's claim must not commit.
+		res, err = keys.Reserve(ctx, mk.staff.ActorID(), "k2", "h", mk.now, lease)
+		if err != nil || res.Outcome != idempotency.Fresh {
+			t.Fatalf("reserve: %+v %v", res, err)
+		}
+		taken, err := keys.Reserve(ctx, mk.staff.ActorID(), "k2", "h", mk.now.Add(2*lease), lease)
+		if err != nil || taken.Outcome != idempotency.Fresh || taken.Token == res.Token {
+			t.Fatalf("take-over: %+v %v", taken, err)
+		}
+		stale := idempotency.WithTicket(ctx, idempotency.Ticket{Owner: mk.staff.ActorID(), Key: "k2", Token: res.Token})
+		if _, err := mk.m.CreateClaim(stale, mk.staff, domain.ClaimInput{ListingID: offer.ID, Quantity: 1, Window: win}); !errors.Is(err, idempotency.ErrLeaseLost) {
+			t.Fatalf("claim under a lost lease: %v, want ErrLeaseLost", err)
+		}
+		claims, err := repository.NewClaims(db).ListClaims(ctx, domain.ClaimFilter{Now: mk.now, Page: domain.Page{Limit: 10}})
+		if err != nil || len(claims) != 1 {
+			t.Fatalf("claims: %d %v, want only the first", len(claims), err)
+		}
+	})
 }

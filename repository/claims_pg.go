@@ -26,13 +26,18 @@ import (
 // in between, and on a busy machine the process can be descheduled between any two of them while
 // every other claim waits. Here the same statements go out as two pgx pipelines (batches):
 //
-//  1. BEGIN; the idempotency ref; the claim row and its history, before any lock is requested
-//     (nothing else can see them before the commit, and their foreign-key checks take only KEY
-//     SHARE locks, which the listing lock FOR NO KEY UPDATE does not conflict with); then the
-//     listing FOR NO KEY UPDATE; its live holds from the ledger (summed per claimant and
-//     interval, which is all the check needs; hold_sums.go); the agreement FOR SHARE;
-//  2. the claim's holds in one INSERT … SELECT FROM unnest, and their ledger rows; its events
+//  1. BEGIN; the claim row, its history and the idempotency ref in one statement, before any
+//     lock is requested (nothing else can see them before the commit, and their foreign-key
+//     checks take only KEY SHARE locks, which the listing lock FOR NO KEY UPDATE does not
+//     conflict with); then the listing FOR NO KEY UPDATE; then, in one statement, the agreement
+//     FOR SHARE and the listing's live holds from the ledger (summed per claimant and interval,
+//     which is all the check needs; hold_sums.go);
+//  2. the claim's holds and their ledger rows in one INSERT … SELECT FROM unnest; its events
 //     (under the feed's shared advisory lock, last, as writeEvents requires); COMMIT.
+//
+// Statements cost the database more than their execution (each is bound, run and answered on
+// its own), so related writes share one statement through data-modifying CTEs: a hot claim is
+// eight statements in its transaction.
 //
 // Between them runs the domain's check, exactly as in the gorm path; a refused claim rolls the
 // inserted rows back. So what the queue waits for is the lock, two reads, the domain's check, the
@@ -51,31 +56,47 @@ const (
 	pgLockListing = `SELECT id, side, org_id, street_id, category, title, description, quantity, lat, lng, address,
 	radius_km, windows, timezone, visibility, valid_until, max_per_claimant, open_to_people, people_auto_approve, status,
 	span_start, span_end, version, created_at, updated_at FROM listings WHERE id = $1 FOR NO KEY UPDATE`
-	pgShareAgreement = `SELECT status FROM agreements WHERE id = $1 FOR SHARE`
-	pgMarkCreated    = `UPDATE idempotency_keys SET ref = $1 WHERE owner = $2 AND key = $3 AND token = $4`
-	pgInsertClaim    = `INSERT INTO claims (id, listing_id, listing_side, owner_org_id, claimant_org_id, agreement_id,
+	// pgInsertClaim inserts the claim row ($1–$25) and its history ($26–$31, in the order given:
+	// a creation and an auto-approval share their instant). pgInsertClaimKeyed also records the
+	// claim as the idempotency key's ref ($32–$35) and answers how many keys it marked (1, or 0
+	// when the key's lease was lost).
+	pgClaimColumns = `INSERT INTO claims (id, listing_id, listing_side, owner_org_id, claimant_org_id, agreement_id,
 	street_id, counterpart_listing_id, quantity, window_start, window_end, window_rrule, timezone, note, status,
 	expires_at, owner_confirmed_at, claimant_confirmed_at, rating, feedback_comment, feedback_at, version,
 	created_at, updated_at, claimant_person_id)
-	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)`
-	pgInsertHolds = `INSERT INTO claim_holds (claim_id, listing_id, claimant_org_id, claimant_person_id, starts_at, ends_at, quantity, expires_at)
-	SELECT $1, $2, $3, $8, s, e, $6, $7 FROM unnest($4::bigint[], $5::bigint[]) AS t(s, e)`
-	// pgAddHoldSums is addHoldSums for one claim's occurrences, in the same row order.
-	pgAddHoldSums = `INSERT INTO hold_sums (listing_id, ends_at, starts_at, claimant_org_id, claimant_person_id, quantity)
-	SELECT $1, e, s, $2, $3, $4 FROM unnest($5::bigint[], $6::bigint[]) AS t(s, e) ORDER BY e, s
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+	RETURNING id`
+	pgClaimHistory = `INSERT INTO claim_history (claim_id, at, actor_id, action, from_status, to_status, note)
+	SELECT c.id, at, actor, action, from_s, to_s, note FROM c,
+	unnest($26::timestamptz[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[])
+		WITH ORDINALITY AS t(at, actor, action, from_s, to_s, note, n)
+	ORDER BY n`
+	pgInsertClaim      = `WITH c AS (` + pgClaimColumns + `) ` + pgClaimHistory
+	pgInsertClaimKeyed = `WITH m AS (UPDATE idempotency_keys SET ref = $32 WHERE owner = $33 AND key = $34 AND token = $35 RETURNING 1),
+	c AS (` + pgClaimColumns + `),
+	h AS (` + pgClaimHistory + `)
+	SELECT count(*) FROM m`
+	// pgInsertHolds inserts the claim's holds and adds them to the ledger (addHoldSums for one
+	// claim's occurrences, in the same row order), in one statement.
+	pgInsertHolds = `WITH h AS (INSERT INTO claim_holds (claim_id, listing_id, claimant_org_id, claimant_person_id, starts_at, ends_at, quantity, expires_at)
+	SELECT $1, $2, $3, $8, s, e, $6, $7 FROM unnest($4::bigint[], $5::bigint[]) AS t(s, e))
+	INSERT INTO hold_sums (listing_id, ends_at, starts_at, claimant_org_id, claimant_person_id, quantity)
+	SELECT $2, e, s, $3, $9, $6 FROM unnest($4::bigint[], $5::bigint[]) AS t(s, e) ORDER BY e, s
 	ON CONFLICT (listing_id, ends_at, starts_at, claimant_org_id, claimant_person_id)
 	DO UPDATE SET quantity = hold_sums.quantity + excluded.quantity`
-	pgInsertHistory = `INSERT INTO claim_history (claim_id, at, actor_id, action, from_status, to_status, note)
-	SELECT $1, at, actor, action, from_s, to_s, note
-	FROM unnest($2::timestamptz[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS t(at, actor, action, from_s, to_s, note)
-	ORDER BY at`
 )
 
-// pgInsertEventN and pgHoldSumsRead are pgInsertEvent and holdSumsRead with PostgreSQL's
-// numbered placeholders, for pgx.
+// pgInsertEventN is pgInsertEvent with PostgreSQL's numbered placeholders, for pgx.
+//
+// pgHoldsAndAgreement share-locks the agreement ($9) and reads the listing's holds from the
+// ledger in one statement, after the listing's lock (a statement of its own: a statement's
+// snapshot is taken when it starts, so the holds must be read by one that starts once the lock
+// is granted). It answers one row per ledger entry beside the agreement's status, or one with
+// NULL holds when there are none, or none when the agreement is gone.
 var (
-	pgInsertEventN = numberPlaceholders(pgInsertEvent)
-	pgHoldSumsRead = numberPlaceholders(holdSumsRead)
+	pgInsertEventN      = numberPlaceholders(pgInsertEvent)
+	pgHoldsAndAgreement = `SELECT a.status, h.* FROM (SELECT status FROM agreements WHERE id = $9 FOR SHARE) a
+	LEFT JOIN (` + numberPlaceholders(holdSumsRead) + `) h ON true`
 )
 
 func numberPlaceholders(q string) string {
@@ -152,30 +173,28 @@ func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time
 	ticket, keyed := idempotency.TicketFrom(ctx)
 
 	r := toClaimRow(c)
+	cols := make([][]string, 5)
+	ats := make([]time.Time, len(hs))
+	for i, h := range hs {
+		ats[i] = h.At
+		for j, v := range []string{h.ActorID, h.Action, h.FromStatus, h.ToStatus, h.Note} {
+			cols[j] = append(cols[j], v)
+		}
+	}
+	args := []any{r.ID, r.ListingID, r.ListingSide, r.OwnerOrgID, r.ClaimantOrgID, r.AgreementID,
+		r.StreetID, r.CounterpartListingID, r.Quantity, r.WindowStart, r.WindowEnd, r.WindowRrule, r.Timezone, r.Note,
+		r.Status, r.ExpiresAt, r.OwnerConfirmedAt, r.ClaimantConfirmedAt, r.Rating, r.FeedbackComment, r.FeedbackAt,
+		r.Version, r.CreatedAt, r.UpdatedAt, r.ClaimantPersonID, ats, cols[0], cols[1], cols[2], cols[3], cols[4]}
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	if keyed {
-		b.Queue(pgMarkCreated, "claims/"+c.ID, ticket.Owner, ticket.Key, ticket.Token)
-	}
-	b.Queue(pgInsertClaim, r.ID, r.ListingID, r.ListingSide, r.OwnerOrgID, r.ClaimantOrgID, r.AgreementID,
-		r.StreetID, r.CounterpartListingID, r.Quantity, r.WindowStart, r.WindowEnd, r.WindowRrule, r.Timezone, r.Note,
-		r.Status, r.ExpiresAt, r.OwnerConfirmedAt, r.ClaimantConfirmedAt, r.Rating, r.FeedbackComment, r.FeedbackAt,
-		r.Version, r.CreatedAt, r.UpdatedAt, r.ClaimantPersonID)
-	if len(hs) > 0 {
-		cols := make([][]string, 5)
-		ats := make([]time.Time, len(hs))
-		for i, h := range hs {
-			ats[i] = h.At
-			for j, v := range []string{h.ActorID, h.Action, h.FromStatus, h.ToStatus, h.Note} {
-				cols[j] = append(cols[j], v)
-			}
-		}
-		b.Queue(pgInsertHistory, c.ID, ats, cols[0], cols[1], cols[2], cols[3], cols[4])
+		b.Queue(pgInsertClaimKeyed, append(args, "claims/"+c.ID, ticket.Owner, ticket.Key, ticket.Token)...)
+	} else {
+		b.Queue(pgInsertClaim, args...)
 	}
 	b.Queue(pgLockListing, c.ListingID)
-	b.Queue(pgHoldSumsRead, holdSumsArgs(c.ListingID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), now)...)
-	b.Queue(pgShareAgreement, c.AgreementID)
-	l, holds, status, err := readClaimBatch(pc.SendBatch(ctx, b), keyed, len(hs) > 0)
+	b.Queue(pgHoldsAndAgreement, append(holdSumsArgs(c.ListingID, occs[0].Start.Unix(), occs[len(occs)-1].End.Unix(), now), c.AgreementID)...)
+	l, holds, status, err := readClaimBatch(pc.SendBatch(ctx, b), keyed)
 	if err != nil {
 		return err
 	}
@@ -191,8 +210,8 @@ func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time
 	for i, o := range occs {
 		starts[i], ends[i] = o.Start.Unix(), o.End.Unix()
 	}
-	b.Queue(pgInsertHolds, c.ID, c.ListingID, c.ClaimantOrgID, starts, ends, c.Quantity, holdExpiry(c), nullString(c.ClaimantPersonID))
-	b.Queue(pgAddHoldSums, c.ListingID, c.ClaimantOrgID, c.ClaimantPersonID, c.Quantity, starts, ends)
+	b.Queue(pgInsertHolds, c.ID, c.ListingID, c.ClaimantOrgID, starts, ends, c.Quantity, holdExpiry(c),
+		nullString(c.ClaimantPersonID), c.ClaimantPersonID)
 	for _, ev := range evs {
 		data, err := json.Marshal(ev.Data)
 		if err != nil {
@@ -213,9 +232,9 @@ func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time
 	return br.Close()
 }
 
-// readClaimBatch reads the first batch's results: BEGIN, the idempotency ref (when keyed), the
-// claim and its history (when any), the locked listing, its holds and the agreement's status.
-func readClaimBatch(br pgx.BatchResults, keyed, history bool) (l domain.Listing, holds []domain.Hold, status domain.AgreementStatus, err error) {
+// readClaimBatch reads the first batch's results: BEGIN, the claim (with its history and, when
+// keyed, the idempotency ref), the locked listing, its holds and the agreement's status.
+func readClaimBatch(br pgx.BatchResults, keyed bool) (l domain.Listing, holds []domain.Hold, status domain.AgreementStatus, err error) {
 	defer func() {
 		if cerr := br.Close(); err == nil && cerr != nil {
 			err = cerr
@@ -225,22 +244,16 @@ func readClaimBatch(br pgx.BatchResults, keyed, history bool) (l domain.Listing,
 		return
 	}
 	if keyed {
-		tag, e := br.Exec()
-		if err = e; err != nil {
+		var marked int64
+		if err = br.QueryRow().Scan(&marked); err != nil {
 			return
 		}
-		if tag.RowsAffected() != 1 {
+		if marked != 1 {
 			err = idempotency.ErrLeaseLost
 			return
 		}
-	}
-	if _, err = br.Exec(); err != nil { // the claim
+	} else if _, err = br.Exec(); err != nil {
 		return
-	}
-	if history {
-		if _, err = br.Exec(); err != nil {
-			return
-		}
 	}
 	var (
 		lr         listingRow
@@ -269,27 +282,26 @@ func readClaimBatch(br pgx.BatchResults, keyed, history bool) (l domain.Listing,
 	if err = e; err != nil {
 		return
 	}
+	found := false
 	for rows.Next() {
 		var (
-			h    domain.Hold
-			s, f int64
+			st        string
+			org, pers *string
+			s, f, qty *int64
 		)
-		if err = rows.Scan(&h.ClaimantOrgID, &h.ClaimantPersonID, &s, &f, &h.Quantity); err != nil {
+		if err = rows.Scan(&st, &org, &pers, &s, &f, &qty); err != nil {
 			rows.Close()
 			return
 		}
-		h.Start, h.End = time.Unix(s, 0).UTC(), time.Unix(f, 0).UTC()
-		holds = append(holds, h)
+		found, status = true, domain.AgreementStatus(st)
+		if org != nil {
+			holds = append(holds, domain.Hold{ClaimantOrgID: *org, ClaimantPersonID: *pers,
+				Start: time.Unix(*s, 0).UTC(), End: time.Unix(*f, 0).UTC(), Quantity: *qty})
+		}
 	}
 	rows.Close()
-	if err = rows.Err(); err != nil {
-		return
-	}
-	var st string
-	err = br.QueryRow().Scan(&st)
-	if errors.Is(err, pgx.ErrNoRows) {
+	if err = rows.Err(); err == nil && !found {
 		err = domain.ErrNotFound
 	}
-	status = domain.AgreementStatus(st)
 	return
 }
