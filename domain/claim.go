@@ -223,6 +223,14 @@ type NewClaimTx struct {
 	// Check also receives the status of the claim's agreement, read under a share lock: a
 	// termination committed meanwhile (which cancels pending claims) must not be missed.
 	Check func(l Listing, holds []Hold, agreement AgreementStatus) error
+	// Checked is the listing as the claim was checked against before the transaction (empty
+	// when the caller has no such check). A store may commit without calling Check when Check
+	// cannot fail: the locked listing still has Checked's version, the agreement is active, and
+	// for every occurrence the holds that count and overlap it, summed, leave room for the
+	// claim's quantity within Checked.Quantity and, for the claimant org's own holds, within
+	// Checked.MaxPerClaimant when that is set (no instant holds more than that sum, so
+	// CheckClaimCapacity passes). Only an org's claim under an agreement qualifies.
+	Checked Listing
 }
 
 // ClaimContext is what ClaimStore.ClaimContext reads.

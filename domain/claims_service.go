@@ -110,7 +110,7 @@ func (m *Marketplace) createClaim(ctx context.Context, p Principal, claimantOrg 
 		}
 	}
 	err = m.claims.CreateClaim(ctx, NewClaimTx{
-		Claim: c, Occurrences: occs, ProposalID: proposalID,
+		Claim: c, Occurrences: occs, ProposalID: proposalID, Checked: l,
 		Check: func(locked Listing, holds []Hold, agreement AgreementStatus) error {
 			if agreement != AgreementActive {
 				return Detailed(ErrNoActiveAgreement, map[string]any{"agreement_id": ag.ID},

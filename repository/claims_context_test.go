@@ -137,3 +137,77 @@ func TestKeyedClaim(t *testing.T) {
 		}
 	})
 }
+
+// TestClaimInOneRoundTrip: on PostgreSQL a claim that surely fits commits in one round trip; one
+// whose overlapping holds, summed, would overflow (though their peak leaves room) takes the
+// exact path and is admitted; one that does not fit is refused by the exact check, naming the
+// occurrence, and leaves no row and no event behind. SQLite always runs the exact check.
+func TestClaimInOneRoundTrip(t *testing.T) {
+	t.Parallel()
+	repotest.Each(t, func(t *testing.T, db *repository.DB) {
+		claims := repository.NewClaims(db)
+		mk := newMarketWith(t, db, claims)
+		ctx := context.Background()
+		night := mk.now.Add(24 * time.Hour)
+		qty := int64(2)
+		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
+			Category: ptr("parking"), Title: ptr("p"), Quantity: &qty,
+			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
+			Windows:  &[]domain.WindowInput{{Start: night, End: night.Add(12 * time.Hour)}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		claim := func(from, to time.Duration) (domain.Claim, error) {
+			return mk.m.CreateClaim(ctx, mk.staff, domain.ClaimInput{ListingID: offer.ID, Quantity: 1,
+				Window: domain.WindowInput{Start: night.Add(from), End: night.Add(to)}})
+		}
+		pg := db.Dialect() == repository.Postgres
+		expectFast := func(want int64) {
+			t.Helper()
+			if !pg {
+				want = 0
+			}
+			if got := claims.FastClaims(); got != want {
+				t.Fatalf("%d claims in one round trip, want %d", got, want)
+			}
+		}
+		// Evening and morning: neither overlaps the other, both surely fit.
+		if _, err := claim(0, 4*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := claim(4*time.Hour, 12*time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		expectFast(2)
+		// The whole night overlaps both (sum 2 + 1 > 2), though at no instant more than 1 is held.
+		whole, err := claim(0, 12*time.Hour)
+		if err != nil {
+			t.Fatalf("whole night, peak 1 of 2: %v", err)
+		}
+		expectFast(2)
+		// Now the evening holds 2: full.
+		_, err = claim(time.Hour, 2*time.Hour)
+		var de *domain.DetailError
+		if !errors.Is(err, domain.ErrCapacityExceeded) || !errors.As(err, &de) || de.Data["occurrence"] == nil {
+			t.Fatalf("full evening: %v, want capacity_exceeded naming the occurrence", err)
+		}
+		expectFast(2)
+		list, err := claims.ListClaims(ctx, domain.ClaimFilter{Now: mk.now, Page: domain.Page{Limit: 10}})
+		if err != nil || len(list) != 3 {
+			t.Fatalf("claims: %d %v, want 3", len(list), err)
+		}
+		evs, err := repository.NewEvents(db).ListEvents(ctx, domain.EventQuery{Types: []string{"claim.created"}, Limit: 100})
+		if err != nil || len(evs) != 3 {
+			t.Fatalf("claim.created events: %d %v, want 3", len(evs), err)
+		}
+		for _, ev := range evs {
+			if _, err := claims.GetClaim(ctx, ev.SubjectID); err != nil {
+				t.Fatalf("event %s names claim %s: %v", ev.ID, ev.SubjectID, err)
+			}
+		}
+		if got, err := claims.GetClaim(ctx, whole.ID); err != nil || len(got.History) != 1 {
+			t.Fatalf("whole-night claim: %+v %v", got, err)
+		}
+	})
+}

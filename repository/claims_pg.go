@@ -151,7 +151,16 @@ func (s *Claims) pgClaimOnce(ctx context.Context, nc domain.NewClaimTx, now time
 			return fmt.Errorf("repository: PostgreSQL connection is %T, not pgx", dc)
 		}
 		pc := sc.Conn()
-		txErr = pgClaimTx(ctx, pc, nc, now, hs, evs)
+		done := false
+		if nc.Checked.ID != "" {
+			done, txErr = pgFastClaimTx(ctx, pc, nc, now, hs, evs)
+			if done {
+				s.fast.Add(1)
+			}
+		}
+		if !done && txErr == nil {
+			txErr = pgClaimTx(ctx, pc, nc, now, hs, evs)
+		}
 		if txErr == nil {
 			return nil
 		}
@@ -178,19 +187,7 @@ func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time
 	c, occs := nc.Claim, nc.Occurrences
 	ticket, keyed := idempotency.TicketFrom(ctx)
 
-	r := toClaimRow(c)
-	cols := make([][]string, 5)
-	ats := make([]time.Time, len(hs))
-	for i, h := range hs {
-		ats[i] = h.At
-		for j, v := range []string{h.ActorID, h.Action, h.FromStatus, h.ToStatus, h.Note} {
-			cols[j] = append(cols[j], v)
-		}
-	}
-	args := []any{r.ID, r.ListingID, r.ListingSide, r.OwnerOrgID, r.ClaimantOrgID, r.AgreementID,
-		r.StreetID, r.CounterpartListingID, r.Quantity, r.WindowStart, r.WindowEnd, r.WindowRrule, r.Timezone, r.Note,
-		r.Status, r.ExpiresAt, r.OwnerConfirmedAt, r.ClaimantConfirmedAt, r.Rating, r.FeedbackComment, r.FeedbackAt,
-		r.Version, r.CreatedAt, r.UpdatedAt, r.ClaimantPersonID, ats, cols[0], cols[1], cols[2], cols[3], cols[4]}
+	args := claimArgs(c, hs)
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	b.Queue(pgLockListing, c.ListingID)
@@ -236,6 +233,23 @@ func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time
 		}
 	}
 	return br.Close()
+}
+
+// claimArgs are the claim row's and its history's arguments of pgInsertClaim ($1–$31).
+func claimArgs(c domain.Claim, hs []historyRow) []any {
+	r := toClaimRow(c)
+	cols := make([][]string, 5)
+	ats := make([]time.Time, len(hs))
+	for i, h := range hs {
+		ats[i] = h.At
+		for j, v := range []string{h.ActorID, h.Action, h.FromStatus, h.ToStatus, h.Note} {
+			cols[j] = append(cols[j], v)
+		}
+	}
+	return []any{r.ID, r.ListingID, r.ListingSide, r.OwnerOrgID, r.ClaimantOrgID, r.AgreementID,
+		r.StreetID, r.CounterpartListingID, r.Quantity, r.WindowStart, r.WindowEnd, r.WindowRrule, r.Timezone, r.Note,
+		r.Status, r.ExpiresAt, r.OwnerConfirmedAt, r.ClaimantConfirmedAt, r.Rating, r.FeedbackComment, r.FeedbackAt,
+		r.Version, r.CreatedAt, r.UpdatedAt, r.ClaimantPersonID, ats, cols[0], cols[1], cols[2], cols[3], cols[4]}
 }
 
 // readClaimBatch reads the first batch's results: BEGIN, the claim (with its history and, when

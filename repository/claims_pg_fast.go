@@ -1,0 +1,171 @@
+package repository
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/idempotency"
+)
+
+// The claim in one round trip (PostgreSQL), when the database alone can tell that it fits.
+//
+// The transaction of claims_pg.go holds the listing's lock across a round trip: the lock is
+// granted, the holds are read and sent back, the service runs the domain's check, and only then
+// come the holds, the events and the commit. On a hot offer every other claim waits through that
+// hop, and on a busy machine the hop is the service waiting for a core. Most claims on a hot
+// offer are far from its limits, though, and for them the check's answer is known in advance:
+// domain.NewClaimTx.Checked says when Check cannot fail (the listing unchanged since the
+// domain checked it, the agreement active, and every occurrence's overlapping holds, summed,
+// leaving room). That condition is plain SQL. So the whole transaction goes out as one
+// pipeline, its writes conditional on it:
+//
+//	BEGIN; the listing FOR NO KEY UPDATE;
+//	one statement: the condition (with the agreement FOR SHARE), then, only if it holds, the
+//	  idempotency ref, the claim, its history, its holds and their ledger rows;
+//	its events, only if the claim was written; COMMIT.
+//
+// If the condition fails (the listing changed, the agreement ended, or the offer is nearly full,
+// where summing overlapping holds overstates the peak), nothing was written and the empty
+// transaction commits; the claim then takes the two-round-trip path, whose check is exact and
+// whose refusal names the occurrence. A sum of overlapping holds is at least the peak of any
+// instant of the occurrence, so the condition never admits a claim the check would refuse.
+//
+// The condition is a statement of its own after the lock's: under READ COMMITTED a statement's
+// snapshot is taken when it starts, so it sees every claim committed before the lock was
+// granted.
+
+// pgFastClaim parameters: $1–$25 the claim row as pgInsertClaim's, $26–$31 its history, $32 the
+// listing's checked version, $33 its quantity, $34 max_per_claimant (0: none), $35/$36 the
+// occurrences' starts and ends (Unix seconds), $37 now (Unix milliseconds), $38 maxHoldSeconds,
+// $39 maxUnix − maxHoldSeconds, $40 the holds' expiry; keyed: $41–$44 the ref, owner, key and
+// token. It answers whether the claim fit and, keyed, how many keys it marked.
+const (
+	pgFastCondition = `ok AS (SELECT
+	EXISTS (SELECT 1 FROM listings WHERE id = $2 AND version = $32::bigint)
+	AND EXISTS (SELECT 1 FROM agreements WHERE id = $6 AND status = 'active' FOR SHARE)
+	AND NOT EXISTS (
+		SELECT 1 FROM unnest($35::bigint[], $36::bigint[]) AS o(s, e), LATERAL (
+			SELECT COALESCE(SUM(q), 0) AS total, COALESCE(SUM(q) FILTER (WHERE mine), 0) AS mine FROM (
+				SELECT quantity AS q, claimant_org_id = $5 AND claimant_person_id = '' AS mine FROM hold_sums
+				WHERE listing_id = $2 AND ends_at > o.s AND ends_at < LEAST(o.e, $39::bigint) + $38::bigint
+					AND starts_at < o.e AND quantity <> 0
+				UNION ALL
+				SELECT -quantity, claimant_org_id = $5 AND claimant_person_id IS NULL FROM claim_holds
+				WHERE listing_id = $2 AND expires_at IS NOT NULL AND expires_at <= $37::bigint
+					AND ends_at > o.s AND starts_at < o.e
+			) x
+		) t
+		WHERE t.total + $9::bigint > $33::bigint OR ($34::bigint > 0 AND t.mine + $9::bigint > $34::bigint)
+	) AS ok)`
+	pgFastClaimInsert = `INSERT INTO claims (id, listing_id, listing_side, owner_org_id, claimant_org_id, agreement_id,
+	street_id, counterpart_listing_id, quantity, window_start, window_end, window_rrule, timezone, note, status,
+	expires_at, owner_confirmed_at, claimant_confirmed_at, rating, feedback_comment, feedback_at, version,
+	created_at, updated_at, claimant_person_id)
+	SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::bigint,
+		$10::timestamptz, $11::timestamptz, $12::text, $13::text, $14::text, $15::text, $16::timestamptz,
+		$17::timestamptz, $18::timestamptz, $19::bigint, $20::text, $21::timestamptz, $22::bigint,
+		$23::timestamptz, $24::timestamptz, $25::text`
+	pgFastClaimRest = `h AS (INSERT INTO claim_history (claim_id, at, actor_id, action, from_status, to_status, note)
+	SELECT c.id, at, actor, action, from_s, to_s, note FROM c,
+	unnest($26::timestamptz[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[])
+		WITH ORDINALITY AS t(at, actor, action, from_s, to_s, note, n)
+	ORDER BY n),
+	hd AS (INSERT INTO claim_holds (claim_id, listing_id, claimant_org_id, claimant_person_id, starts_at, ends_at, quantity, expires_at)
+	SELECT c.id, $2, $5, NULL, s, e, $9::bigint, $40::bigint FROM c, unnest($35::bigint[], $36::bigint[]) AS t(s, e)),
+	hs AS (INSERT INTO hold_sums (listing_id, ends_at, starts_at, claimant_org_id, claimant_person_id, quantity)
+	SELECT $2, e, s, $5, '', $9::bigint FROM c, unnest($35::bigint[], $36::bigint[]) AS t(s, e) ORDER BY e, s
+	ON CONFLICT (listing_id, ends_at, starts_at, claimant_org_id, claimant_person_id)
+	DO UPDATE SET quantity = hold_sums.quantity + excluded.quantity)`
+
+	pgFastClaim = `WITH ` + pgFastCondition + `,
+	c AS (` + pgFastClaimInsert + ` FROM ok WHERE ok.ok RETURNING id),
+	` + pgFastClaimRest + `
+	SELECT ok, 0 FROM ok`
+	pgFastClaimKeyed = `WITH ` + pgFastCondition + `,
+	m AS (UPDATE idempotency_keys SET ref = $41 WHERE owner = $42 AND key = $43 AND token = $44 AND (SELECT ok FROM ok) RETURNING 1),
+	c AS (` + pgFastClaimInsert + ` FROM ok, m WHERE ok.ok RETURNING id),
+	` + pgFastClaimRest + `
+	SELECT ok, (SELECT count(*) FROM m) FROM ok`
+
+	pgFastLock = `SELECT 1 FROM listings WHERE id = $1 FOR NO KEY UPDATE`
+)
+
+// pgInsertEventIfClaimed is pgInsertEventN for a claim the same transaction may not have
+// written ($9): no event without its claim.
+var pgInsertEventIfClaimed = func() string {
+	const from = " FROM l RETURNING seq"
+	if !strings.Contains(pgInsertEventN, from) {
+		panic("repository: pgInsertEvent no longer reads its lock as" + from)
+	}
+	return strings.Replace(pgInsertEventN, from, " FROM l WHERE EXISTS (SELECT 1 FROM claims WHERE id = $9) RETURNING seq", 1)
+}()
+
+// pgFastClaimTx tries the claim in one round trip. It reports whether the claim committed; false
+// with a nil error means the condition did not hold and nothing was written.
+func pgFastClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) (bool, error) {
+	c, occs, l := nc.Claim, nc.Occurrences, nc.Checked
+	ticket, keyed := idempotency.TicketFrom(ctx)
+	starts, ends := make([]int64, len(occs)), make([]int64, len(occs))
+	for i, o := range occs {
+		starts[i], ends[i] = o.Start.Unix(), o.End.Unix()
+	}
+	args := append(claimArgs(c, hs), l.Version, l.Quantity, l.MaxPerClaimant, starts, ends, now.UnixMilli(),
+		maxHoldSeconds, maxUnix-maxHoldSeconds, holdExpiry(c))
+	b := &pgx.Batch{}
+	b.Queue("BEGIN")
+	b.Queue(pgFastLock, c.ListingID)
+	if keyed {
+		b.Queue(pgFastClaimKeyed, append(args, "claims/"+c.ID, ticket.Owner, ticket.Key, ticket.Token)...)
+	} else {
+		b.Queue(pgFastClaim, args...)
+	}
+	for _, ev := range evs {
+		data, err := json.Marshal(ev.Data)
+		if err != nil {
+			return false, err
+		}
+		scope := ev.Scoped(ev.StreetID, ev.OrgIDs...).OrgIDs
+		b.Queue(pgInsertEventIfClaimed, eventLockKey, ev.ID, ev.Type, ev.At.UTC(), ev.SubjectID, ev.StreetID, string(data),
+			strings.Join(scope, ","), c.ID)
+	}
+	b.Queue("COMMIT")
+	br := pc.SendBatch(ctx, b)
+	fits, marked, err := readFastClaim(br, len(evs))
+	if cerr := br.Close(); err == nil {
+		err = cerr
+	}
+	switch {
+	case err != nil:
+		return false, err
+	case fits && keyed && marked != 1:
+		return false, idempotency.ErrLeaseLost // nothing was written: the claim hangs on the ref
+	}
+	return fits, nil
+}
+
+func readFastClaim(br pgx.BatchResults, events int) (fits bool, marked int64, err error) {
+	if _, err = br.Exec(); err != nil { // BEGIN
+		return
+	}
+	var one int
+	if err = br.QueryRow().Scan(&one); err != nil {
+		if err == pgx.ErrNoRows {
+			err = domain.ErrNotFound
+		}
+		return
+	}
+	if err = br.QueryRow().Scan(&fits, &marked); err != nil {
+		return
+	}
+	for range events + 1 { // the events, COMMIT
+		if _, err = br.Exec(); err != nil {
+			return
+		}
+	}
+	return
+}
