@@ -145,6 +145,7 @@ type Claims struct {
 	db       *DB
 	strategy CapacityStrategy
 	fast     atomic.Int64 // claims committed in one round trip (claims_pg_fast.go)
+	refused  atomic.Int64 // claims refused in one round trip
 }
 
 // NewClaims returns the claim store of db.

@@ -140,8 +140,8 @@ func TestKeyedClaim(t *testing.T) {
 
 // TestClaimInOneRoundTrip: on PostgreSQL a claim that surely fits commits in one round trip; one
 // whose overlapping holds, summed, would overflow (though their peak leaves room) takes the
-// exact path and is admitted; one that does not fit is refused by the exact check, naming the
-// occurrence, and leaves no row and no event behind. SQLite always runs the exact check.
+// exact path and is admitted; one that does not fit is refused by the exact check on the holds
+// the round trip read, naming the occurrence, and leaves no row and no event behind. SQLite always runs the exact check.
 func TestClaimInOneRoundTrip(t *testing.T) {
 	t.Parallel()
 	repotest.Each(t, func(t *testing.T, db *repository.DB) {
@@ -193,6 +193,10 @@ func TestClaimInOneRoundTrip(t *testing.T) {
 			t.Fatalf("full evening: %v, want capacity_exceeded naming the occurrence", err)
 		}
 		expectFast(2)
+		// Refused on the holds the one round trip read under the lock, without a second one.
+		if want := map[bool]int64{true: 1, false: 0}[pg]; claims.FastRefusals() != want {
+			t.Fatalf("%d refusals in one round trip, want %d", claims.FastRefusals(), want)
+		}
 		list, err := claims.ListClaims(ctx, domain.ClaimFilter{Now: mk.now, Page: domain.Page{Limit: 10}})
 		if err != nil || len(list) != 3 {
 			t.Fatalf("claims: %d %v, want 3", len(list), err)

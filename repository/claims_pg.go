@@ -105,9 +105,12 @@ var (
 	LEFT JOIN (` + numberPlaceholders(holdSumsRead) + `) h ON true`
 )
 
-func numberPlaceholders(q string) string {
+func numberPlaceholders(q string) string { return numberPlaceholdersFrom(q, 1) }
+
+// numberPlaceholdersFrom numbers q's placeholders from first on.
+func numberPlaceholdersFrom(q string, first int) string {
 	var b strings.Builder
-	n := 0
+	n := first - 1
 	for _, r := range q {
 		if r == '?' {
 			n++
@@ -154,8 +157,11 @@ func (s *Claims) pgClaimOnce(ctx context.Context, nc domain.NewClaimTx, now time
 		done := false
 		if nc.Checked.ID != "" {
 			done, txErr = pgFastClaimTx(ctx, pc, nc, now, hs, evs)
-			if done {
+			switch {
+			case done:
 				s.fast.Add(1)
+			case txErr != nil && pc.PgConn().TxStatus() == 'I':
+				s.refused.Add(1) // committed empty: a refusal (or a lost lease)
 			}
 		}
 		if !done && txErr == nil {

@@ -29,10 +29,13 @@ import (
 //	  idempotency ref, the claim, its history, its holds and their ledger rows;
 //	its events, only if the claim was written; COMMIT.
 //
-// If the condition fails (the listing changed, the agreement ended, or the offer is nearly full,
-// where summing overlapping holds overstates the peak), nothing was written and the empty
-// transaction commits; the claim then takes the two-round-trip path, whose check is exact and
-// whose refusal names the occurrence. A sum of overlapping holds is at least the peak of any
+// If the condition fails, nothing is written and the empty transaction commits. When the listing
+// was as checked and the agreement active (the offer is full, or nearly: summing overlapping
+// holds overstates the peak), the statement also returns the exact hold read, made under the
+// lock, and the domain's check decides on it at once: a refusal stands (it was true while the
+// lock was held), naming the occurrence, with no second transaction, which is what most claims
+// on a sold-out offer get. A claim it admits, and any claim on a changed listing or agreement,
+// takes the two-round-trip path, whose check is exact. A sum of overlapping holds is at least the peak of any
 // instant of the occurrence, so the condition never admits a claim the check would refuse.
 //
 // The condition is a statement of its own after the lock's: under READ COMMITTED a statement's
@@ -42,13 +45,15 @@ import (
 // pgFastClaim parameters: $1–$25 the claim row as pgInsertClaim's, $26–$31 its history, $32 the
 // listing's checked version, $33 its quantity, $34 max_per_claimant (0: none), $35/$36 the
 // occurrences' starts and ends (Unix seconds), $37 now (Unix milliseconds), $38 maxHoldSeconds,
-// $39 maxUnix − maxHoldSeconds, $40 the holds' expiry; keyed: $41–$44 the ref, owner, key and
-// token. It answers whether the claim fit and, keyed, how many keys it marked.
+// $39 maxUnix − maxHoldSeconds, $40 the holds' expiry, $41–$48 the exact hold read's; keyed:
+// $49–$52 the ref, owner, key and token. It answers whether the claim fit, how many keys it
+// marked (keyed), whether the listing was as checked and the agreement active, and, when the
+// claim did not fit although both were, the holds (pgFastHolds).
 const (
-	pgFastCondition = `ok AS (SELECT
-	EXISTS (SELECT 1 FROM listings WHERE id = $2 AND version = $32::bigint)
-	AND EXISTS (SELECT 1 FROM agreements WHERE id = $6 AND status = 'active' FOR SHARE)
-	AND NOT EXISTS (
+	pgFastCondition = `q AS (SELECT
+	EXISTS (SELECT 1 FROM listings WHERE id = $2 AND version = $32::bigint) AS same,
+	EXISTS (SELECT 1 FROM agreements WHERE id = $6 AND status = 'active' FOR SHARE) AS active,
+	NOT EXISTS (
 		SELECT 1 FROM unnest($35::bigint[], $36::bigint[]) AS o(s, e), LATERAL (
 			SELECT COALESCE(SUM(q), 0) AS total, COALESCE(SUM(q) FILTER (WHERE mine), 0) AS mine FROM (
 				SELECT quantity AS q, claimant_org_id = $5 AND claimant_person_id = '' AS mine FROM hold_sums
@@ -61,7 +66,8 @@ const (
 			) x
 		) t
 		WHERE t.total + $9::bigint > $33::bigint OR ($34::bigint > 0 AND t.mine + $9::bigint > $34::bigint)
-	) AS ok)`
+	) AS room),
+	ok AS (SELECT same, active, same AND active AND room AS ok FROM q)`
 	pgFastClaimInsert = `INSERT INTO claims (id, listing_id, listing_side, owner_org_id, claimant_org_id, agreement_id,
 	street_id, counterpart_listing_id, quantity, window_start, window_end, window_rrule, timezone, note, status,
 	expires_at, owner_confirmed_at, claimant_confirmed_at, rating, feedback_comment, feedback_at, version,
@@ -82,17 +88,27 @@ const (
 	ON CONFLICT (listing_id, ends_at, starts_at, claimant_org_id, claimant_person_id)
 	DO UPDATE SET quantity = hold_sums.quantity + excluded.quantity)`
 
+	pgFastLock = `SELECT 1 FROM listings WHERE id = $1 FOR NO KEY UPDATE`
+)
+
+// pgFastHolds is the exact hold read ($41–$48, holdSumsArgs), as arrays, for a claim that did
+// not surely fit on a listing and agreement as checked: the domain's check then decides on them
+// at once. They were read under the listing's lock, so a refusal they justify is as sound as the
+// exact path's; a claim they admit takes the exact path (the lock is gone by then).
+var (
 	pgFastClaim = `WITH ` + pgFastCondition + `,
 	c AS (` + pgFastClaimInsert + ` FROM ok WHERE ok.ok RETURNING id),
 	` + pgFastClaimRest + `
-	SELECT ok, 0 FROM ok`
+	SELECT ok.ok, 0::bigint, ok.same, ok.active, h.* FROM ok LEFT JOIN LATERAL (` + pgFastHolds + `) h ON true`
 	pgFastClaimKeyed = `WITH ` + pgFastCondition + `,
-	m AS (UPDATE idempotency_keys SET ref = $41 WHERE owner = $42 AND key = $43 AND token = $44 AND (SELECT ok FROM ok) RETURNING 1),
+	m AS (UPDATE idempotency_keys SET ref = $49 WHERE owner = $50 AND key = $51 AND token = $52 AND (SELECT ok FROM ok) RETURNING 1),
 	c AS (` + pgFastClaimInsert + ` FROM ok, m WHERE ok.ok RETURNING id),
 	` + pgFastClaimRest + `
-	SELECT ok, (SELECT count(*) FROM m) FROM ok`
-
-	pgFastLock = `SELECT 1 FROM listings WHERE id = $1 FOR NO KEY UPDATE`
+	SELECT ok.ok, (SELECT count(*) FROM m), ok.same, ok.active, h.* FROM ok LEFT JOIN LATERAL (` + pgFastHolds + `) h ON true`
+	pgFastHolds = `SELECT array_agg(claimant_org_id) AS orgs, array_agg(claimant_person_id) AS persons,
+	array_agg(starts_at) AS starts, array_agg(ends_at) AS ends, array_agg(q) AS qtys
+	FROM (` + numberPlaceholdersFrom(holdSumsRead, 41) + `) x (claimant_org_id, claimant_person_id, starts_at, ends_at, q)
+	WHERE NOT ok.ok AND ok.same AND ok.active`
 )
 
 // pgInsertEventIfClaimed is pgInsertEventN for a claim the same transaction may not have
@@ -116,6 +132,7 @@ func pgFastClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now 
 	}
 	args := append(claimArgs(c, hs), l.Version, l.Quantity, l.MaxPerClaimant, starts, ends, now.UnixMilli(),
 		maxHoldSeconds, maxUnix-maxHoldSeconds, holdExpiry(c))
+	args = append(args, holdSumsArgs(c.ListingID, starts[0], ends[len(ends)-1], now)...)
 	b := &pgx.Batch{}
 	b.Queue("BEGIN")
 	b.Queue(pgFastLock, c.ListingID)
@@ -135,20 +152,31 @@ func pgFastClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now 
 	}
 	b.Queue("COMMIT")
 	br := pc.SendBatch(ctx, b)
-	fits, marked, err := readFastClaim(br, len(evs))
+	res, err := readFastClaim(br, len(evs))
 	if cerr := br.Close(); err == nil {
 		err = cerr
 	}
 	switch {
 	case err != nil:
 		return false, err
-	case fits && keyed && marked != 1:
+	case res.fits && keyed && res.marked != 1:
 		return false, idempotency.ErrLeaseLost // nothing was written: the claim hangs on the ref
+	case res.fits:
+		return true, nil
+	case res.same && res.active:
+		// Read under the lock: a refusal stands; an admission needs the exact path.
+		return false, nc.Check(l, res.holds, domain.AgreementActive)
 	}
-	return fits, nil
+	return false, nil
 }
 
-func readFastClaim(br pgx.BatchResults, events int) (fits bool, marked int64, err error) {
+type fastResult struct {
+	fits, same, active bool
+	marked             int64
+	holds              []domain.Hold
+}
+
+func readFastClaim(br pgx.BatchResults, events int) (r fastResult, err error) {
 	if _, err = br.Exec(); err != nil { // BEGIN
 		return
 	}
@@ -159,8 +187,16 @@ func readFastClaim(br pgx.BatchResults, events int) (fits bool, marked int64, er
 		}
 		return
 	}
-	if err = br.QueryRow().Scan(&fits, &marked); err != nil {
+	var (
+		orgs, persons      []string
+		starts, ends, qtys []int64
+	)
+	if err = br.QueryRow().Scan(&r.fits, &r.marked, &r.same, &r.active, &orgs, &persons, &starts, &ends, &qtys); err != nil {
 		return
+	}
+	for i := range orgs {
+		r.holds = append(r.holds, domain.Hold{ClaimantOrgID: orgs[i], ClaimantPersonID: persons[i],
+			Start: time.Unix(starts[i], 0).UTC(), End: time.Unix(ends[i], 0).UTC(), Quantity: qtys[i]})
 	}
 	for range events + 1 { // the events, COMMIT
 		if _, err = br.Exec(); err != nil {

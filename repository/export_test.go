@@ -131,3 +131,6 @@ func (s *Claims) ClaimContextEach(ctx context.Context, listingID, claimantOrg st
 
 // FastClaims is how many claims s committed in one round trip (claims_pg_fast.go).
 func (s *Claims) FastClaims() int64 { return s.fast.Load() }
+
+// FastRefusals is how many claims s refused in one round trip (claims_pg_fast.go).
+func (s *Claims) FastRefusals() int64 { return s.refused.Load() }
