@@ -345,10 +345,7 @@ type ListingStore interface {
 	// Holds returns the holds on listing id that count at now and overlap [from, to): approved
 	// claims' and pending claims' whose expiry is after now, of occurrences not ended by now.
 	Holds(ctx context.Context, id string, from, to, now time.Time) ([]Hold, error)
-	// PeaksOf returns, for many listings in one query, the most that the holds counting at now
-	// and overlapping [from, to) take at any one instant, by listing id (absent: nothing held).
-	// No hold that overlaps [from, to) is alive at an instant outside it without also being
-	// alive at one inside, so this is the peak over [from, to), and over any span of
-	// occurrences covering it.
-	PeaksOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string]int64, error)
+	// HoldsOf is Holds for many listings in one query, by listing id, with the holds of one
+	// listing over the same interval summed into one (ClaimID and ClaimantOrgID empty).
+	HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]Hold, error)
 }

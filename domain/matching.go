@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/gongjian/gongjian/domain/schedule"
 	"github.com/gongjian/gongjian/matching"
 )
 
@@ -65,7 +66,7 @@ func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.T
 	for i, l := range ls {
 		ids[i] = l.ID
 	}
-	peaks, err := m.listings.PeaksOf(ctx, ids, from, to, m.now())
+	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.now())
 	if err != nil {
 		return nil, err
 	}
@@ -75,7 +76,9 @@ func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.T
 		if len(occs) == 0 {
 			continue
 		}
-		c := candidate{l: l, remaining: l.Quantity - peaks[l.ID], occs: make([]matching.Interval, len(occs))}
+		whole := []schedule.Interval{{Start: occs[0].Start, End: occs[len(occs)-1].End}}
+		peak := held(holds[l.ID], nil, whole)[0]
+		c := candidate{l: l, remaining: l.Quantity - peak, occs: make([]matching.Interval, len(occs))}
 		for i, o := range occs {
 			c.occs[i] = matching.Interval{Start: o.Start, End: o.End}
 		}

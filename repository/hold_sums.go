@@ -44,23 +44,10 @@ var holdSumsRead = ledgerRead("claimant_org_id, claimant_person_id", "claimant_o
 // holdSumsOfRead is holdSumsRead for the listings of an IN list, summed per listing and interval.
 var holdSumsOfRead = ledgerRead("listing_id", "listing_id", "listing_id IN ?")
 
-// peaksOfRead sweeps holdSumsOfRead's intervals per listing: +quantity at each start, −quantity
-// at each end, ends before starts at one instant (half-open intervals), and the largest running
-// total is the listing's peak. Partial totals at one instant never exceed the instant's own
-// (its decreases come first), so the maximum is exact.
-var peaksOfRead = `WITH h AS (` + holdSumsOfRead + `)
-SELECT listing_id, MAX(level) FROM (
-	SELECT listing_id, SUM(d) OVER (PARTITION BY listing_id ORDER BY t, d ROWS UNBOUNDED PRECEDING) AS level FROM (
-		SELECT listing_id, starts_at AS t, quantity AS d FROM h
-		UNION ALL
-		SELECT listing_id, ends_at, -quantity FROM h
-	) e
-) r GROUP BY listing_id`
-
 // ledgerRead is the ledger read grouped by key (as the ledger names its columns; holdsKey is the
 // same columns as claim_holds gives them) for the listings that match, with holdSumsArgs.
 func ledgerRead(key, holdsKey, listing string) string {
-	return `SELECT ` + key + `, starts_at, ends_at, CAST(SUM(q) AS BIGINT) AS quantity FROM (
+	return `SELECT ` + key + `, starts_at, ends_at, CAST(SUM(q) AS BIGINT) FROM (
 	SELECT ` + key + `, starts_at, ends_at, quantity AS q FROM hold_sums
 	WHERE ` + listing + ` AND ends_at > ? AND ends_at < ? AND starts_at < ? AND quantity <> 0
 	UNION ALL

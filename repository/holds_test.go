@@ -133,17 +133,17 @@ func TestHoldReadIndependentOfClaims(t *testing.T) {
 		if err := claim(2); !errors.Is(err, domain.ErrCapacityExceeded) {
 			t.Fatalf("claim beyond capacity: %v", err)
 		}
-		// What suggestions see (PeaksOf, the peak per listing): 200 tonight.
+		// What suggestions see (HoldsOf, summed per listing and interval): 200 tonight.
 		heldTonight := func() int64 {
 			t.Helper()
-			by, err := repository.NewListings(db).PeaksOf(ctx, []string{offer.ID}, start, start.Add(4*time.Hour), mk.now)
-			if err != nil || len(by) != 1 {
-				t.Fatalf("PeaksOf: %v %v", by, err)
+			by, err := repository.NewListings(db).HoldsOf(ctx, []string{offer.ID}, start, start.Add(4*time.Hour), mk.now)
+			if err != nil || len(by[offer.ID]) != 1 {
+				t.Fatalf("HoldsOf: %v %v", by, err)
 			}
-			return by[offer.ID]
+			return by[offer.ID][0].Quantity
 		}
 		if got := heldTonight(); got != 200 {
-			t.Fatalf("PeaksOf tonight: %d, want 200", got)
+			t.Fatalf("HoldsOf tonight: %d, want 200", got)
 		}
 		// The 200 pending claims expire (the hold is an hour in newMarket); nothing sweeps them.
 		mk.now = mk.now.Add(time.Hour + time.Second)
@@ -151,7 +151,7 @@ func TestHoldReadIndependentOfClaims(t *testing.T) {
 			t.Fatalf("claim after the others expired, unswept: %v", err)
 		}
 		if got := heldTonight(); got != 201 {
-			t.Fatalf("PeaksOf tonight after the expiry: %d, want 201 (the new claim alone)", got)
+			t.Fatalf("HoldsOf tonight after the expiry: %d, want 201 (the new claim alone)", got)
 		}
 		if bad, err := db.LedgerMismatches(ctx); err != nil || len(bad) > 0 {
 			t.Fatalf("ledger: %v %v", bad, err)

@@ -260,30 +260,30 @@ func (s *Listings) Holds(ctx context.Context, id string, from, to, now time.Time
 	return h, translate(err)
 }
 
-// PeaksOf returns the peak of the live holds of many listings overlapping [from, to), by listing
-// id. The database sweeps them (hold_sums.go's peaksOfRead): a suggestion asks for the peaks of
-// every candidate over a year, thousands of ledger rows, and only the peaks leave the database.
-func (s *Listings) PeaksOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string]int64, error) {
-	out := make(map[string]int64, len(ids))
+// HoldsOf returns the live holds of many listings overlapping [from, to), by listing id, summed
+// per listing and interval (without claimant or claim id): the callers only sweep them for
+// peaks. It reads the hold ledger (hold_sums.go), a row per claimant and interval, not one per
+// claim, and scans them without gorm's reflection.
+func (s *Listings) HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]domain.Hold, error) {
+	out := make(map[string][]domain.Hold, len(ids))
 	// Chunks keep the IN lists within every engine's limit on bound parameters.
 	for start := 0; start < len(ids); start += 500 {
 		chunk := ids[start:min(start+500, len(ids))]
-		rows, err := s.db.conn(ctx).Raw(peaksOfRead, holdSumsArgs(chunk, from.Unix(), to.Unix(), now)...).Rows()
+		rows, err := s.db.conn(ctx).Raw(holdSumsOfRead, holdSumsArgs(chunk, from.Unix(), to.Unix(), now)...).Rows()
 		if err != nil {
 			return nil, translate(err)
 		}
 		for rows.Next() {
 			var (
-				id   string
-				peak int64
+				id     string
+				s, e   int64
+				amount int64
 			)
-			if err := rows.Scan(&id, &peak); err != nil {
+			if err := rows.Scan(&id, &s, &e, &amount); err != nil {
 				_ = rows.Close()
 				return nil, err
 			}
-			if peak > 0 {
-				out[id] = peak
-			}
+			out[id] = append(out[id], domain.Hold{Start: time.Unix(s, 0).UTC(), End: time.Unix(e, 0).UTC(), Quantity: amount})
 		}
 		err = rows.Err()
 		_ = rows.Close()
