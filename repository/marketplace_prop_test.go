@@ -163,6 +163,19 @@ func TestClaimInvariantProperty(t *testing.T) {
 				if bad, err := db.LedgerMismatches(ctx); err != nil || len(bad) > 0 {
 					rt.Fatalf("hold ledger differs from claim_holds (%v): %v", err, bad)
 				}
+				// What suggestions see (HoldsOf, swept): the peak recomputed from the live claims.
+				ahead := schedule.Interval{Start: mk.now, End: base.Add(5 * 24 * time.Hour)}
+				by, err := repository.NewListings(db).HoldsOf(ctx, []string{offer.ID}, ahead.Start, ahead.End, mk.now)
+				if err != nil {
+					rt.Fatal(err)
+				}
+				var ws []schedule.WeightedInterval
+				for _, h := range by[offer.ID] {
+					ws = append(ws, schedule.WeightedInterval{Start: h.Start, End: h.End, Qty: h.Quantity})
+				}
+				if got, want := schedule.Peaks(ws, []schedule.Interval{ahead})[0], peakHeld(rt, mk, offer, []schedule.Interval{ahead}); got != want {
+					rt.Fatalf("HoldsOf's peak: %d, the live claims' peak from now on: %d", got, want)
+				}
 			}
 		})
 	})
