@@ -115,9 +115,9 @@ func (s *Idempotency) Release(ctx context.Context, owner, key, token string) err
 }
 
 // A key's own statements (reserve, take over, finish, release) commit on PostgreSQL without
-// waiting for their WAL to reach the disk: each is a transaction of its own, and three flushes
-// per claimed POST (reserve, the claim, finish) cost a third of the database's time on a hot
-// offer. Nothing is lost that matters. WAL is written in order, so the claim's own synchronous
+// waiting for their WAL to reach the disk: each is a transaction of its own, so a keyed POST
+// waited for three flushes (reserve, the change, finish) where one carries what must survive.
+// Nothing is lost that matters. WAL is written in order, so the claim's own synchronous
 // commit makes the reservation before it durable too, and a crash can lose only a reservation
 // nothing was committed under (the retry runs afresh) or a stored answer whose claim is already
 // the key's ref (the retry is answered from the claim, as after a crash between commit and
