@@ -224,8 +224,8 @@ func TestPassValidNow(t *testing.T) {
 	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
 		w := s.NewWorld()
 		li := w.Staff.Person("李明", w.CommunityID, nil)
-		start := time.Now().In(apitest.Shanghai).Truncate(time.Minute).Add(-time.Hour)
-		win := apitest.Window(start, start.Add(12*time.Hour), "")
+		start, end := underWayFor(12 * time.Hour)
+		win := apitest.Window(start, end, "")
 		offer := w.Liaison.Listing("offers", "parking", 4, []map[string]any{win}, nil)
 		s.Agreement(w.Staff, w.Staff, w.Liaison, w.CommunityID, w.UnitID, []string{"parking"}, nil)
 		claim := w.Staff.Claim(offer["id"].(string), 2, win).Expect(http.StatusCreated)

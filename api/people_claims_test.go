@@ -31,9 +31,19 @@ func newPersonWorld(t *testing.T, s *apitest.Server) personWorld {
 }
 
 // underWay is a window of three hours that started an hour ago, in whole minutes.
-func underWay() (time.Time, time.Time) {
-	start := time.Now().In(apitest.Shanghai).Truncate(time.Minute).Add(-time.Hour)
-	return start, start.Add(3 * time.Hour)
+func underWay() (time.Time, time.Time) { return underWayFor(3 * time.Hour) }
+
+// underWayFor is a window of length under way: from an hour ago, in whole minutes, but not
+// before today began in Shanghai (an agreement made in the test starts today and covers no
+// claim that starts yesterday).
+func underWayFor(length time.Duration) (time.Time, time.Time) {
+	now := time.Now().In(apitest.Shanghai)
+	y, m, d := now.Date()
+	start := now.Truncate(time.Minute).Add(-time.Hour)
+	if midnight := time.Date(y, m, d, 0, 0, 0, 0, apitest.Shanghai); start.Before(midnight) {
+		start = midnight
+	}
+	return start, start.Add(length)
 }
 
 func TestPersonClaims(t *testing.T) {
