@@ -134,8 +134,11 @@ func allocate(prev *Basis, offers []Supply, needs []Demand, edges []Edge, wantBa
 	var r *allocRun
 	if prev != nil && prev.kept != nil && prev.kept.fits(offers, needs, edges) {
 		r = newAmounts(offers, needs, edges, wantBasis)
-		r.rerun(prev.kept)
-	} else {
+		if !r.rerun(prev.kept) {
+			r = nil
+		}
+	}
+	if r == nil {
 		r = newRun(prev, offers, needs, edges, wantBasis)
 		r.solveAll()
 	}

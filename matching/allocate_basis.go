@@ -43,20 +43,37 @@ func (b *Basis) states() {
 	}
 	b.pairs = make(map[uint64]int8)
 	for c, kc := range k.comps {
-		sp, nOffers := kc.sp, len(kc.offerIDs)
+		nOffers := len(kc.offerIDs)
+		first := nOffers + len(kc.needIDs)
+		state := func(arc int, capacity int64) int8 { return kc.sp.state[kc.sp.pos[arc]] }
+		if kc.sp == nil {
+			// A repaired optimum has no tree: arcs strictly inside their
+			// bounds are the likely tree arcs, full ones start full.
+			state = func(arc int, capacity int64) int8 { return flowState(kc.fl.flow[arc], capacity) }
+		}
 		for v, i := range kc.offerIDs {
-			b.keep[i] = sp.state[sp.pos[v]]
+			b.keep[i] = state(v, Infinity)
 		}
 		for w, j := range kc.needIDs {
-			b.drain[j] = sp.state[sp.pos[nOffers+w]]
+			b.drain[j] = state(nOffers+w, k.quantity[j])
 		}
-		first := nOffers + len(kc.needIDs)
 		for i, e := range k.compEdges[k.compStart[c]:k.compStart[c+1]] {
-			if sp.state[sp.pos[first+i]] == stateTree {
+			if state(first+i, Infinity) == stateTree {
 				b.pairs[pairKey(k.edgeOffer[e], k.edgeNeed[e])] = stateTree
 			}
 		}
 	}
+}
+
+// flowState is the hint for an arc of the given flow and capacity.
+func flowState(flow, capacity int64) int8 {
+	switch {
+	case flow > 0 && flow < capacity:
+		return stateTree
+	case flow > 0:
+		return stateUpper
+	}
+	return stateLower
 }
 
 // match maps the offers and needs of a new run to their indexes in the
@@ -121,7 +138,11 @@ func (r *allocRun) basis(prev *Basis) *Basis {
 		comps: make([]keptComponent, len(r.results)),
 	}
 	for c, res := range r.results {
-		k.comps[c] = keptComponent{sp: res.sp, offerIDs: res.offerIDs, needIDs: res.needIDs}
+		topo := res.topo
+		if topo == nil {
+			topo = &keptTopo{}
+		}
+		k.comps[c] = keptComponent{sp: res.sp, fl: res.fl, topo: topo, offerIDs: res.offerIDs, needIDs: res.needIDs}
 	}
 	if r.inPlace {
 		pk := prev.kept

@@ -32,12 +32,29 @@ type keptRun struct {
 	comps              []keptComponent
 }
 
-// keptComponent is one solved component: its simplex after the last pivot
-// and its offers and needs in local order.
+// keptComponent is one solved component: its offers and needs in local
+// order and its optimum, either as the simplex after the last pivot (when
+// a run solved it by pivoting) or as the flow and potentials a repair
+// left (repairNet's order, see allocate_repair.go). topo is the
+// component's topology for repairs, built on first use and shared by
+// every Basis that keeps the same network.
 type keptComponent struct {
 	sp       *simplex
+	fl       *keptFlow
+	topo     *keptTopo
 	offerIDs []int32
 	needIDs  []int32
+}
+
+// keptTopo builds a component's repairNet once, from its simplex.
+type keptTopo struct {
+	once sync.Once
+	net  *repairNet
+}
+
+func (t *keptTopo) get(kc *keptComponent) *repairNet {
+	t.once.Do(func() { t.net = newRepairNet(kc.sp, len(kc.offerIDs), len(kc.needIDs)) })
+	return t.net
 }
 
 // fits reports whether the in-place path applies to this input.
@@ -75,10 +92,12 @@ func (k *keptRun) fits(offers []Supply, needs []Demand, edges []Edge) bool {
 	return true
 }
 
-// rerun solves every kept component again with the new amounts, in
-// parallel like solveAll. Edges whose offer or need now has nothing stay
-// in their networks, where their flow is forced to 0.
-func (r *allocRun) rerun(k *keptRun) {
+// rerun brings every kept component up to the new amounts, in parallel
+// like solveAll. Edges whose offer or need now has nothing stay in their
+// networks, where their flow is forced to 0. It reports false, leaving
+// the run to be solved afresh, if a repair gave up (see
+// repairPotentialBound).
+func (r *allocRun) rerun(k *keptRun) bool {
 	r.compStart, r.compEdges, r.inPlace = k.compStart, k.compEdges, true
 	r.results = make([]componentResult, len(k.comps))
 	n := len(k.comps)
@@ -90,60 +109,59 @@ func (r *allocRun) rerun(k *keptRun) {
 		return int(k.compStart[b+1]-k.compStart[b]) - int(k.compStart[a+1]-k.compStart[a])
 	})
 	var next atomic.Int64
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
 		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+			for i := next.Add(1) - 1; i < int64(n) && !failed.Load(); i = next.Add(1) - 1 {
 				c := bySize[i]
-				r.results[c] = r.rerunComponent(k, &k.comps[c], k.compEdges[k.compStart[c]:k.compStart[c+1]])
+				res, ok := r.rerunComponent(k, &k.comps[c], k.compEdges[k.compStart[c]:k.compStart[c+1]])
+				if !ok {
+					failed.Store(true)
+				}
+				r.results[c] = res
 			}
 		})
 	}
 	wg.Wait()
+	return !failed.Load()
 }
 
-// rerunComponent restarts one kept component from its tree. A component
-// whose amounts are all as in the kept run is a separate min-cost flow
-// that has not changed: its kept solution is still optimal, and is reused
-// as it is, without copying or solving anything.
-func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) componentResult {
-	old := kc.sp
-	nOffers := len(kc.offerIDs)
+// rerunComponent brings one kept component up to the new amounts. A
+// component whose amounts are all as in the kept run is a separate
+// min-cost flow that has not changed: its kept optimum still holds, and
+// is reused as it is, without copying or solving anything. Any other is
+// repaired (allocate_repair.go) from its kept optimum.
+func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) (componentResult, bool) {
 	if r.unchanged(k, kc) {
-		return r.componentAssignments(kc, old, ks, 0)
+		return r.componentAssignments(kc, kc.sp, kc.fl, ks), true
 	}
-	s := &simplex{
-		nodes: old.nodes, arcs: old.arcs, root: old.root,
-		src: slices.Clone(old.src), dst: slices.Clone(old.dst),
-		cost: slices.Clone(old.cost), cap: slices.Clone(old.cap),
-		flow: make([]int64, len(old.flow)), state: make([]int8, len(old.state)),
-		order: old.order, pos: old.pos, blockSize: old.blockSize,
-		artCost: old.artCost, warm: true, stem: make([]stemNode, 0, 64),
+	base := kc.fl
+	if base == nil {
+		base = flowOf(kc.sp)
 	}
-	s.supply = make([]int64, s.nodes)
-	var total int64
-	for v, i := range kc.offerIDs {
-		s.supply[v] = r.capacity[i]
-		total += r.capacity[i]
-	}
-	s.supply[s.nodes-1] = -total
+	drainCap := make([]int64, len(kc.needIDs))
 	for w, j := range kc.needIDs {
-		s.cap[old.pos[nOffers+w]] = r.quantity[j]
+		drainCap[w] = r.quantity[j]
 	}
-	s.initTree(s.supply, s.artCost)
-	var tops []int32
-	for v := range int32(old.nodes) {
-		if old.nd[v].parent == old.root {
-			tops = append(tops, v)
+	q := newRepairer(kc.topo.get(kc), base, drainCap)
+	if q == nil {
+		return componentResult{}, false
+	}
+	for v, i := range kc.offerIDs {
+		if d := r.capacity[i] - k.capacity[i]; d != 0 {
+			q.changeOffer(int32(v), d)
 		}
 	}
-	s.warmStart(old.state[:old.arcs], s.artCost, tops)
-	s.initPricing()
-	if st := s.run(); st != Optimal {
-		panic("matching: AllocateWarm: kept component not optimal: " + st.String())
+	for w, j := range kc.needIDs {
+		if r.quantity[j] != k.quantity[j] {
+			q.changeNeed(int32(w))
+		}
 	}
-
-	return r.componentAssignments(kc, s, ks, s.pivots)
+	if !q.routeAll() {
+		return componentResult{}, false
+	}
+	return r.componentAssignments(kc, nil, q.result(), ks), true
 }
 
 // unchanged reports whether every amount of the component's offers and
@@ -162,19 +180,25 @@ func (r *allocRun) unchanged(k *keptRun, kc *keptComponent) bool {
 	return true
 }
 
-// componentAssignments reads a kept component's assignments off its
-// solved simplex s, in edge order.
-func (r *allocRun) componentAssignments(kc *keptComponent, s *simplex, ks []int32, pivots int) componentResult {
-	res := componentResult{offerIDs: kc.offerIDs, needIDs: kc.needIDs, pivots: pivots}
+// componentAssignments reads a kept component's assignments, in edge
+// order, off its optimum: a solved simplex sp or a repaired flow fl.
+func (r *allocRun) componentAssignments(kc *keptComponent, sp *simplex, fl *keptFlow, ks []int32) componentResult {
+	res := componentResult{offerIDs: kc.offerIDs, needIDs: kc.needIDs}
 	first := len(kc.offerIDs) + len(kc.needIDs)
 	for i, k := range ks {
-		if f := s.flow[s.pos[first+i]]; f > 0 {
+		var f int64
+		if fl != nil {
+			f = fl.flow[first+i]
+		} else {
+			f = sp.flow[sp.pos[first+i]]
+		}
+		if f > 0 {
 			e := r.edges[k]
 			res.assign = append(res.assign, Assignment{Offer: e.Offer, Need: e.Need, Quantity: f, Score: clampScore(e.Score)})
 		}
 	}
 	if r.wantBasis {
-		res.sp = s
+		res.sp, res.fl, res.topo = sp, fl, kc.topo
 	}
 	return res
 }
