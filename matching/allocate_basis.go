@@ -49,7 +49,8 @@ func (b *Basis) states() {
 		if kc.sp == nil {
 			// A repaired optimum has no tree: arcs strictly inside their
 			// bounds are the likely tree arcs, full ones start full.
-			state = func(arc int, capacity int64) int8 { return flowState(kc.fl.flow[arc], capacity) }
+			pos := kc.topo.net.pos
+			state = func(arc int, capacity int64) int8 { return flowState(kc.fl.flow[pos[arc]], capacity) }
 		}
 		for v, i := range kc.offerIDs {
 			b.keep[i] = state(v, Infinity)

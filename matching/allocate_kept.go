@@ -52,8 +52,8 @@ type keptTopo struct {
 	net  *repairNet
 }
 
-func (t *keptTopo) get(kc *keptComponent) *repairNet {
-	t.once.Do(func() { t.net = newRepairNet(kc.sp, len(kc.offerIDs), len(kc.needIDs)) })
+func (t *keptTopo) get(k *keptRun, kc *keptComponent, ks []int32) *repairNet {
+	t.once.Do(func() { t.net = newRepairNet(k, kc, ks) })
 	return t.net
 }
 
@@ -144,7 +144,7 @@ func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) (co
 	for w, j := range kc.needIDs {
 		drainCap[w] = r.quantity[j]
 	}
-	q := newRepairer(kc.topo.get(kc), base, drainCap)
+	q := newRepairer(kc.topo.get(k, kc, ks), base, drainCap)
 	if q == nil {
 		return componentResult{}, false
 	}
@@ -181,21 +181,31 @@ func (r *allocRun) unchanged(k *keptRun, kc *keptComponent) bool {
 }
 
 // componentAssignments reads a kept component's assignments, in edge
-// order, off its optimum: a solved simplex sp or a repaired flow fl.
+// order, off its optimum: a solved simplex sp or a repaired flow fl, both
+// per arc in the simplex's internal order. One sequential pass finds the
+// pairs that carry flow; sorting those few restores the edge order.
 func (r *allocRun) componentAssignments(kc *keptComponent, sp *simplex, fl *keptFlow, ks []int32) componentResult {
 	res := componentResult{offerIDs: kc.offerIDs, needIDs: kc.needIDs}
-	first := len(kc.offerIDs) + len(kc.needIDs)
-	for i, k := range ks {
-		var f int64
-		if fl != nil {
-			f = fl.flow[first+i]
-		} else {
-			f = sp.flow[sp.pos[first+i]]
+	var flow []int64
+	var dst, order, pos []int32
+	if fl != nil {
+		net := kc.topo.net
+		flow, dst, order, pos = fl.flow, net.dst, net.order, net.pos
+	} else {
+		flow, dst, order, pos = sp.flow[:sp.arcs], sp.dst[:sp.arcs], sp.order, sp.pos
+	}
+	first := int32(len(kc.offerIDs) + len(kc.needIDs))
+	var used []int32 // caller's arcs, then their flows
+	for j, f := range flow {
+		if f > 0 && dst[j] != first {
+			used = append(used, order[j])
 		}
-		if f > 0 {
-			e := r.edges[k]
-			res.assign = append(res.assign, Assignment{Offer: e.Offer, Need: e.Need, Quantity: f, Score: clampScore(e.Score)})
-		}
+	}
+	slices.Sort(used)
+	res.assign = make([]Assignment, len(used))
+	for i, orig := range used {
+		e := r.edges[ks[orig-first]]
+		res.assign[i] = Assignment{Offer: e.Offer, Need: e.Need, Quantity: flow[pos[orig]], Score: clampScore(e.Score)}
 	}
 	if r.wantBasis {
 		res.sp, res.fl, res.topo = sp, fl, kc.topo

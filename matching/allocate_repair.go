@@ -1,6 +1,9 @@
 package matching
 
-import "math"
+import (
+	"math"
+	"math/bits"
+)
 
 // Repair of a kept component after amounts changed. Costs are the same as
 // in the kept run, so the kept optimal potentials are still dual feasible:
@@ -51,49 +54,67 @@ import "math"
 // exercise the fallback.
 var repairPotentialBound int64 = math.MaxInt64 / 4
 
-// repairNet is the topology of a kept component, in the component's arc
-// order (see solveComponent): arc v < nOffers is offer v's keep arc to the
-// sink, arc nOffers+w need w's drain, and arc first+i the i-th pair. So
-// the keep and drain arcs have the number of the node they leave. It does
-// not change while only amounts do, and is shared by every Basis that
-// keeps the component.
+// repairNet is the topology of a kept component, read off the simplex
+// that first solved it and numbered as there: arcs in the simplex's
+// internal order (src, dst and cost are the simplex's own arrays, which
+// never change after its solve), nodes as in solveComponent (offers, then
+// needs, then the sink). It does not change while only amounts do, and is
+// shared by every Basis that keeps the component.
 type repairNet struct {
 	nOffers, nNeeds int32
-	pOff, pNeed     []int32 // per pair: its offer and its need (node numbers)
+	src, dst        []int32 // per arc
+	cost            []int64
+	order           []int32 // internal arc → caller's arc (solveComponent's order)
+	pos             []int32 // caller's arc → internal
+	// nodeArc is, per offer and need, its keep or drain arc to the sink.
+	// Every other arc is a pair, from an offer to a need.
+	nodeArc []int32
 	// Incidence lists: the pairs leaving each offer, entering each need.
 	offStart, needStart []int32
 	offAdj, needAdj     []repairAdj
 }
 
 // repairAdj is one pair in an incidence list: the node at its other end,
-// its arc number and its weight (≤ ScoreScale; its cost is −weight).
+// its arc and its weight (≤ ScoreScale; its cost is −weight).
 type repairAdj struct {
 	node, arc, w int32
 }
 
-// keptFlow is a component's optimal flow per arc (in repairNet's order)
-// and optimal potentials per node, the sink (last) at 0.
+// keptFlow is a component's optimal flow per arc and optimal potentials
+// per node, the sink's (last) at 0, numbered as in repairNet.
 type keptFlow struct {
 	flow []int64
 	pot  []int64
 }
 
-// newRepairNet reads a component's topology off its solved simplex.
-func newRepairNet(sp *simplex, nOffers, nNeeds int) *repairNet {
+// newRepairNet reads a component's topology off the kept run's edges
+// (ks, in the component's order) and the numbering of its solved simplex.
+func newRepairNet(k *keptRun, kc *keptComponent, ks []int32) *repairNet {
+	sp := kc.sp
+	nOffers, nNeeds := int32(len(kc.offerIDs)), int32(len(kc.needIDs))
 	first := nOffers + nNeeds
-	pairs := sp.arcs - first
+	m := sp.arcs
 	n := &repairNet{
-		nOffers: int32(nOffers), nNeeds: int32(nNeeds),
-		pOff: make([]int32, pairs), pNeed: make([]int32, pairs),
+		nOffers: nOffers, nNeeds: nNeeds,
+		src: sp.src[:m], dst: sp.dst[:m], cost: sp.cost[:m], order: sp.order, pos: sp.pos,
+		nodeArc:  sp.pos[:first],
 		offStart: make([]int32, nOffers+1), needStart: make([]int32, nNeeds+1),
-		offAdj: make([]repairAdj, pairs), needAdj: make([]repairAdj, pairs),
+		offAdj: make([]repairAdj, len(ks)), needAdj: make([]repairAdj, len(ks)),
 	}
-	for i := range pairs {
-		j := sp.pos[first+i]
-		o, d := sp.src[j], sp.dst[j]
-		n.pOff[i], n.pNeed[i] = o, d
-		n.offStart[o+1]++
-		n.needStart[d-int32(nOffers)+1]++
+	// Local numbers of the component's offers and needs.
+	local := make(map[int32]int32, 0)
+	_ = local
+	offerLocal := make([]int32, len(k.offerIDs))
+	needLocal := make([]int32, len(k.needIDs))
+	for v, i := range kc.offerIDs {
+		offerLocal[i] = int32(v)
+	}
+	for w, j := range kc.needIDs {
+		needLocal[j] = int32(w)
+	}
+	for _, e := range ks {
+		n.offStart[offerLocal[k.edgeOffer[e]]+1]++
+		n.needStart[needLocal[k.edgeNeed[e]]+1]++
 	}
 	for v := range nOffers {
 		n.offStart[v+1] += n.offStart[v]
@@ -103,26 +124,22 @@ func newRepairNet(sp *simplex, nOffers, nNeeds int) *repairNet {
 	}
 	offFill := append([]int32(nil), n.offStart[:nOffers]...)
 	needFill := append([]int32(nil), n.needStart[:nNeeds]...)
-	for i := range pairs {
-		o, d := n.pOff[i], n.pNeed[i]
-		w := int32(-sp.cost[sp.pos[first+i]])
-		arc := int32(first + i)
-		n.offAdj[offFill[o]] = repairAdj{node: d, arc: arc, w: w}
+	for i, e := range ks {
+		o, w := offerLocal[k.edgeOffer[e]], needLocal[k.edgeNeed[e]]
+		arc, wt := sp.pos[first+int32(i)], int32(k.edgeWeight[e])
+		n.offAdj[offFill[o]] = repairAdj{node: nOffers + w, arc: arc, w: wt}
 		offFill[o]++
-		dl := d - int32(nOffers)
-		n.needAdj[needFill[dl]] = repairAdj{node: o, arc: arc, w: w}
-		needFill[dl]++
+		n.needAdj[needFill[w]] = repairAdj{node: o, arc: arc, w: wt}
+		needFill[w]++
 	}
 	return n
 }
 
-// flowOf takes a simplex's optimal flow and potentials over into
-// repairNet's order, the potentials relative to the sink's.
+// flowOf is a simplex's optimal flow and potentials as a keptFlow, the
+// potentials relative to the sink's. The flow is the simplex's own array,
+// never written again.
 func flowOf(sp *simplex) *keptFlow {
-	f := &keptFlow{flow: make([]int64, sp.arcs), pot: make([]int64, sp.nodes)}
-	for i := range f.flow {
-		f.flow[i] = sp.flow[sp.pos[i]]
-	}
+	f := &keptFlow{flow: sp.flow[:sp.arcs], pot: make([]int64, sp.nodes)}
 	sink := sp.pi[sp.nodes-1]
 	for v := range f.pot {
 		f.pot[v] = sp.pi[v] - sink
@@ -135,29 +152,32 @@ type repairer struct {
 	net      *repairNet
 	flow     []int64
 	nodes    []repairNode
+	pot      []int64 // per node
+	exc      []int64 // per node: excess (> 0) or deficit (< 0) to route
 	drainCap []int64 // per need: its new quantity
 	sink     int32
 	failed   bool // a potential left the bounds: the result is void
 
+	// Support lists: per node, the pairs at it that carry flow (and some
+	// that no longer do, dropped when next met), linked through offNext
+	// and needNext by pair number; inOff, inNeed say which lists a pair
+	// is in.
+	supHead           []int32
+	offNext, needNext []int32
+	inOff, inNeed     []bool
+
 	epoch   uint32 // of the current search, see repairNode.mark
-	heap    []heapItem
+	heap    radixHeap
 	settled []int32
 }
 
-// repairNode is a node's potential, imbalance and state in the current
-// search, side by side so that looking at a neighbour touches one cache
-// line.
+// repairNode is a node's state in the current search. Potentials are a
+// separate array: most arcs a search looks at fail on their reduced cost
+// alone, so that small array is what the search reads most.
 type repairNode struct {
-	pot  int64
-	exc  int64  // excess (> 0) or deficit (< 0) still to route
 	dist int64  // valid when mark ≥ 2·epoch
 	pred int32  // the arc the search reached the node by
 	mark uint32 // 2·epoch: reached; 2·epoch+1: settled
-}
-
-type heapItem struct {
-	d    int64
-	node int32
 }
 
 // newRepairer starts a repair from base, or returns nil if a potential of
@@ -165,108 +185,153 @@ type heapItem struct {
 func newRepairer(net *repairNet, base *keptFlow, drainCap []int64) *repairer {
 	n := len(base.pot)
 	q := &repairer{
-		net: net, flow: append([]int64(nil), base.flow...), nodes: make([]repairNode, n),
-		drainCap: drainCap, sink: int32(n - 1),
+		net: net, flow: append([]int64(nil), base.flow...), nodes: make([]repairNode, n), pot: make([]int64, n),
+		exc: make([]int64, n), drainCap: drainCap, sink: int32(n - 1),
 	}
 	for v, p := range base.pot {
 		if p > repairPotentialBound || p < -repairPotentialBound {
 			return nil
 		}
-		q.nodes[v].pot = p
+		q.pot[v] = p
+	}
+	m := len(q.flow)
+	q.supHead = make([]int32, n)
+	for v := range q.supHead {
+		q.supHead[v] = -1
+	}
+	q.offNext, q.needNext = make([]int32, m), make([]int32, m)
+	q.inOff, q.inNeed = make([]bool, m), make([]bool, m)
+	for j, f := range q.flow {
+		if f > 0 && net.dst[j] != q.sink {
+			q.support(int32(j))
+		}
 	}
 	return q
 }
 
+// support puts pair i, which now carries flow, into its ends' lists.
+func (q *repairer) support(i int32) {
+	if !q.inOff[i] {
+		o := q.net.src[i]
+		q.offNext[i], q.supHead[o], q.inOff[i] = q.supHead[o], i, true
+	}
+	if !q.inNeed[i] {
+		d := q.net.dst[i]
+		q.needNext[i], q.supHead[d], q.inNeed[i] = q.supHead[d], i, true
+	}
+}
+
 // result is the repaired optimum.
 func (q *repairer) result() *keptFlow {
-	pot := make([]int64, len(q.nodes))
-	for v := range q.nodes {
-		pot[v] = q.nodes[v].pot
-	}
-	return &keptFlow{flow: q.flow, pot: pot}
+	return &keptFlow{flow: q.flow, pot: q.pot}
 }
 
 // changeOffer applies offer v's change of capacity by delta.
 func (q *repairer) changeOffer(v int32, delta int64) {
-	q.nodes[v].exc += delta
-	q.nodes[q.sink].exc -= delta
+	q.exc[v] += delta
+	q.exc[q.sink] -= delta
 }
 
 // changeNeed sets need w's drain for its new quantity (already in
 // drainCap) by complementary slackness.
 func (q *repairer) changeNeed(w int32) {
 	v := q.net.nOffers + w
-	x, c := q.flow[v], q.drainCap[w]
-	rc := q.nodes[v].pot - q.nodes[q.sink].pot
+	arc := q.net.nodeArc[v]
+	x, c := q.flow[arc], q.drainCap[w]
+	rc := q.pot[v] - q.pot[q.sink]
 	nx := min(x, c)
 	if rc < 0 {
 		nx = c
 	} else if rc > 0 {
 		nx = 0
 	}
-	q.flow[v] = nx
-	q.nodes[v].exc -= nx - x
-	q.nodes[q.sink].exc += nx - x
+	q.flow[arc] = nx
+	q.exc[v] -= nx - x
+	q.exc[q.sink] += nx - x
 }
 
 // routeAll routes every imbalance, and reports false if the repair had to
 // give up.
 func (q *repairer) routeAll() bool {
 	for v := range q.sink {
-		for q.nodes[v].exc > 0 && !q.failed {
+		for q.exc[v] > 0 && !q.failed {
 			q.forward(v)
 		}
-		for q.nodes[v].exc < 0 && !q.failed {
+		for q.exc[v] < 0 && !q.failed {
 			q.backward(v)
 		}
 	}
 	return !q.failed
 }
 
-// push adds an entry to the binary heap ordered by distance.
-func (q *repairer) push(d int64, v int32) {
-	h := append(q.heap, heapItem{d, v})
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if h[p].d <= d {
-			break
-		}
-		h[i] = h[p]
-		i = p
+// radixHeap is a monotone priority queue of non-negative distances, as
+// Dijkstra's algorithm needs: an entry's bucket is the highest bit in
+// which its distance differs from the last one taken out, so pushing is
+// an append, and each entry moves down a bucket at most 63 times.
+type radixHeap struct {
+	last    int64
+	mask    uint64 // non-empty buckets
+	buckets [64][]heapItem
+}
+
+type heapItem struct {
+	d    int64
+	node int32
+}
+
+func (h *radixHeap) reset() {
+	for m := h.mask; m != 0; m &= m - 1 {
+		b := bits.TrailingZeros64(m)
+		h.buckets[b] = h.buckets[b][:0]
 	}
-	h[i] = heapItem{d, v}
-	q.heap = h
+	h.last, h.mask = 0, 0
+}
+
+func (h *radixHeap) push(d int64, v int32) {
+	b := bits.Len64(uint64(d^h.last)) & 63
+	h.buckets[b] = append(h.buckets[b], heapItem{d, v})
+	h.mask |= 1 << b
+}
+
+// pop takes out an entry of the smallest distance.
+func (h *radixHeap) pop() (heapItem, bool) {
+	if h.mask&1 == 0 {
+		if h.mask == 0 {
+			return heapItem{}, false
+		}
+		i := bits.TrailingZeros64(h.mask)
+		b := h.buckets[i]
+		least := b[0].d
+		for _, it := range b[1:] {
+			least = min(least, it.d)
+		}
+		h.last = least
+		for _, it := range b {
+			j := bits.Len64(uint64(it.d^least)) & 63
+			h.buckets[j] = append(h.buckets[j], it)
+			h.mask |= 1 << j
+		}
+		h.buckets[i] = b[:0]
+		h.mask &^= 1 << i
+	}
+	b := h.buckets[0]
+	it := b[len(b)-1]
+	h.buckets[0] = b[:len(b)-1]
+	if len(b) == 1 {
+		h.mask &^= 1
+	}
+	return it, true
 }
 
 // next settles and returns the nearest reached node if it is nearer than
 // bound.
 func (q *repairer) next(bound int64) (int32, int64, bool) {
 	ep := 2 * q.epoch
-	for len(q.heap) > 0 && q.heap[0].d < bound {
-		h := q.heap
-		top := h[0]
-		last := h[len(h)-1]
-		h = h[:len(h)-1]
-		i := 0
-		for {
-			l := 2*i + 1
-			if l >= len(h) {
-				break
-			}
-			if r := l + 1; r < len(h) && h[r].d < h[l].d {
-				l = r
-			}
-			if h[l].d >= last.d {
-				break
-			}
-			h[i] = h[l]
-			i = l
+	for {
+		top, ok := q.heap.pop()
+		if !ok || top.d >= bound {
+			return 0, 0, false
 		}
-		if len(h) > 0 {
-			h[i] = last
-		}
-		q.heap = h
 		x := &q.nodes[top.node]
 		if x.mark != ep || top.d != x.dist {
 			continue // settled already, or a stale entry
@@ -275,76 +340,84 @@ func (q *repairer) next(bound int64) (int32, int64, bool) {
 		q.settled = append(q.settled, top.node)
 		return top.node, top.d, true
 	}
-	return 0, 0, false
 }
 
 // begin starts a search from node a.
 func (q *repairer) begin(a int32) {
 	q.epoch++
-	q.heap, q.settled = q.heap[:0], q.settled[:0]
+	q.heap.reset()
+	q.settled = q.settled[:0]
 	x := &q.nodes[a]
 	x.mark, x.dist, x.pred = 2*q.epoch, 0, -1
-	q.push(0, a)
+	q.heap.push(0, a)
 }
 
 // forward routes excess of node a along a shortest path to the nearest
 // node that can take it, as far as the path allows.
 func (q *repairer) forward(a int32) {
-	net, flow, nodes, sink := q.net, q.flow, q.nodes, q.sink
-	nOffers, nNeeds := net.nOffers, net.nNeeds
-	first := nOffers + nNeeds
+	net, flow, nodes, pot, exc, sink := q.net, q.flow, q.nodes, q.pot, q.exc, q.sink
+	nOffers := net.nOffers
 	q.begin(a)
 	ep := 2 * q.epoch
 	bound, t := Infinity, int32(-1)
-	psink := nodes[sink].pot
+	psink := pot[sink]
 	for {
 		v, d, ok := q.next(bound)
 		if !ok {
 			break
 		}
-		pv := nodes[v].pot
+		pv := pot[v]
 		if v < nOffers {
 			if nd := d + (pv - psink); nd < bound { // keep arc
 				bound, t = nd, sink
-				nodes[sink].dist, nodes[sink].pred = nd, v
+				nodes[sink].dist, nodes[sink].pred = nd, net.nodeArc[v]
 			}
 			for _, e := range net.offAdj[net.offStart[v]:net.offStart[v+1]] {
+				nd := d + (pv - int64(e.w) - pot[e.node])
+				if nd >= bound {
+					continue
+				}
 				x := &nodes[e.node]
-				nd := d + (pv - int64(e.w) - x.pot)
-				if nd >= bound || x.mark > ep || (x.mark == ep && nd >= x.dist) {
+				if x.mark > ep || (x.mark == ep && nd >= x.dist) {
 					continue
 				}
 				x.mark, x.dist, x.pred = ep, nd, e.arc
-				if x.exc < 0 {
+				if exc[e.node] < 0 {
 					bound, t = nd, e.node
 				} else {
-					q.push(nd, e.node)
+					q.heap.push(nd, e.node)
 				}
 			}
 			continue
 		}
-		w := v - nOffers
-		if flow[v] < q.drainCap[w] { // drain
+		if arc := net.nodeArc[v]; flow[arc] < q.drainCap[v-nOffers] { // drain
 			if nd := d + (pv - psink); nd < bound {
 				bound, t = nd, sink
-				nodes[sink].dist, nodes[sink].pred = nd, v
+				nodes[sink].dist, nodes[sink].pred = nd, arc
 			}
 		}
-		for _, e := range net.needAdj[net.needStart[w]:net.needStart[w+1]] {
-			if flow[e.arc] == 0 {
+		for link := &q.supHead[v]; *link >= 0; {
+			i := *link
+			if flow[i] == 0 {
+				*link, q.inNeed[i] = q.needNext[i], false
 				continue
 			}
+			link = &q.needNext[i]
 			// Back along the pair, to its offer.
-			x := &nodes[e.node]
-			nd := d + (int64(e.w) - x.pot + pv)
-			if nd >= bound || x.mark > ep || (x.mark == ep && nd >= x.dist) {
+			o := net.src[i]
+			nd := d + (-net.cost[i] - pot[o] + pv)
+			if nd >= bound {
 				continue
 			}
-			x.mark, x.dist, x.pred = ep, nd, e.arc
-			if x.exc < 0 {
-				bound, t = nd, e.node
+			x := &nodes[o]
+			if x.mark > ep || (x.mark == ep && nd >= x.dist) {
+				continue
+			}
+			x.mark, x.dist, x.pred = ep, nd, i
+			if exc[o] < 0 {
+				bound, t = nd, o
 			} else {
-				q.push(nd, e.node)
+				q.heap.push(nd, o)
 			}
 		}
 	}
@@ -353,54 +426,48 @@ func (q *repairer) forward(a int32) {
 	}
 
 	// Bottleneck, then the push, from t back to a.
-	delta := nodes[a].exc
+	delta := exc[a]
 	if t != sink {
-		delta = min(delta, -nodes[t].exc)
+		delta = min(delta, -exc[t])
 	}
 	for v := t; v != a; {
 		arc := nodes[v].pred
+		u := net.src[arc]
 		switch {
-		case arc < nOffers: // keep arc into the sink
-			v = arc
-		case arc < first: // drain into the sink
-			delta = min(delta, q.drainCap[arc-nOffers]-flow[arc])
-			v = arc
-		case net.pNeed[arc-first] == v: // pair forwards
-			v = net.pOff[arc-first]
+		case v == sink: // keep or drain arc into the sink
+			if u >= nOffers {
+				delta = min(delta, q.drainCap[u-nOffers]-flow[arc])
+			}
+		case net.dst[arc] == v: // pair forwards
 		default: // pair backwards
 			delta = min(delta, flow[arc])
-			v = net.pNeed[arc-first]
+			u = net.dst[arc]
 		}
+		v = u
 	}
 	for v := t; v != a; {
 		arc := nodes[v].pred
-		switch {
-		case arc < first:
+		if u := net.src[arc]; v == sink || net.dst[arc] == v {
 			flow[arc] += delta
-			v = arc
-		case net.pNeed[arc-first] == v:
-			flow[arc] += delta
-			v = net.pOff[arc-first]
-		default:
+			if v != sink {
+				q.support(arc)
+			}
+			v = u
+		} else {
 			flow[arc] -= delta
-			v = net.pNeed[arc-first]
+			v = net.dst[arc]
 		}
 	}
-	nodes[a].exc -= delta
-	nodes[t].exc += delta
-	q.lower(bound)
-}
+	exc[a] -= delta
+	exc[t] += delta
 
-// lower moves the potentials after a forward search that found its
-// target at distance D: each settled node's by its distance minus D.
-func (q *repairer) lower(D int64) {
+	// Potentials: each settled node's goes down by D minus its distance.
 	for _, v := range q.settled {
-		x := &q.nodes[v]
-		p := x.pot + (x.dist - D)
+		p := pot[v] + (nodes[v].dist - bound)
 		if p < -repairPotentialBound {
 			q.failed = true
 		}
-		x.pot = p
+		pot[v] = p
 	}
 }
 
@@ -408,59 +475,68 @@ func (q *repairer) lower(D int64) {
 // nearest node that can give it, as far as the path allows: a search from
 // a over the residual arcs backwards.
 func (q *repairer) backward(a int32) {
-	net, flow, nodes, sink := q.net, q.flow, q.nodes, q.sink
-	nOffers, nNeeds := net.nOffers, net.nNeeds
-	first := nOffers + nNeeds
+	net, flow, nodes, pot, exc, sink := q.net, q.flow, q.nodes, q.pot, q.exc, q.sink
+	nOffers := net.nOffers
 	q.begin(a)
 	ep := 2 * q.epoch
 	bound, t := Infinity, int32(-1)
-	psink := nodes[sink].pot
+	psink := pot[sink]
 	for {
 		v, d, ok := q.next(bound)
 		if !ok {
 			break
 		}
-		pv := nodes[v].pot
+		pv := pot[v]
 		// Residual arcs into v: back along v's keep or drain arc, if it
 		// carries flow, and along the pairs.
-		if flow[v] > 0 {
+		if arc := net.nodeArc[v]; flow[arc] > 0 {
 			if nd := d + (psink - pv); nd < bound {
 				bound, t = nd, sink
-				nodes[sink].dist, nodes[sink].pred = nd, v
+				nodes[sink].dist, nodes[sink].pred = nd, arc
 			}
 		}
 		if v < nOffers {
-			for _, e := range net.offAdj[net.offStart[v]:net.offStart[v+1]] {
-				if flow[e.arc] == 0 {
+			for link := &q.supHead[v]; *link >= 0; {
+				i := *link
+				if flow[i] == 0 {
+					*link, q.inOff[i] = q.offNext[i], false
 					continue
 				}
+				link = &q.offNext[i]
 				// From the pair's need, back along the pair.
-				x := &nodes[e.node]
-				nd := d + (int64(e.w) - pv + x.pot)
-				if nd >= bound || x.mark > ep || (x.mark == ep && nd >= x.dist) {
+				n := net.dst[i]
+				nd := d + (-net.cost[i] - pv + pot[n])
+				if nd >= bound {
 					continue
 				}
-				x.mark, x.dist, x.pred = ep, nd, e.arc
-				if x.exc > 0 {
-					bound, t = nd, e.node
+				x := &nodes[n]
+				if x.mark > ep || (x.mark == ep && nd >= x.dist) {
+					continue
+				}
+				x.mark, x.dist, x.pred = ep, nd, i
+				if exc[n] > 0 {
+					bound, t = nd, n
 				} else {
-					q.push(nd, e.node)
+					q.heap.push(nd, n)
 				}
 			}
 			continue
 		}
 		w := v - nOffers
 		for _, e := range net.needAdj[net.needStart[w]:net.needStart[w+1]] {
+			nd := d + (pot[e.node] - int64(e.w) - pv)
+			if nd >= bound {
+				continue
+			}
 			x := &nodes[e.node]
-			nd := d + (x.pot - int64(e.w) - pv)
-			if nd >= bound || x.mark > ep || (x.mark == ep && nd >= x.dist) {
+			if x.mark > ep || (x.mark == ep && nd >= x.dist) {
 				continue
 			}
 			x.mark, x.dist, x.pred = ep, nd, e.arc
-			if x.exc > 0 {
+			if exc[e.node] > 0 {
 				bound, t = nd, e.node
 			} else {
-				q.push(nd, e.node)
+				q.heap.push(nd, e.node)
 			}
 		}
 	}
@@ -469,51 +545,44 @@ func (q *repairer) backward(a int32) {
 	}
 
 	// Bottleneck, then the push, from t forwards to a.
-	delta := -nodes[a].exc
+	delta := -exc[a]
 	if t != sink {
-		delta = min(delta, nodes[t].exc)
+		delta = min(delta, exc[t])
 	}
 	for u := t; u != a; {
 		arc := nodes[u].pred
+		v := net.dst[arc]
 		switch {
-		case arc < first: // keep or drain, backwards out of the sink
+		case u == sink: // keep or drain, backwards out of the sink
 			delta = min(delta, flow[arc])
-			u = arc
-		case net.pOff[arc-first] == u: // pair forwards
-			u = net.pNeed[arc-first]
+			v = net.src[arc]
+		case net.src[arc] == u: // pair forwards
 		default: // pair backwards
 			delta = min(delta, flow[arc])
-			u = net.pOff[arc-first]
+			v = net.src[arc]
 		}
+		u = v
 	}
 	for u := t; u != a; {
 		arc := nodes[u].pred
-		switch {
-		case arc < first:
-			flow[arc] -= delta
-			u = arc
-		case net.pOff[arc-first] == u:
+		if u != sink && net.src[arc] == u {
 			flow[arc] += delta
-			u = net.pNeed[arc-first]
-		default:
+			q.support(arc)
+			u = net.dst[arc]
+		} else {
 			flow[arc] -= delta
-			u = net.pOff[arc-first]
+			u = net.src[arc]
 		}
 	}
-	nodes[a].exc += delta
-	nodes[t].exc -= delta
-	q.raise(bound)
-}
+	exc[a] += delta
+	exc[t] -= delta
 
-// raise moves the potentials after a backward search that found its
-// target at distance D: each settled node's by D minus its distance.
-func (q *repairer) raise(D int64) {
+	// Potentials: each settled node's goes up by D minus its distance.
 	for _, v := range q.settled {
-		x := &q.nodes[v]
-		p := x.pot + (D - x.dist)
+		p := pot[v] + (bound - nodes[v].dist)
 		if p > repairPotentialBound {
 			q.failed = true
 		}
-		x.pot = p
+		pot[v] = p
 	}
 }
