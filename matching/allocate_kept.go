@@ -161,7 +161,7 @@ func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) (co
 	if !q.routeAll() {
 		return componentResult{}, false
 	}
-	return r.componentAssignments(kc, nil, q.result(), ks), true
+	return r.assignmentsOf(kc, nil, q.result(), ks, q.carrying()), true
 }
 
 // unchanged reports whether every amount of the component's offers and
@@ -185,23 +185,37 @@ func (r *allocRun) unchanged(k *keptRun, kc *keptComponent) bool {
 // per arc in the simplex's internal order. One sequential pass finds the
 // pairs that carry flow; sorting those few restores the edge order.
 func (r *allocRun) componentAssignments(kc *keptComponent, sp *simplex, fl *keptFlow, ks []int32) componentResult {
-	res := componentResult{offerIDs: kc.offerIDs, needIDs: kc.needIDs}
-	var flow []int64
-	var dst, order, pos []int32
-	if fl != nil {
-		net := kc.topo.net
-		flow, dst, order, pos = fl.flow, net.dst, net.order, net.pos
-	} else {
-		flow, dst, order, pos = sp.flow[:sp.arcs], sp.dst[:sp.arcs], sp.order, sp.pos
-	}
+	flow, dst, order := kc.optimum(sp, fl)
 	first := int32(len(kc.offerIDs) + len(kc.needIDs))
-	var used []int32 // caller's arcs, then their flows
+	var used []int32
 	for j, f := range flow {
 		if f > 0 && dst[j] != first {
 			used = append(used, order[j])
 		}
 	}
 	slices.Sort(used)
+	return r.assignmentsOf(kc, sp, fl, ks, used)
+}
+
+// optimum returns the flow of the optimum sp or fl and the arrays to read
+// it: per arc its head, and its number in the caller's order.
+func (kc *keptComponent) optimum(sp *simplex, fl *keptFlow) (flow []int64, dst, order []int32) {
+	if fl != nil {
+		return fl.flow, kc.topo.net.dst, kc.topo.net.order
+	}
+	return sp.flow[:sp.arcs], sp.dst[:sp.arcs], sp.order
+}
+
+// assignmentsOf makes the assignments of the pairs used (caller's arc
+// numbers, ascending), which carry flow in the optimum sp or fl.
+func (r *allocRun) assignmentsOf(kc *keptComponent, sp *simplex, fl *keptFlow, ks []int32, used []int32) componentResult {
+	res := componentResult{offerIDs: kc.offerIDs, needIDs: kc.needIDs}
+	flow := fl.flowOrNil()
+	pos := kc.pos(sp)
+	if flow == nil {
+		flow = sp.flow
+	}
+	first := int32(len(kc.offerIDs) + len(kc.needIDs))
 	res.assign = make([]Assignment, len(used))
 	for i, orig := range used {
 		e := r.edges[ks[orig-first]]
@@ -211,4 +225,19 @@ func (r *allocRun) componentAssignments(kc *keptComponent, sp *simplex, fl *kept
 		res.sp, res.fl, res.topo = sp, fl, kc.topo
 	}
 	return res
+}
+
+func (fl *keptFlow) flowOrNil() []int64 {
+	if fl == nil {
+		return nil
+	}
+	return fl.flow
+}
+
+// pos is the caller's arc → internal arc map of the component.
+func (kc *keptComponent) pos(sp *simplex) []int32 {
+	if sp != nil {
+		return sp.pos
+	}
+	return kc.topo.net.pos
 }

@@ -3,6 +3,7 @@ package matching
 import (
 	"math"
 	"math/bits"
+	"slices"
 )
 
 // Repair of a kept component after amounts changed. Costs are the same as
@@ -52,7 +53,7 @@ import (
 // 0). The simplex keeps its potentials within maxInt64/8 of each other, so
 // this is never reached in practice; it is a variable so that tests can
 // exercise the fallback.
-var repairPotentialBound int64 = math.MaxInt64 / 4
+var repairPotentialBound int64 = math.MaxInt64 / 8
 
 // repairNet is the topology of a kept component, read off the simplex
 // that first solved it and numbered as there: arcs in the simplex's
@@ -159,12 +160,10 @@ type repairer struct {
 	failed   bool // a potential left the bounds: the result is void
 
 	// Support lists: per node, the pairs at it that carry flow (and some
-	// that no longer do, dropped when next met), linked through offNext
-	// and needNext by pair number; inOff, inNeed say which lists a pair
-	// is in.
-	supHead           []int32
-	offNext, needNext []int32
-	inOff, inNeed     []bool
+	// that no longer do, dropped when next met, and maybe a pair twice),
+	// linked through sup from supHead.
+	supHead []int32
+	sup     []supEntry
 
 	epoch   uint32 // of the current search, see repairNode.mark
 	heap    radixHeap
@@ -174,6 +173,12 @@ type repairer struct {
 // repairNode is a node's state in the current search. Potentials are a
 // separate array: most arcs a search looks at fail on their reduced cost
 // alone, so that small array is what the search reads most.
+// supEntry is a pair in the support list of one of its ends: the pair,
+// its other end and its weight, and the next entry.
+type supEntry struct {
+	arc, node, w, next int32
+}
+
 type repairNode struct {
 	dist int64  // valid when mark ≥ 2·epoch
 	pred int32  // the arc the search reached the node by
@@ -194,13 +199,10 @@ func newRepairer(net *repairNet, base *keptFlow, drainCap []int64) *repairer {
 		}
 		q.pot[v] = p
 	}
-	m := len(q.flow)
 	q.supHead = make([]int32, n)
 	for v := range q.supHead {
 		q.supHead[v] = -1
 	}
-	q.offNext, q.needNext = make([]int32, m), make([]int32, m)
-	q.inOff, q.inNeed = make([]bool, m), make([]bool, m)
 	for j, f := range q.flow {
 		if f > 0 && net.dst[j] != q.sink {
 			q.support(int32(j))
@@ -209,16 +211,27 @@ func newRepairer(net *repairNet, base *keptFlow, drainCap []int64) *repairer {
 	return q
 }
 
-// support puts pair i, which now carries flow, into its ends' lists.
-func (q *repairer) support(i int32) {
-	if !q.inOff[i] {
-		o := q.net.src[i]
-		q.offNext[i], q.supHead[o], q.inOff[i] = q.supHead[o], i, true
+// support puts pair j, which now carries flow, into its ends' lists.
+func (q *repairer) support(j int32) {
+	o, d, w := q.net.src[j], q.net.dst[j], int32(-q.net.cost[j])
+	k := int32(len(q.sup))
+	q.sup = append(q.sup, supEntry{arc: j, node: d, w: w, next: q.supHead[o]}, supEntry{arc: j, node: o, w: w, next: q.supHead[d]})
+	q.supHead[o], q.supHead[d] = k, k+1
+}
+
+// carrying returns the pairs that carry flow, by their numbers in the
+// caller's order (see repairNet.order), ascending.
+func (q *repairer) carrying() []int32 {
+	var used []int32
+	for v := range q.net.nOffers {
+		for k := q.supHead[v]; k >= 0; k = q.sup[k].next {
+			if j := q.sup[k].arc; q.flow[j] > 0 {
+				used = append(used, q.net.order[j])
+			}
+		}
 	}
-	if !q.inNeed[i] {
-		d := q.net.dst[i]
-		q.needNext[i], q.supHead[d], q.inNeed[i] = q.supHead[d], i, true
-	}
+	slices.Sort(used)
+	return slices.Compact(used)
 }
 
 // result is the repaired optimum.
@@ -397,15 +410,15 @@ func (q *repairer) forward(a int32) {
 			}
 		}
 		for link := &q.supHead[v]; *link >= 0; {
-			i := *link
-			if flow[i] == 0 {
-				*link, q.inNeed[i] = q.needNext[i], false
+			e := &q.sup[*link]
+			if flow[e.arc] == 0 {
+				*link = e.next
 				continue
 			}
-			link = &q.needNext[i]
+			link = &e.next
 			// Back along the pair, to its offer.
-			o := net.src[i]
-			nd := d + (-net.cost[i] - pot[o] + pv)
+			o, i := e.node, e.arc
+			nd := d + (int64(e.w) - pot[o] + pv)
 			if nd >= bound {
 				continue
 			}
@@ -448,10 +461,10 @@ func (q *repairer) forward(a int32) {
 	for v := t; v != a; {
 		arc := nodes[v].pred
 		if u := net.src[arc]; v == sink || net.dst[arc] == v {
-			flow[arc] += delta
-			if v != sink {
+			if flow[arc] == 0 && v != sink {
 				q.support(arc)
 			}
+			flow[arc] += delta
 			v = u
 		} else {
 			flow[arc] -= delta
@@ -497,15 +510,15 @@ func (q *repairer) backward(a int32) {
 		}
 		if v < nOffers {
 			for link := &q.supHead[v]; *link >= 0; {
-				i := *link
-				if flow[i] == 0 {
-					*link, q.inOff[i] = q.offNext[i], false
+				e := &q.sup[*link]
+				if flow[e.arc] == 0 {
+					*link = e.next
 					continue
 				}
-				link = &q.offNext[i]
+				link = &e.next
 				// From the pair's need, back along the pair.
-				n := net.dst[i]
-				nd := d + (-net.cost[i] - pv + pot[n])
+				n, i := e.node, e.arc
+				nd := d + (int64(e.w) - pv + pot[n])
 				if nd >= bound {
 					continue
 				}
@@ -566,8 +579,10 @@ func (q *repairer) backward(a int32) {
 	for u := t; u != a; {
 		arc := nodes[u].pred
 		if u != sink && net.src[arc] == u {
+			if flow[arc] == 0 {
+				q.support(arc)
+			}
 			flow[arc] += delta
-			q.support(arc)
 			u = net.dst[arc]
 		} else {
 			flow[arc] -= delta
