@@ -73,6 +73,9 @@ func (r *allocRun) solveComponent(ks []int32) componentResult {
 			res.assign = append(res.assign, Assignment{Offer: e.Offer, Need: e.Need, Quantity: f, Score: clampScore(e.Score)})
 		}
 	}
-	res.sp = stats.kept
+	if r.wantBasis {
+		res.sp = stats.kept
+		res.topo = &keptTopo{net: newRepairNet(stats.kept, nOffers, len(res.needIDs), net.arcs)}
+	}
 	return res
 }

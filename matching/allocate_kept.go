@@ -46,15 +46,10 @@ type keptComponent struct {
 	needIDs  []int32
 }
 
-// keptTopo builds a component's repairNet once, from its simplex.
+// keptTopo is a component's repairNet, made with the Basis that first
+// keeps the component (solveComponent) and shared by every later one.
 type keptTopo struct {
-	once sync.Once
-	net  *repairNet
-}
-
-func (t *keptTopo) get(k *keptRun, kc *keptComponent, ks []int32) *repairNet {
-	t.once.Do(func() { t.net = newRepairNet(k, kc, ks) })
-	return t.net
+	net *repairNet
 }
 
 // fits reports whether the in-place path applies to this input.
@@ -144,7 +139,7 @@ func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) (co
 	for w, j := range kc.needIDs {
 		drainCap[w] = r.quantity[j]
 	}
-	q := newRepairer(kc.topo.get(k, kc, ks), base, drainCap)
+	q := newRepairer(kc.topo.net, base, drainCap)
 	if q == nil {
 		return componentResult{}, false
 	}

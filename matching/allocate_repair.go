@@ -88,34 +88,22 @@ type keptFlow struct {
 	pot  []int64
 }
 
-// newRepairNet reads a component's topology off the kept run's edges
-// (ks, in the component's order) and the numbering of its solved simplex.
-func newRepairNet(k *keptRun, kc *keptComponent, ks []int32) *repairNet {
-	sp := kc.sp
-	nOffers, nNeeds := int32(len(kc.offerIDs)), int32(len(kc.needIDs))
-	first := nOffers + nNeeds
+// newRepairNet reads a component's topology off its network, arcs in
+// solveComponent's order, and the numbering of its solved simplex.
+func newRepairNet(sp *simplex, nOffers, nNeeds int, arcs []arcSpec) *repairNet {
+	first := int32(nOffers + nNeeds)
 	m := sp.arcs
+	pairs := arcs[first:]
 	n := &repairNet{
-		nOffers: nOffers, nNeeds: nNeeds,
+		nOffers: int32(nOffers), nNeeds: int32(nNeeds),
 		src: sp.src[:m], dst: sp.dst[:m], cost: sp.cost[:m], order: sp.order, pos: sp.pos,
 		nodeArc:  sp.pos[:first],
 		offStart: make([]int32, nOffers+1), needStart: make([]int32, nNeeds+1),
-		offAdj: make([]repairAdj, len(ks)), needAdj: make([]repairAdj, len(ks)),
+		offAdj: make([]repairAdj, len(pairs)), needAdj: make([]repairAdj, len(pairs)),
 	}
-	// Local numbers of the component's offers and needs.
-	local := make(map[int32]int32, 0)
-	_ = local
-	offerLocal := make([]int32, len(k.offerIDs))
-	needLocal := make([]int32, len(k.needIDs))
-	for v, i := range kc.offerIDs {
-		offerLocal[i] = int32(v)
-	}
-	for w, j := range kc.needIDs {
-		needLocal[j] = int32(w)
-	}
-	for _, e := range ks {
-		n.offStart[offerLocal[k.edgeOffer[e]]+1]++
-		n.needStart[needLocal[k.edgeNeed[e]]+1]++
+	for _, a := range pairs {
+		n.offStart[a.from+1]++
+		n.needStart[a.to-int32(nOffers)+1]++
 	}
 	for v := range nOffers {
 		n.offStart[v+1] += n.offStart[v]
@@ -125,13 +113,15 @@ func newRepairNet(k *keptRun, kc *keptComponent, ks []int32) *repairNet {
 	}
 	offFill := append([]int32(nil), n.offStart[:nOffers]...)
 	needFill := append([]int32(nil), n.needStart[:nNeeds]...)
-	for i, e := range ks {
-		o, w := offerLocal[k.edgeOffer[e]], needLocal[k.edgeNeed[e]]
-		arc, wt := sp.pos[first+int32(i)], int32(k.edgeWeight[e])
-		n.offAdj[offFill[o]] = repairAdj{node: nOffers + w, arc: arc, w: wt}
+	pos := sp.pos[first:]
+	for i, a := range pairs {
+		o, d := a.from, a.to
+		arc, w := pos[i], int32(-a.cost)
+		n.offAdj[offFill[o]] = repairAdj{node: d, arc: arc, w: w}
 		offFill[o]++
-		n.needAdj[needFill[w]] = repairAdj{node: o, arc: arc, w: wt}
-		needFill[w]++
+		dl := d - int32(nOffers)
+		n.needAdj[needFill[dl]] = repairAdj{node: o, arc: arc, w: w}
+		needFill[dl]++
 	}
 	return n
 }
@@ -150,14 +140,13 @@ func flowOf(sp *simplex) *keptFlow {
 
 // repairer is the working state of one component's repair.
 type repairer struct {
-	net      *repairNet
-	flow     []int64
-	nodes    []repairNode
-	pot      []int64 // per node
-	exc      []int64 // per node: excess (> 0) or deficit (< 0) to route
-	drainCap []int64 // per need: its new quantity
-	sink     int32
-	failed   bool // a potential left the bounds: the result is void
+	net    *repairNet
+	flow   []int64
+	nodes  []repairNode
+	pot    []int64   // per node
+	side   []sideArc // per offer and need, its arc to the sink (flow not in flow until result)
+	sink   int32
+	failed bool // a potential left the bounds: the result is void
 
 	// Support lists: per node, the pairs at it that carry flow (and some
 	// that no longer do, dropped when next met, and maybe a pair twice),
@@ -181,8 +170,14 @@ type supEntry struct {
 
 type repairNode struct {
 	dist int64  // valid when mark ≥ 2·epoch
+	exc  int64  // excess (> 0) or deficit (< 0) still to route
 	pred int32  // the arc the search reached the node by
 	mark uint32 // 2·epoch: reached; 2·epoch+1: settled
+}
+
+// sideArc is an offer's keep arc or a need's drain: its flow and capacity.
+type sideArc struct {
+	flow, cap int64
 }
 
 // newRepairer starts a repair from base, or returns nil if a potential of
@@ -191,7 +186,13 @@ func newRepairer(net *repairNet, base *keptFlow, drainCap []int64) *repairer {
 	n := len(base.pot)
 	q := &repairer{
 		net: net, flow: append([]int64(nil), base.flow...), nodes: make([]repairNode, n), pot: make([]int64, n),
-		exc: make([]int64, n), drainCap: drainCap, sink: int32(n - 1),
+		side: make([]sideArc, n-1), sink: int32(n - 1),
+	}
+	for v, arc := range net.nodeArc {
+		q.side[v] = sideArc{flow: q.flow[arc], cap: Infinity}
+	}
+	for w, c := range drainCap {
+		q.side[int(net.nOffers)+w].cap = c
 	}
 	for v, p := range base.pot {
 		if p > repairPotentialBound || p < -repairPotentialBound {
@@ -236,21 +237,23 @@ func (q *repairer) carrying() []int32 {
 
 // result is the repaired optimum.
 func (q *repairer) result() *keptFlow {
+	for v, arc := range q.net.nodeArc {
+		q.flow[arc] = q.side[v].flow
+	}
 	return &keptFlow{flow: q.flow, pot: q.pot}
 }
 
 // changeOffer applies offer v's change of capacity by delta.
 func (q *repairer) changeOffer(v int32, delta int64) {
-	q.exc[v] += delta
-	q.exc[q.sink] -= delta
+	q.nodes[v].exc += delta
+	q.nodes[q.sink].exc -= delta
 }
 
-// changeNeed sets need w's drain for its new quantity (already in
-// drainCap) by complementary slackness.
+// changeNeed sets need w's drain for its new quantity (given to
+// newRepairer) by complementary slackness.
 func (q *repairer) changeNeed(w int32) {
 	v := q.net.nOffers + w
-	arc := q.net.nodeArc[v]
-	x, c := q.flow[arc], q.drainCap[w]
+	x, c := q.side[v].flow, q.side[v].cap
 	rc := q.pot[v] - q.pot[q.sink]
 	nx := min(x, c)
 	if rc < 0 {
@@ -258,19 +261,19 @@ func (q *repairer) changeNeed(w int32) {
 	} else if rc > 0 {
 		nx = 0
 	}
-	q.flow[arc] = nx
-	q.exc[v] -= nx - x
-	q.exc[q.sink] += nx - x
+	q.side[v].flow = nx
+	q.nodes[v].exc -= nx - x
+	q.nodes[q.sink].exc += nx - x
 }
 
 // routeAll routes every imbalance, and reports false if the repair had to
 // give up.
 func (q *repairer) routeAll() bool {
 	for v := range q.sink {
-		for q.exc[v] > 0 && !q.failed {
+		for q.nodes[v].exc > 0 && !q.failed {
 			q.forward(v)
 		}
-		for q.exc[v] < 0 && !q.failed {
+		for q.nodes[v].exc < 0 && !q.failed {
 			q.backward(v)
 		}
 	}
@@ -368,7 +371,7 @@ func (q *repairer) begin(a int32) {
 // forward routes excess of node a along a shortest path to the nearest
 // node that can take it, as far as the path allows.
 func (q *repairer) forward(a int32) {
-	net, flow, nodes, pot, exc, sink := q.net, q.flow, q.nodes, q.pot, q.exc, q.sink
+	net, flow, nodes, pot, side, sink := q.net, q.flow, q.nodes, q.pot, q.side, q.sink
 	nOffers := net.nOffers
 	q.begin(a)
 	ep := 2 * q.epoch
@@ -395,7 +398,7 @@ func (q *repairer) forward(a int32) {
 					continue
 				}
 				x.mark, x.dist, x.pred = ep, nd, e.arc
-				if exc[e.node] < 0 {
+				if x.exc < 0 {
 					bound, t = nd, e.node
 				} else {
 					q.heap.push(nd, e.node)
@@ -403,10 +406,10 @@ func (q *repairer) forward(a int32) {
 			}
 			continue
 		}
-		if arc := net.nodeArc[v]; flow[arc] < q.drainCap[v-nOffers] { // drain
+		if sa := side[v]; sa.flow < sa.cap { // drain
 			if nd := d + (pv - psink); nd < bound {
 				bound, t = nd, sink
-				nodes[sink].dist, nodes[sink].pred = nd, arc
+				nodes[sink].dist, nodes[sink].pred = nd, net.nodeArc[v]
 			}
 		}
 		for link := &q.supHead[v]; *link >= 0; {
@@ -427,7 +430,7 @@ func (q *repairer) forward(a int32) {
 				continue
 			}
 			x.mark, x.dist, x.pred = ep, nd, i
-			if exc[o] < 0 {
+			if x.exc < 0 {
 				bound, t = nd, o
 			} else {
 				q.heap.push(nd, o)
@@ -439,18 +442,16 @@ func (q *repairer) forward(a int32) {
 	}
 
 	// Bottleneck, then the push, from t back to a.
-	delta := exc[a]
+	delta := nodes[a].exc
 	if t != sink {
-		delta = min(delta, -exc[t])
+		delta = min(delta, -nodes[t].exc)
 	}
 	for v := t; v != a; {
 		arc := nodes[v].pred
 		u := net.src[arc]
 		switch {
 		case v == sink: // keep or drain arc into the sink
-			if u >= nOffers {
-				delta = min(delta, q.drainCap[u-nOffers]-flow[arc])
-			}
+			delta = min(delta, residual(side[u].cap, side[u].flow))
 		case net.dst[arc] == v: // pair forwards
 		default: // pair backwards
 			delta = min(delta, flow[arc])
@@ -460,8 +461,11 @@ func (q *repairer) forward(a int32) {
 	}
 	for v := t; v != a; {
 		arc := nodes[v].pred
-		if u := net.src[arc]; v == sink || net.dst[arc] == v {
-			if flow[arc] == 0 && v != sink {
+		if u := net.src[arc]; v == sink {
+			side[u].flow += delta
+			v = u
+		} else if net.dst[arc] == v {
+			if flow[arc] == 0 {
 				q.support(arc)
 			}
 			flow[arc] += delta
@@ -471,8 +475,8 @@ func (q *repairer) forward(a int32) {
 			v = net.dst[arc]
 		}
 	}
-	exc[a] -= delta
-	exc[t] += delta
+	nodes[a].exc -= delta
+	nodes[t].exc += delta
 
 	// Potentials: each settled node's goes down by D minus its distance.
 	for _, v := range q.settled {
@@ -488,7 +492,7 @@ func (q *repairer) forward(a int32) {
 // nearest node that can give it, as far as the path allows: a search from
 // a over the residual arcs backwards.
 func (q *repairer) backward(a int32) {
-	net, flow, nodes, pot, exc, sink := q.net, q.flow, q.nodes, q.pot, q.exc, q.sink
+	net, flow, nodes, pot, side, sink := q.net, q.flow, q.nodes, q.pot, q.side, q.sink
 	nOffers := net.nOffers
 	q.begin(a)
 	ep := 2 * q.epoch
@@ -502,10 +506,10 @@ func (q *repairer) backward(a int32) {
 		pv := pot[v]
 		// Residual arcs into v: back along v's keep or drain arc, if it
 		// carries flow, and along the pairs.
-		if arc := net.nodeArc[v]; flow[arc] > 0 {
+		if side[v].flow > 0 {
 			if nd := d + (psink - pv); nd < bound {
 				bound, t = nd, sink
-				nodes[sink].dist, nodes[sink].pred = nd, arc
+				nodes[sink].dist, nodes[sink].pred = nd, net.nodeArc[v]
 			}
 		}
 		if v < nOffers {
@@ -527,7 +531,7 @@ func (q *repairer) backward(a int32) {
 					continue
 				}
 				x.mark, x.dist, x.pred = ep, nd, i
-				if exc[n] > 0 {
+				if x.exc > 0 {
 					bound, t = nd, n
 				} else {
 					q.heap.push(nd, n)
@@ -546,7 +550,7 @@ func (q *repairer) backward(a int32) {
 				continue
 			}
 			x.mark, x.dist, x.pred = ep, nd, e.arc
-			if exc[e.node] > 0 {
+			if x.exc > 0 {
 				bound, t = nd, e.node
 			} else {
 				q.heap.push(nd, e.node)
@@ -558,17 +562,17 @@ func (q *repairer) backward(a int32) {
 	}
 
 	// Bottleneck, then the push, from t forwards to a.
-	delta := -exc[a]
+	delta := -nodes[a].exc
 	if t != sink {
-		delta = min(delta, exc[t])
+		delta = min(delta, nodes[t].exc)
 	}
 	for u := t; u != a; {
 		arc := nodes[u].pred
 		v := net.dst[arc]
 		switch {
 		case u == sink: // keep or drain, backwards out of the sink
-			delta = min(delta, flow[arc])
 			v = net.src[arc]
+			delta = min(delta, side[v].flow)
 		case net.src[arc] == u: // pair forwards
 		default: // pair backwards
 			delta = min(delta, flow[arc])
@@ -578,7 +582,10 @@ func (q *repairer) backward(a int32) {
 	}
 	for u := t; u != a; {
 		arc := nodes[u].pred
-		if u != sink && net.src[arc] == u {
+		if u == sink {
+			u = net.src[arc]
+			side[u].flow -= delta
+		} else if net.src[arc] == u {
 			if flow[arc] == 0 {
 				q.support(arc)
 			}
@@ -589,8 +596,8 @@ func (q *repairer) backward(a int32) {
 			u = net.src[arc]
 		}
 	}
-	exc[a] += delta
-	exc[t] -= delta
+	nodes[a].exc += delta
+	nodes[t].exc -= delta
 
 	// Potentials: each settled node's goes up by D minus its distance.
 	for _, v := range q.settled {
