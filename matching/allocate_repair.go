@@ -148,9 +148,13 @@ type repairer struct {
 	sink   int32
 	failed bool // a potential left the bounds: the result is void
 
-	// Support lists: per node, the pairs at it that carry flow (and some
-	// that no longer do, dropped when next met, and maybe a pair twice),
-	// linked through sup from supHead.
+	// Support lists: per node, the pairs at it that carry flow, linked
+	// through sup from supHead. A pair has two entries side by side, 2i in
+	// its offer's list and 2i+1 in its need's; a search that goes back
+	// along a pair records the entry it came by (see predEntry), so the
+	// push that empties the pair marks both entries dead, and they are
+	// dropped from the lists when next met. A search never reads the
+	// flows themselves, a large array.
 	supHead []int32
 	sup     []supEntry
 
@@ -159,19 +163,24 @@ type repairer struct {
 	settled []int32
 }
 
-// repairNode is a node's state in the current search. Potentials are a
-// separate array: most arcs a search looks at fail on their reduced cost
-// alone, so that small array is what the search reads most.
-// supEntry is a pair in the support list of one of its ends: the pair,
-// its other end and its weight, and the next entry.
+// supEntry is a pair in the support list of one of its ends: the pair
+// (−1 once it carries nothing), its other end, its weight and the next
+// entry.
 type supEntry struct {
 	arc, node, w, next int32
 }
 
+// predEntry encodes, as a node's pred, that the search reached it back
+// along the pair of support entry k; arcs are ≥ 0.
+func predEntry(k int32) int32 { return -2 - k }
+
+// repairNode is a node's state in the current search. Potentials are a
+// separate array: most arcs a search looks at fail on their reduced cost
+// alone, so that small array is what the search reads most.
 type repairNode struct {
 	dist int64  // valid when mark ≥ 2·epoch
 	exc  int64  // excess (> 0) or deficit (< 0) still to route
-	pred int32  // the arc the search reached the node by
+	pred int32  // the arc the search reached the node by, or predEntry
 	mark uint32 // 2·epoch: reached; 2·epoch+1: settled
 }
 
@@ -220,19 +229,25 @@ func (q *repairer) support(j int32) {
 	q.supHead[o], q.supHead[d] = k, k+1
 }
 
+// unsupport marks the entries of the pair of entry k dead: it carries
+// nothing now.
+func (q *repairer) unsupport(k int32) {
+	q.sup[k].arc, q.sup[k^1].arc = -1, -1
+}
+
 // carrying returns the pairs that carry flow, by their numbers in the
 // caller's order (see repairNet.order), ascending.
 func (q *repairer) carrying() []int32 {
 	var used []int32
 	for v := range q.net.nOffers {
 		for k := q.supHead[v]; k >= 0; k = q.sup[k].next {
-			if j := q.sup[k].arc; q.flow[j] > 0 {
+			if j := q.sup[k].arc; j >= 0 {
 				used = append(used, q.net.order[j])
 			}
 		}
 	}
 	slices.Sort(used)
-	return slices.Compact(used)
+	return used
 }
 
 // result is the repaired optimum.
@@ -413,14 +428,15 @@ func (q *repairer) forward(a int32) {
 			}
 		}
 		for link := &q.supHead[v]; *link >= 0; {
-			e := &q.sup[*link]
-			if flow[e.arc] == 0 {
+			k := *link
+			e := &q.sup[k]
+			if e.arc < 0 {
 				*link = e.next
 				continue
 			}
 			link = &e.next
 			// Back along the pair, to its offer.
-			o, i := e.node, e.arc
+			o, i := e.node, predEntry(k)
 			nd := d + (int64(e.w) - pot[o] + pv)
 			if nd >= bound {
 				continue
@@ -448,31 +464,36 @@ func (q *repairer) forward(a int32) {
 	}
 	for v := t; v != a; {
 		arc := nodes[v].pred
-		u := net.src[arc]
 		switch {
+		case arc < 0: // back along a pair, from its need
+			k := -2 - arc
+			delta = min(delta, flow[q.sup[k].arc])
+			v = q.sup[k^1].node
 		case v == sink: // keep or drain arc into the sink
-			delta = min(delta, residual(side[u].cap, side[u].flow))
-		case net.dst[arc] == v: // pair forwards
-		default: // pair backwards
-			delta = min(delta, flow[arc])
-			u = net.dst[arc]
+			v = net.src[arc]
+			delta = min(delta, residual(side[v].cap, side[v].flow))
+		default: // pair forwards
+			v = net.src[arc]
 		}
-		v = u
 	}
 	for v := t; v != a; {
 		arc := nodes[v].pred
-		if u := net.src[arc]; v == sink {
-			side[u].flow += delta
-			v = u
-		} else if net.dst[arc] == v {
+		switch {
+		case arc < 0:
+			k := -2 - arc
+			if flow[q.sup[k].arc] -= delta; flow[q.sup[k].arc] == 0 {
+				q.unsupport(k)
+			}
+			v = q.sup[k^1].node
+		case v == sink:
+			v = net.src[arc]
+			side[v].flow += delta
+		default:
 			if flow[arc] == 0 {
 				q.support(arc)
 			}
 			flow[arc] += delta
-			v = u
-		} else {
-			flow[arc] -= delta
-			v = net.dst[arc]
+			v = net.src[arc]
 		}
 	}
 	nodes[a].exc -= delta
@@ -514,14 +535,15 @@ func (q *repairer) backward(a int32) {
 		}
 		if v < nOffers {
 			for link := &q.supHead[v]; *link >= 0; {
-				e := &q.sup[*link]
-				if flow[e.arc] == 0 {
+				k := *link
+				e := &q.sup[k]
+				if e.arc < 0 {
 					*link = e.next
 					continue
 				}
 				link = &e.next
 				// From the pair's need, back along the pair.
-				n, i := e.node, e.arc
+				n, i := e.node, predEntry(k)
 				nd := d + (int64(e.w) - pv + pot[n])
 				if nd >= bound {
 					continue
@@ -568,32 +590,36 @@ func (q *repairer) backward(a int32) {
 	}
 	for u := t; u != a; {
 		arc := nodes[u].pred
-		v := net.dst[arc]
 		switch {
+		case arc < 0: // back along a pair, to its offer
+			k := -2 - arc
+			delta = min(delta, flow[q.sup[k].arc])
+			u = q.sup[k^1].node
 		case u == sink: // keep or drain, backwards out of the sink
-			v = net.src[arc]
-			delta = min(delta, side[v].flow)
-		case net.src[arc] == u: // pair forwards
-		default: // pair backwards
-			delta = min(delta, flow[arc])
-			v = net.src[arc]
+			u = net.src[arc]
+			delta = min(delta, side[u].flow)
+		default: // pair forwards
+			u = net.dst[arc]
 		}
-		u = v
 	}
 	for u := t; u != a; {
 		arc := nodes[u].pred
-		if u == sink {
+		switch {
+		case arc < 0:
+			k := -2 - arc
+			if flow[q.sup[k].arc] -= delta; flow[q.sup[k].arc] == 0 {
+				q.unsupport(k)
+			}
+			u = q.sup[k^1].node
+		case u == sink:
 			u = net.src[arc]
 			side[u].flow -= delta
-		} else if net.src[arc] == u {
+		default:
 			if flow[arc] == 0 {
 				q.support(arc)
 			}
 			flow[arc] += delta
 			u = net.dst[arc]
-		} else {
-			flow[arc] -= delta
-			u = net.src[arc]
 		}
 	}
 	nodes[a].exc += delta
