@@ -139,16 +139,13 @@ func (r *allocRun) basis(prev *Basis) *Basis {
 		comps: make([]keptComponent, len(r.results)),
 	}
 	for c, res := range r.results {
-		topo := res.topo
-		if topo == nil {
-			topo = &keptTopo{}
-		}
-		k.comps[c] = keptComponent{sp: res.sp, fl: res.fl, topo: topo, offerIDs: res.offerIDs, needIDs: res.needIDs}
+		k.comps[c] = keptComponent{sp: res.sp, fl: res.fl, topo: res.topo, offerIDs: res.offerIDs, needIDs: res.needIDs}
 	}
 	if r.inPlace {
 		pk := prev.kept
 		k.offerIDs, k.needIDs = pk.offerIDs, pk.needIDs
 		k.edgeOffer, k.edgeNeed, k.edgeWeight, k.edgeScore = pk.edgeOffer, pk.edgeNeed, pk.edgeWeight, pk.edgeScore
+		k.leftOut = pk.leftOut
 		return &Basis{offerIndex: prev.offerIndex, needIndex: prev.needIndex, kept: k}
 	}
 	b := &Basis{
@@ -173,6 +170,9 @@ func (r *allocRun) basis(prev *Basis) *Basis {
 	for i, e := range r.edges {
 		k.edgeOffer[i], k.edgeNeed[i], k.edgeWeight[i] = int32(e.Offer), int32(e.Need), scoreWeight(e.Score)
 		k.edgeScore[i] = e.Score
+		if r.weights[i] == 0 && k.edgeWeight[i] > 0 {
+			k.leftOut = append(k.leftOut, int32(i))
+		}
 	}
 	return b
 }

@@ -27,6 +27,9 @@ type keptRun struct {
 	edgeNeed           []int32
 	edgeWeight         []int64   // scoreWeight, before the amount filter
 	edgeScore          []float64 // the scores themselves, a fast first check
+	// leftOut lists the edges of positive weight that are in no component
+	// because an amount of theirs was 0 when the components were made.
+	leftOut []int32
 	compStart          []int32
 	compEdges          []int32
 	comps              []keptComponent
@@ -76,12 +79,14 @@ func (k *keptRun) fits(offers []Supply, needs []Demand, edges []Edge) bool {
 		if e.Score != k.edgeScore[i] && scoreWeight(e.Score) != k.edgeWeight[i] {
 			return false
 		}
-		// An edge that was left out (an amount was 0) and is usable now
-		// could join two components: rebuild.
-		if k.capacity[e.Offer] == 0 || k.quantity[e.Need] == 0 {
-			if clampQuantity(offers[e.Offer].Capacity) > 0 && clampQuantity(needs[e.Need].Quantity) > 0 {
-				return false
-			}
+	}
+	// An edge that was left out (an amount was 0) and is usable now could
+	// join two components: rebuild. Edges inside a component stay usable
+	// whatever their amounts, which their networks follow.
+	for _, i := range k.leftOut {
+		e := edges[i]
+		if clampQuantity(offers[e.Offer].Capacity) > 0 && clampQuantity(needs[e.Need].Quantity) > 0 {
+			return false
 		}
 	}
 	return true
