@@ -29,10 +29,10 @@ type keptRun struct {
 	edgeScore          []float64 // the scores themselves, a fast first check
 	// leftOut lists the edges of positive weight that are in no component
 	// because an amount of theirs was 0 when the components were made.
-	leftOut []int32
-	compStart          []int32
-	compEdges          []int32
-	comps              []keptComponent
+	leftOut   []int32
+	compStart []int32
+	compEdges []int32
+	comps     []keptComponent
 }
 
 // keptComponent is one solved component: its offers and needs in local

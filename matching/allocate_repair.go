@@ -3,7 +3,6 @@ package matching
 import (
 	"math"
 	"math/bits"
-	"slices"
 )
 
 // Repair of a kept component after amounts changed. Costs are the same as
@@ -236,17 +235,27 @@ func (q *repairer) unsupport(k int32) {
 }
 
 // carrying returns the pairs that carry flow, by their numbers in the
-// caller's order (see repairNet.order), ascending.
+// caller's order (see repairNet.order), ascending: marked in a bitmap of
+// all pairs, so that no sort is needed.
 func (q *repairer) carrying() []int32 {
-	var used []int32
+	first := q.net.nOffers + q.net.nNeeds
+	bitmap := make([]uint64, (len(q.net.order)-int(first)+63)/64)
+	count := 0
 	for v := range q.net.nOffers {
 		for k := q.supHead[v]; k >= 0; k = q.sup[k].next {
 			if j := q.sup[k].arc; j >= 0 {
-				used = append(used, q.net.order[j])
+				i := q.net.order[j] - first
+				bitmap[i>>6] |= 1 << (i & 63)
+				count++
 			}
 		}
 	}
-	slices.Sort(used)
+	used := make([]int32, 0, count)
+	for w, bits64 := range bitmap {
+		for ; bits64 != 0; bits64 &= bits64 - 1 {
+			used = append(used, first+int32(w<<6+bits.TrailingZeros64(bits64)))
+		}
+	}
 	return used
 }
 
