@@ -2,13 +2,15 @@ package matching
 
 import "sync"
 
-// Basis is the optimal spanning tree of every component of an allocation,
+// Basis is the optimum of every component of an allocation (its flow and
+// potentials, and the optimal spanning tree where a simplex solved it),
 // kept by [AllocateWarm] so that the next run of the same street can start
 // from it. It refers to offers and needs by ID, not by index, so it stays
 // meaningful when listings come and go, and it is not tied to one input:
 // any Basis is a valid start for any run. It holds each component's solved
-// network, so it takes about as much memory as the run did. A Basis is
-// immutable and may be shared between goroutines.
+// network and an index of its arcs by offer and by need, so it takes
+// somewhat more memory than the run did. A Basis is immutable and may be
+// shared between goroutines.
 type Basis struct {
 	offerIndex map[string]int32 // offer ID → index in the run that made it
 	needIndex  map[string]int32
@@ -30,7 +32,8 @@ func pairKey(offer, need int32) uint64 {
 
 // states derives keep, drain and pairs from the kept components. Offers
 // and needs outside every component (no usable edge) keep all and get
-// nothing, which is what their arcs' cold states say.
+// nothing, which is what their arcs' cold states say. A repaired
+// component has no tree; its flow suggests one.
 func (b *Basis) states() {
 	k := b.kept
 	b.keep = make([]int8, len(k.offerIDs))

@@ -12,12 +12,13 @@ import (
 // edits a quantity. Then the networks are the same as last time but for
 // supplies and the drains' capacities, and mapping the basis by ID and
 // rebuilding every network (AllocateWarm's general path, O(edges) with
-// hashing and scattered writes) costs more than the few hundred pivots
-// that are left. So a Basis also keeps each component's solved simplex;
-// when a run has the same offers and needs (by ID, in the same order) and
-// the same edges, and no edge becomes usable that was not before, the
-// warm run copies those arrays, updates the amounts and restarts from the
-// kept tree. Copies, so that a Basis stays immutable.
+// hashing and scattered writes) costs far more than what changed. So a
+// Basis also keeps each component's optimum (the solved simplex, or the
+// flow and potentials of a repair) and its topology; when a run has the
+// same offers and needs (by ID, in the same order) and the same edges,
+// and no edge left out of every component becomes usable, each changed
+// component is repaired from its kept optimum (allocate_repair.go) on
+// copies of the flow and potentials, so that a Basis stays immutable.
 
 // keptRun is the part of a Basis that the in-place path needs.
 type keptRun struct {

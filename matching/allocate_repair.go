@@ -28,30 +28,31 @@ import (
 // from a deficit: never from the sink, which touches every node) and stops
 // at the nearest node that can take the imbalance, the sink or a listing
 // with the opposite imbalance; the search pushes what the path allows and
-// raises the potentials of the nodes it settled so that every residual
-// arc keeps a non-negative reduced cost and the path's arcs get zero. A
+// moves the potentials of the nodes it settled so that every residual arc
+// keeps a non-negative reduced cost and the path's arcs get zero. A
 // route always exists: an offer's keep arc is uncapacitated, its supply
 // reaches the sink along the flow it carries, and a need's imbalance can
 // always be undone on its own drain. The searches keep the pseudo-flow
 // and the potentials optimal to each other, so once no imbalance is left
 // the flow is optimal for the new amounts and the potentials are what the
-// next repair starts from. The search only ever sees the nodes closer than
-// the route it finds, so a repair costs what the changes disturb, not the
-// size of the component.
+// next repair starts from. A search only ever sees the nodes closer than
+// the route it finds, so a repair costs what the changes disturb rather
+// than the size of the component (on a large, tightly matched market a
+// unit of change can still disturb a good share of it: routes that push
+// one offer's unit onto the next run through many listings).
 //
 // Exactness: the sink's potential stays 0 (targets are never settled).
 // Every potential is kept within ±repairPotentialBound, checked when a
 // repair starts and whenever a search writes one; reduced costs and
 // distances are then sums of at most a few such terms and path costs, far
 // inside int64. A repair that would leave the bound gives up, and the run
-// falls back to solving afresh (never reached in practice: an optimum's
-// potentials are within ScoreScale of the sink's except on nodes no flow
-// can reach, which no search settles).
+// falls back to solving afresh. That is not reached in practice: the
+// simplex's potentials stay within a few of its artificial costs
+// (maxCost·nodes) of each other, and a search sets a node's potential to
+// its target's plus the cost difference of two paths.
 
 // repairPotentialBound bounds every potential in a repair (the sink's is
-// 0). The simplex keeps its potentials within maxInt64/8 of each other, so
-// this is never reached in practice; it is a variable so that tests can
-// exercise the fallback.
+// 0); it is a variable so that tests can exercise the fallback.
 var repairPotentialBound int64 = math.MaxInt64 / 8
 
 // repairNet is the topology of a kept component, read off the simplex
