@@ -425,8 +425,16 @@ func (q *repairer) forward(a int32) {
 				x.mark, x.dist, x.pred = ep, nd, e.arc
 				if x.exc < 0 {
 					bound, t = nd, e.node
-				} else {
-					q.heap.push(nd, e.node)
+					continue
+				}
+				q.heap.push(nd, e.node)
+				// A need with room takes the unit to the sink right away:
+				// seen now, the bound prunes the rest of the search sooner.
+				if sa := side[e.node]; sa.flow < sa.cap {
+					if sd := nd + (pot[e.node] - psink); sd < bound {
+						bound, t = sd, sink
+						nodes[sink].dist, nodes[sink].pred = sd, net.nodeArc[e.node]
+					}
 				}
 			}
 			continue
@@ -458,8 +466,12 @@ func (q *repairer) forward(a int32) {
 			x.mark, x.dist, x.pred = ep, nd, i
 			if x.exc < 0 {
 				bound, t = nd, o
-			} else {
-				q.heap.push(nd, o)
+				continue
+			}
+			q.heap.push(nd, o)
+			if sd := nd + (pot[o] - psink); sd < bound { // its keep arc
+				bound, t = sd, sink
+				nodes[sink].dist, nodes[sink].pred = sd, net.nodeArc[o]
 			}
 		}
 	}
@@ -565,8 +577,14 @@ func (q *repairer) backward(a int32) {
 				x.mark, x.dist, x.pred = ep, nd, i
 				if x.exc > 0 {
 					bound, t = nd, n
-				} else {
-					q.heap.push(nd, n)
+					continue
+				}
+				q.heap.push(nd, n)
+				if side[n].flow > 0 { // back along its drain
+					if sd := nd + (psink - pot[n]); sd < bound {
+						bound, t = sd, sink
+						nodes[sink].dist, nodes[sink].pred = sd, net.nodeArc[n]
+					}
 				}
 			}
 			continue
@@ -584,8 +602,15 @@ func (q *repairer) backward(a int32) {
 			x.mark, x.dist, x.pred = ep, nd, e.arc
 			if x.exc > 0 {
 				bound, t = nd, e.node
-			} else {
-				q.heap.push(nd, e.node)
+				continue
+			}
+			q.heap.push(nd, e.node)
+			// An offer that keeps some can give it at once (see forward).
+			if side[e.node].flow > 0 {
+				if sd := nd + (psink - pot[e.node]); sd < bound {
+					bound, t = sd, sink
+					nodes[sink].dist, nodes[sink].pred = sd, net.nodeArc[e.node]
+				}
 			}
 		}
 	}
