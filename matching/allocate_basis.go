@@ -142,7 +142,7 @@ func (r *allocRun) basis(prev *Basis) *Basis {
 		comps: make([]keptComponent, len(r.results)),
 	}
 	for c, res := range r.results {
-		k.comps[c] = keptComponent{sp: res.sp, fl: res.fl, topo: res.topo, offerIDs: res.offerIDs, needIDs: res.needIDs}
+		k.comps[c] = keptComponent{sp: res.sp, fl: res.fl, topo: res.topo, offerIDs: res.offerIDs, needIDs: res.needIDs, used: res.used}
 	}
 	if r.inPlace {
 		pk := prev.kept

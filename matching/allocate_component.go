@@ -71,6 +71,9 @@ func (r *allocRun) solveComponent(ks []int32) componentResult {
 		if f := flow[first+i]; f > 0 {
 			e := r.edges[k]
 			res.assign = append(res.assign, Assignment{Offer: e.Offer, Need: e.Need, Quantity: f, Score: clampScore(e.Score)})
+			if r.wantBasis {
+				res.used = append(res.used, int32(first+i))
+			}
 		}
 	}
 	if r.wantBasis {

@@ -48,6 +48,7 @@ type keptComponent struct {
 	topo     *keptTopo
 	offerIDs []int32
 	needIDs  []int32
+	used     []int32 // the pairs that carry flow (caller's arc numbers, ascending)
 }
 
 // keptTopo is a component's repairNet, made with the Basis that first
@@ -135,7 +136,7 @@ func (r *allocRun) rerun(k *keptRun) bool {
 // repaired (allocate_repair.go) from its kept optimum.
 func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) (componentResult, bool) {
 	if r.unchanged(k, kc) {
-		return r.componentAssignments(kc, kc.sp, kc.fl, ks), true
+		return r.assignmentsOf(kc, kc.sp, kc.fl, ks, kc.used), true
 	}
 	base := kc.fl
 	if base == nil {
@@ -145,7 +146,7 @@ func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) (co
 	for w, j := range kc.needIDs {
 		drainCap[w] = r.quantity[j]
 	}
-	q := newRepairer(kc.topo.net, base, drainCap)
+	q := newRepairer(kc.topo.net, base, drainCap, kc.used)
 	if q == nil {
 		return componentResult{}, false
 	}
@@ -181,32 +182,6 @@ func (r *allocRun) unchanged(k *keptRun, kc *keptComponent) bool {
 	return true
 }
 
-// componentAssignments reads a kept component's assignments, in edge
-// order, off its optimum: a solved simplex sp or a repaired flow fl, both
-// per arc in the simplex's internal order. One sequential pass finds the
-// pairs that carry flow; sorting those few restores the edge order.
-func (r *allocRun) componentAssignments(kc *keptComponent, sp *simplex, fl *keptFlow, ks []int32) componentResult {
-	flow, dst, order := kc.optimum(sp, fl)
-	first := int32(len(kc.offerIDs) + len(kc.needIDs))
-	var used []int32
-	for j, f := range flow {
-		if f > 0 && dst[j] != first {
-			used = append(used, order[j])
-		}
-	}
-	slices.Sort(used)
-	return r.assignmentsOf(kc, sp, fl, ks, used)
-}
-
-// optimum returns the flow of the optimum sp or fl and the arrays to read
-// it: per arc its head, and its number in the caller's order.
-func (kc *keptComponent) optimum(sp *simplex, fl *keptFlow) (flow []int64, dst, order []int32) {
-	if fl != nil {
-		return fl.flow, kc.topo.net.dst, kc.topo.net.order
-	}
-	return sp.flow[:sp.arcs], sp.dst[:sp.arcs], sp.order
-}
-
 // assignmentsOf makes the assignments of the pairs used (caller's arc
 // numbers, ascending), which carry flow in the optimum sp or fl.
 func (r *allocRun) assignmentsOf(kc *keptComponent, sp *simplex, fl *keptFlow, ks []int32, used []int32) componentResult {
@@ -223,7 +198,7 @@ func (r *allocRun) assignmentsOf(kc *keptComponent, sp *simplex, fl *keptFlow, k
 		res.assign[i] = Assignment{Offer: e.Offer, Need: e.Need, Quantity: flow[pos[orig]], Score: clampScore(e.Score)}
 	}
 	if r.wantBasis {
-		res.sp, res.fl, res.topo = sp, fl, kc.topo
+		res.sp, res.fl, res.topo, res.used = sp, fl, kc.topo, used
 	}
 	return res
 }

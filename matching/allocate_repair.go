@@ -189,9 +189,10 @@ type sideArc struct {
 	flow, cap int64
 }
 
-// newRepairer starts a repair from base, or returns nil if a potential of
-// base is out of bounds.
-func newRepairer(net *repairNet, base *keptFlow, drainCap []int64) *repairer {
+// newRepairer starts a repair from base, whose pairs that carry flow are
+// used (caller's arc numbers), or returns nil if a potential of base is
+// out of bounds.
+func newRepairer(net *repairNet, base *keptFlow, drainCap []int64, used []int32) *repairer {
 	n := len(base.pot)
 	q := &repairer{
 		net: net, flow: append([]int64(nil), base.flow...), nodes: make([]repairNode, n), pot: make([]int64, n),
@@ -213,10 +214,8 @@ func newRepairer(net *repairNet, base *keptFlow, drainCap []int64) *repairer {
 	for v := range q.supHead {
 		q.supHead[v] = -1
 	}
-	for j, f := range q.flow {
-		if f > 0 && net.dst[j] != q.sink {
-			q.support(int32(j))
-		}
+	for _, orig := range used {
+		q.support(net.pos[orig])
 	}
 	return q
 }

@@ -48,6 +48,7 @@ type componentResult struct {
 	sp       *simplex
 	fl       *keptFlow
 	topo     *keptTopo
+	used     []int32
 	pivots   int
 }
 
