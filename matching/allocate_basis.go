@@ -9,7 +9,7 @@ import "sync"
 // meaningful when listings come and go, and it is not tied to one input:
 // any Basis is a valid start for any run. It holds each component's solved
 // network and an index of its arcs by offer and by need, so it takes
-// somewhat more memory than the run did. A Basis is immutable and may be
+// about as much memory as the run did. A Basis is immutable and may be
 // shared between goroutines.
 type Basis struct {
 	offerIndex map[string]int32 // offer ID → index in the run that made it

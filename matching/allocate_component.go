@@ -77,8 +77,12 @@ func (r *allocRun) solveComponent(ks []int32) componentResult {
 		}
 	}
 	if r.wantBasis {
-		res.sp = stats.kept
-		res.topo = &keptTopo{net: newRepairNet(stats.kept, nOffers, len(res.needIDs), net.arcs)}
+		sp := stats.kept
+		res.sp = sp
+		res.topo = &keptTopo{net: newRepairNet(sp, nOffers, len(res.needIDs), net.arcs)}
+		// Nothing pivots a kept simplex again: its pricing view can go,
+		// which leaves the Basis about as large as before the topology.
+		sp.pa, sp.pb, sp.pc = nil, nil, nil
 	}
 	return res
 }
