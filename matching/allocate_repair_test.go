@@ -156,3 +156,26 @@ func TestAllocateWarmRepairFallback(t *testing.T) {
 		}
 	})
 }
+
+// Components above repairMaxNodes restart the simplex from the kept tree
+// instead; chains of such runs must match cold runs too.
+func TestAllocateWarmRestartChains(t *testing.T) {
+	defer func(n int) { repairMaxNodes = n }(repairMaxNodes)
+	repairMaxNodes = 0
+	rapid.Check(t, func(t *rapid.T) {
+		offers, needs, edges := repairMarket(t)
+		_, basis := AllocateWarm(nil, offers, needs, edges)
+		for round := range rapid.IntRange(1, 4).Draw(t, "rounds") {
+			offers, needs = changeAmounts(t, offers, needs)
+			warm, next := AllocateWarm(basis, offers, needs, edges)
+			checkAllocation(t, offers, needs, edges, warm)
+			if w, want := allocationWeight(warm), allocationWeight(Allocate(offers, needs, edges)); w != want {
+				t.Fatalf("round %d: warm weight %d, cold %d", round, w, want)
+			}
+			if checkKeptOptimum(t, next) != 0 {
+				t.Fatal("a component was repaired above repairMaxNodes")
+			}
+			basis = next
+		}
+	})
+}
