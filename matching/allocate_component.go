@@ -79,7 +79,9 @@ func (r *allocRun) solveComponent(ks []int32) componentResult {
 	if r.wantBasis {
 		sp := stats.kept
 		res.sp = sp
-		res.topo = &keptTopo{net: newRepairNet(sp, nOffers, len(res.needIDs), net.arcs)}
+		if sink <= repairMaxNodes { // a component warm runs may repair
+			res.topo = &keptTopo{net: newRepairNet(sp, nOffers, len(res.needIDs), net.arcs)}
+		}
 		// Nothing pivots a kept simplex again: its pricing view can go,
 		// which leaves the Basis about as large as before the topology.
 		sp.pa, sp.pb, sp.pc = nil, nil, nil

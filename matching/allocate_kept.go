@@ -138,7 +138,7 @@ func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) (co
 	if r.unchanged(k, kc) {
 		return r.assignmentsOf(kc, kc.sp, kc.fl, ks, kc.used), true
 	}
-	if kc.sp != nil && len(kc.offerIDs)+len(kc.needIDs) > repairMaxNodes {
+	if kc.topo == nil { // above repairMaxNodes when its Basis was made
 		return r.resolveComponent(kc, ks), true
 	}
 	base := kc.fl
@@ -169,8 +169,9 @@ func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) (co
 	return r.assignmentsOf(kc, nil, q.result(), ks, q.carrying()), true
 }
 
-// repairMaxNodes is the largest component (offers and needs) that a warm
-// run repairs; a larger one restarts the simplex from its kept tree. The
+// repairMaxNodes is the largest component (offers and needs) that warm
+// runs repair; a larger one gets no repair index when its Basis is made
+// (solveComponent), and warm runs restart its simplex from the kept tree. The
 // cost of a repair grows faster than the component: on a large, tightly
 // matched market each unit of change has to look through more listings
 // before it finds where to go, while the simplex's restart grows about as
