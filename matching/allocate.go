@@ -113,16 +113,24 @@ func sortAssignments(results []componentResult, offers int) []Assignment {
 	return out
 }
 
-// AllocateWarm is Allocate that also returns the optimal spanning trees
-// of its components as a [Basis], and starts from prev, the Basis of an
-// earlier run, when it is not nil. Offers and needs are matched with the
-// earlier run by ID, so the slices may be reordered, grown or shrunk and
-// any amounts, scores and edges may change; the better prev fits, the
-// fewer pivots remain. The result is an optimum of the same input, with
-// the same total weight as Allocate's whatever prev is (a stale basis
-// costs time, never correctness); where several allocations tie for the
-// optimum, the one returned may depend on prev. The same prev and input
-// always give the same output.
+// AllocateWarm is Allocate that also returns the optimum of each of its
+// components as a [Basis], and starts from prev, the Basis of an earlier
+// run, when it is not nil. Offers and needs are matched with the earlier
+// run by ID, so the slices may be reordered, grown or shrunk and any
+// amounts, scores and edges may change; the better prev fits, the less
+// work remains. When only amounts changed (the same offers, needs and
+// edges in the same order, and no edge that was left out for an amount of
+// 0 becomes usable), each changed component is repaired from its kept
+// optimum by shortest augmenting paths, which costs what the changes
+// disturb rather than the size of the run; otherwise the networks are
+// rebuilt and the simplex starts from prev's trees. The result is an
+// optimum of the same input, with the same total weight as Allocate's
+// whatever prev is (a stale basis costs time, never correctness); where
+// several allocations tie for the optimum, the one returned may depend on
+// prev. The same prev and input always give the same output.
+//
+// Making a Basis costs a little more than Allocate does: it keeps each
+// component's network and indexes its arcs for the repairs of later runs.
 //
 // A street that re-runs its matching after a few claims or new listings
 // keeps the Basis of the last run and passes it here.
@@ -134,8 +142,11 @@ func allocate(prev *Basis, offers []Supply, needs []Demand, edges []Edge, wantBa
 	var r *allocRun
 	if prev != nil && prev.kept != nil && prev.kept.fits(offers, needs, edges) {
 		r = newAmounts(offers, needs, edges, wantBasis)
-		r.rerun(prev.kept)
-	} else {
+		if !r.rerun(prev.kept) {
+			r = nil
+		}
+	}
+	if r == nil {
 		r = newRun(prev, offers, needs, edges, wantBasis)
 		r.solveAll()
 	}

@@ -2,13 +2,15 @@ package matching
 
 import "sync"
 
-// Basis is the optimal spanning tree of every component of an allocation,
+// Basis is the optimum of every component of an allocation (its flow and
+// potentials, and the optimal spanning tree where a simplex solved it),
 // kept by [AllocateWarm] so that the next run of the same street can start
 // from it. It refers to offers and needs by ID, not by index, so it stays
 // meaningful when listings come and go, and it is not tied to one input:
 // any Basis is a valid start for any run. It holds each component's solved
-// network, so it takes about as much memory as the run did. A Basis is
-// immutable and may be shared between goroutines.
+// network and an index of its arcs by offer and by need, so it takes
+// about as much memory as the run did. A Basis is immutable and may be
+// shared between goroutines.
 type Basis struct {
 	offerIndex map[string]int32 // offer ID → index in the run that made it
 	needIndex  map[string]int32
@@ -30,7 +32,8 @@ func pairKey(offer, need int32) uint64 {
 
 // states derives keep, drain and pairs from the kept components. Offers
 // and needs outside every component (no usable edge) keep all and get
-// nothing, which is what their arcs' cold states say.
+// nothing, which is what their arcs' cold states say. A repaired
+// component has no tree; its flow suggests one.
 func (b *Basis) states() {
 	k := b.kept
 	b.keep = make([]int8, len(k.offerIDs))
@@ -43,20 +46,38 @@ func (b *Basis) states() {
 	}
 	b.pairs = make(map[uint64]int8)
 	for c, kc := range k.comps {
-		sp, nOffers := kc.sp, len(kc.offerIDs)
+		nOffers := len(kc.offerIDs)
+		first := nOffers + len(kc.needIDs)
+		state := func(arc int, capacity int64) int8 { return kc.sp.state[kc.sp.pos[arc]] }
+		if kc.sp == nil {
+			// A repaired optimum has no tree: arcs strictly inside their
+			// bounds are the likely tree arcs, full ones start full.
+			pos := kc.topo.net.pos
+			state = func(arc int, capacity int64) int8 { return flowState(kc.fl.flow[pos[arc]], capacity) }
+		}
 		for v, i := range kc.offerIDs {
-			b.keep[i] = sp.state[sp.pos[v]]
+			b.keep[i] = state(v, Infinity)
 		}
 		for w, j := range kc.needIDs {
-			b.drain[j] = sp.state[sp.pos[nOffers+w]]
+			b.drain[j] = state(nOffers+w, k.quantity[j])
 		}
-		first := nOffers + len(kc.needIDs)
 		for i, e := range k.compEdges[k.compStart[c]:k.compStart[c+1]] {
-			if sp.state[sp.pos[first+i]] == stateTree {
+			if state(first+i, Infinity) == stateTree {
 				b.pairs[pairKey(k.edgeOffer[e], k.edgeNeed[e])] = stateTree
 			}
 		}
 	}
+}
+
+// flowState is the hint for an arc of the given flow and capacity.
+func flowState(flow, capacity int64) int8 {
+	switch {
+	case flow > 0 && flow < capacity:
+		return stateTree
+	case flow > 0:
+		return stateUpper
+	}
+	return stateLower
 }
 
 // match maps the offers and needs of a new run to their indexes in the
@@ -121,12 +142,13 @@ func (r *allocRun) basis(prev *Basis) *Basis {
 		comps: make([]keptComponent, len(r.results)),
 	}
 	for c, res := range r.results {
-		k.comps[c] = keptComponent{sp: res.sp, offerIDs: res.offerIDs, needIDs: res.needIDs}
+		k.comps[c] = keptComponent{sp: res.sp, fl: res.fl, topo: res.topo, offerIDs: res.offerIDs, needIDs: res.needIDs, used: res.used}
 	}
 	if r.inPlace {
 		pk := prev.kept
 		k.offerIDs, k.needIDs = pk.offerIDs, pk.needIDs
 		k.edgeOffer, k.edgeNeed, k.edgeWeight, k.edgeScore = pk.edgeOffer, pk.edgeNeed, pk.edgeWeight, pk.edgeScore
+		k.leftOut = pk.leftOut
 		return &Basis{offerIndex: prev.offerIndex, needIndex: prev.needIndex, kept: k}
 	}
 	b := &Basis{
@@ -151,6 +173,9 @@ func (r *allocRun) basis(prev *Basis) *Basis {
 	for i, e := range r.edges {
 		k.edgeOffer[i], k.edgeNeed[i], k.edgeWeight[i] = int32(e.Offer), int32(e.Need), scoreWeight(e.Score)
 		k.edgeScore[i] = e.Score
+		if r.weights[i] == 0 && k.edgeWeight[i] > 0 {
+			k.leftOut = append(k.leftOut, int32(i))
+		}
 	}
 	return b
 }

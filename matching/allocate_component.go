@@ -71,8 +71,20 @@ func (r *allocRun) solveComponent(ks []int32) componentResult {
 		if f := flow[first+i]; f > 0 {
 			e := r.edges[k]
 			res.assign = append(res.assign, Assignment{Offer: e.Offer, Need: e.Need, Quantity: f, Score: clampScore(e.Score)})
+			if r.wantBasis {
+				res.used = append(res.used, int32(first+i))
+			}
 		}
 	}
-	res.sp = stats.kept
+	if r.wantBasis {
+		sp := stats.kept
+		res.sp = sp
+		if sink <= repairMaxNodes { // a component warm runs may repair
+			res.topo = &keptTopo{net: newRepairNet(sp, nOffers, len(res.needIDs), net.arcs)}
+		}
+		// Nothing pivots a kept simplex again: its pricing view can go,
+		// which leaves the Basis about as large as before the topology.
+		sp.pa, sp.pb, sp.pc = nil, nil, nil
+	}
 	return res
 }

@@ -12,12 +12,13 @@ import (
 // edits a quantity. Then the networks are the same as last time but for
 // supplies and the drains' capacities, and mapping the basis by ID and
 // rebuilding every network (AllocateWarm's general path, O(edges) with
-// hashing and scattered writes) costs more than the few hundred pivots
-// that are left. So a Basis also keeps each component's solved simplex;
-// when a run has the same offers and needs (by ID, in the same order) and
-// the same edges, and no edge becomes usable that was not before, the
-// warm run copies those arrays, updates the amounts and restarts from the
-// kept tree. Copies, so that a Basis stays immutable.
+// hashing and scattered writes) costs far more than what changed. So a
+// Basis also keeps each component's optimum (the solved simplex, or the
+// flow and potentials of a repair) and its topology; when a run has the
+// same offers and needs (by ID, in the same order) and the same edges,
+// and no edge left out of every component becomes usable, each changed
+// component is repaired from its kept optimum (allocate_repair.go) on
+// copies of the flow and potentials, so that a Basis stays immutable.
 
 // keptRun is the part of a Basis that the in-place path needs.
 type keptRun struct {
@@ -27,17 +28,33 @@ type keptRun struct {
 	edgeNeed           []int32
 	edgeWeight         []int64   // scoreWeight, before the amount filter
 	edgeScore          []float64 // the scores themselves, a fast first check
-	compStart          []int32
-	compEdges          []int32
-	comps              []keptComponent
+	// leftOut lists the edges of positive weight that are in no component
+	// because an amount of theirs was 0 when the components were made.
+	leftOut   []int32
+	compStart []int32
+	compEdges []int32
+	comps     []keptComponent
 }
 
-// keptComponent is one solved component: its simplex after the last pivot
-// and its offers and needs in local order.
+// keptComponent is one solved component: its offers and needs in local
+// order and its optimum, either as the simplex after the last pivot (when
+// a run solved it by pivoting) or as the flow and potentials a repair
+// left (repairNet's order, see allocate_repair.go). topo is the
+// component's topology for repairs, built on first use and shared by
+// every Basis that keeps the same network.
 type keptComponent struct {
 	sp       *simplex
+	fl       *keptFlow
+	topo     *keptTopo
 	offerIDs []int32
 	needIDs  []int32
+	used     []int32 // the pairs that carry flow (caller's arc numbers, ascending)
+}
+
+// keptTopo is a component's repairNet, made with the Basis that first
+// keeps the component (solveComponent) and shared by every later one.
+type keptTopo struct {
+	net *repairNet
 }
 
 // fits reports whether the in-place path applies to this input.
@@ -64,21 +81,25 @@ func (k *keptRun) fits(offers []Supply, needs []Demand, edges []Edge) bool {
 		if e.Score != k.edgeScore[i] && scoreWeight(e.Score) != k.edgeWeight[i] {
 			return false
 		}
-		// An edge that was left out (an amount was 0) and is usable now
-		// could join two components: rebuild.
-		if k.capacity[e.Offer] == 0 || k.quantity[e.Need] == 0 {
-			if clampQuantity(offers[e.Offer].Capacity) > 0 && clampQuantity(needs[e.Need].Quantity) > 0 {
-				return false
-			}
+	}
+	// An edge that was left out (an amount was 0) and is usable now could
+	// join two components: rebuild. Edges inside a component stay usable
+	// whatever their amounts, which their networks follow.
+	for _, i := range k.leftOut {
+		e := edges[i]
+		if clampQuantity(offers[e.Offer].Capacity) > 0 && clampQuantity(needs[e.Need].Quantity) > 0 {
+			return false
 		}
 	}
 	return true
 }
 
-// rerun solves every kept component again with the new amounts, in
-// parallel like solveAll. Edges whose offer or need now has nothing stay
-// in their networks, where their flow is forced to 0.
-func (r *allocRun) rerun(k *keptRun) {
+// rerun brings every kept component up to the new amounts, in parallel
+// like solveAll. Edges whose offer or need now has nothing stay in their
+// networks, where their flow is forced to 0. It reports false, leaving
+// the run to be solved afresh, if a repair gave up (see
+// repairPotentialBound).
+func (r *allocRun) rerun(k *keptRun) bool {
 	r.compStart, r.compEdges, r.inPlace = k.compStart, k.compEdges, true
 	r.results = make([]componentResult, len(k.comps))
 	n := len(k.comps)
@@ -90,28 +111,82 @@ func (r *allocRun) rerun(k *keptRun) {
 		return int(k.compStart[b+1]-k.compStart[b]) - int(k.compStart[a+1]-k.compStart[a])
 	})
 	var next atomic.Int64
+	var failed atomic.Bool
 	var wg sync.WaitGroup
 	for range max(1, min(runtime.GOMAXPROCS(0), n)) {
 		wg.Go(func() {
-			for i := next.Add(1) - 1; i < int64(n); i = next.Add(1) - 1 {
+			for i := next.Add(1) - 1; i < int64(n) && !failed.Load(); i = next.Add(1) - 1 {
 				c := bySize[i]
-				r.results[c] = r.rerunComponent(k, &k.comps[c], k.compEdges[k.compStart[c]:k.compStart[c+1]])
+				res, ok := r.rerunComponent(k, &k.comps[c], k.compEdges[k.compStart[c]:k.compStart[c+1]])
+				if !ok {
+					failed.Store(true)
+				}
+				r.results[c] = res
 			}
 		})
 	}
 	wg.Wait()
+	return !failed.Load()
 }
 
-// rerunComponent restarts one kept component from its tree. A component
-// whose amounts are all as in the kept run is a separate min-cost flow
-// that has not changed: its kept solution is still optimal, and is reused
-// as it is, without copying or solving anything.
-func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) componentResult {
+// rerunComponent brings one kept component up to the new amounts. A
+// component whose amounts are all as in the kept run is a separate
+// min-cost flow that has not changed: its kept optimum still holds, and
+// is reused as it is, without copying or solving anything. Any other is
+// repaired (allocate_repair.go) from its kept optimum.
+func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) (componentResult, bool) {
+	if r.unchanged(k, kc) {
+		return r.assignmentsOf(kc, kc.sp, kc.fl, ks, kc.used), true
+	}
+	if kc.topo == nil { // above repairMaxNodes when its Basis was made
+		return r.resolveComponent(kc, ks), true
+	}
+	base := kc.fl
+	if base == nil {
+		base = flowOf(kc.sp)
+	}
+	drainCap := make([]int64, len(kc.needIDs))
+	for w, j := range kc.needIDs {
+		drainCap[w] = r.quantity[j]
+	}
+	q := newRepairer(kc.topo.net, base, drainCap, kc.used)
+	if q == nil {
+		return componentResult{}, false
+	}
+	for v, i := range kc.offerIDs {
+		if d := r.capacity[i] - k.capacity[i]; d != 0 {
+			q.changeOffer(int32(v), d)
+		}
+	}
+	for w, j := range kc.needIDs {
+		if r.quantity[j] != k.quantity[j] {
+			q.changeNeed(int32(w))
+		}
+	}
+	if !q.routeAll() {
+		return componentResult{}, false
+	}
+	return r.assignmentsOf(kc, nil, q.result(), ks, q.carrying()), true
+}
+
+// repairMaxNodes is the largest component (offers and needs) that warm
+// runs repair; a larger one gets no repair index when its Basis is made
+// (solveComponent), and warm runs restart its simplex from the kept tree. The
+// cost of a repair grows faster than the component: on a large, tightly
+// matched market each unit of change has to look through more listings
+// before it finds where to go, while the simplex's restart grows about as
+// the component. On the geographic market of scripts/bench-mcf.sh
+// (components of 6,700 listings at 40,000 nodes, 33,000 at 200,000) the
+// repair took half the restart's time on the small ones and about 1.2
+// times on the large ones. A variable so that tests can use both paths.
+var repairMaxNodes = 20000
+
+// resolveComponent restarts a kept simplex from its tree with the new
+// amounts, pivoting to the new optimum. Its tree is kept for the next run,
+// which then restarts it again.
+func (r *allocRun) resolveComponent(kc *keptComponent, ks []int32) componentResult {
 	old := kc.sp
 	nOffers := len(kc.offerIDs)
-	if r.unchanged(k, kc) {
-		return r.componentAssignments(kc, old, ks, 0)
-	}
 	s := &simplex{
 		nodes: old.nodes, arcs: old.arcs, root: old.root,
 		src: slices.Clone(old.src), dst: slices.Clone(old.dst),
@@ -142,8 +217,19 @@ func (r *allocRun) rerunComponent(k *keptRun, kc *keptComponent, ks []int32) com
 	if st := s.run(); st != Optimal {
 		panic("matching: AllocateWarm: kept component not optimal: " + st.String())
 	}
-
-	return r.componentAssignments(kc, s, ks, s.pivots)
+	s.pa, s.pb, s.pc = nil, nil, nil
+	// The pairs that carry flow, in the caller's order.
+	first := int32(nOffers + len(kc.needIDs))
+	var used []int32
+	for j, f := range s.flow[:s.arcs] {
+		if f > 0 && s.dst[j] != first {
+			used = append(used, s.order[j])
+		}
+	}
+	slices.Sort(used)
+	res := r.assignmentsOf(kc, s, nil, ks, used)
+	res.pivots = s.pivots
+	return res
 }
 
 // unchanged reports whether every amount of the component's offers and
@@ -162,19 +248,38 @@ func (r *allocRun) unchanged(k *keptRun, kc *keptComponent) bool {
 	return true
 }
 
-// componentAssignments reads a kept component's assignments off its
-// solved simplex s, in edge order.
-func (r *allocRun) componentAssignments(kc *keptComponent, s *simplex, ks []int32, pivots int) componentResult {
-	res := componentResult{offerIDs: kc.offerIDs, needIDs: kc.needIDs, pivots: pivots}
-	first := len(kc.offerIDs) + len(kc.needIDs)
-	for i, k := range ks {
-		if f := s.flow[s.pos[first+i]]; f > 0 {
-			e := r.edges[k]
-			res.assign = append(res.assign, Assignment{Offer: e.Offer, Need: e.Need, Quantity: f, Score: clampScore(e.Score)})
-		}
+// assignmentsOf makes the assignments of the pairs used (caller's arc
+// numbers, ascending), which carry flow in the optimum sp or fl.
+func (r *allocRun) assignmentsOf(kc *keptComponent, sp *simplex, fl *keptFlow, ks []int32, used []int32) componentResult {
+	res := componentResult{offerIDs: kc.offerIDs, needIDs: kc.needIDs}
+	flow := fl.flowOrNil()
+	pos := kc.pos(sp)
+	if flow == nil {
+		flow = sp.flow
+	}
+	first := int32(len(kc.offerIDs) + len(kc.needIDs))
+	res.assign = make([]Assignment, len(used))
+	for i, orig := range used {
+		e := r.edges[ks[orig-first]]
+		res.assign[i] = Assignment{Offer: e.Offer, Need: e.Need, Quantity: flow[pos[orig]], Score: clampScore(e.Score)}
 	}
 	if r.wantBasis {
-		res.sp = s
+		res.sp, res.fl, res.topo, res.used = sp, fl, kc.topo, used
 	}
 	return res
+}
+
+func (fl *keptFlow) flowOrNil() []int64 {
+	if fl == nil {
+		return nil
+	}
+	return fl.flow
+}
+
+// pos is the caller's arc → internal arc map of the component.
+func (kc *keptComponent) pos(sp *simplex) []int32 {
+	if sp != nil {
+		return sp.pos
+	}
+	return kc.topo.net.pos
 }

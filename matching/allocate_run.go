@@ -40,11 +40,15 @@ type allocRun struct {
 // componentResult is what solving one component produces.
 type componentResult struct {
 	assign []Assignment
-	// The component's offers and needs in local order, and its solved
-	// simplex if the run makes a Basis.
+	// The component's offers and needs in local order, and, if the run
+	// makes a Basis, its optimum: a solved simplex or a repaired flow
+	// (keptComponent).
 	offerIDs []int32
 	needIDs  []int32
 	sp       *simplex
+	fl       *keptFlow
+	topo     *keptTopo
+	used     []int32
 	pivots   int
 }
 

@@ -11,8 +11,10 @@
 //   - Allocation: [Allocate] splits a run's offer/need graph into connected
 //     components and, for each, finds quantities that maximise the total
 //     score exactly, by min-cost flow, solving components in parallel.
-//     [AllocateWarm] also returns a [Basis] (the optimal trees), from which
-//     the next run of the same street restarts.
+//     [AllocateWarm] also returns a [Basis] (each component's optimum),
+//     from which the next run of the same street restarts: after changes
+//     of amounts only, by repairing each changed component's optimum with
+//     shortest augmenting paths.
 //   - The min-cost flow solver itself: [Network], a primal network simplex
 //     with a block-search pivot rule, a crash start where the network
 //     has a transportation-like layer (heuristic initial pivots where it
