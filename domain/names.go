@@ -202,32 +202,25 @@ func (m *nameMemo) answer(refs NameRefs, out Names) NameRefs {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var rest NameRefs
-	for _, id := range refs.Orgs {
-		if s, ok := m.orgs[id]; ok {
-			out.Orgs[id] = s
-		} else {
-			rest.Orgs = append(rest.Orgs, id)
-		}
-	}
-	for _, id := range refs.Actors {
-		if s, ok := m.actors[id]; ok {
-			out.Actors[id] = s
-		} else if !m.noActor[id] {
+	rest.Orgs = fromMemo(refs.Orgs, m.orgs, out.Orgs)
+	rest.Listings = fromMemo(refs.Listings, m.listings, out.Listings)
+	rest.Agreements = fromMemo(refs.Agreements, m.agreements, out.Agreements)
+	for _, id := range fromMemo(refs.Actors, m.actors, out.Actors) {
+		if !m.noActor[id] {
 			rest.Actors = append(rest.Actors, id)
 		}
 	}
-	for _, id := range refs.Listings {
-		if l, ok := m.listings[id]; ok {
-			out.Listings[id] = l
+	return rest
+}
+
+// fromMemo copies into out what memo knows of ids and returns the ids it does not know.
+func fromMemo[V any](ids []string, memo, out map[string]V) []string {
+	var rest []string
+	for _, id := range ids {
+		if v, ok := memo[id]; ok {
+			out[id] = v
 		} else {
-			rest.Listings = append(rest.Listings, id)
-		}
-	}
-	for _, id := range refs.Agreements {
-		if s, ok := m.agreements[id]; ok {
-			out.Agreements[id] = s
-		} else {
-			rest.Agreements = append(rest.Agreements, id)
+			rest = append(rest, id)
 		}
 	}
 	return rest

@@ -24,14 +24,7 @@ func TestClaimContext(t *testing.T) {
 		mk := newMarket(t, db)
 		ctx := context.Background()
 		qty := int64(4)
-		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
-			Category: ptr("parking"), Title: ptr("夜间停车"), Quantity: &qty,
-			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
-			Windows:  &[]domain.WindowInput{{Start: mk.now.Add(24 * time.Hour), End: mk.now.Add(26 * time.Hour)}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		offer := mk.parkingOffer(t, "夜间停车", qty, mk.now.Add(24*time.Hour), mk.now.Add(26*time.Hour))
 		claims := repository.NewClaims(db)
 		got, err := claims.ClaimContext(ctx, offer.ID, mk.communityID)
 		if err != nil {
@@ -91,14 +84,7 @@ func TestKeyedClaim(t *testing.T) {
 		mk := newMarket(t, db)
 		ctx := context.Background()
 		qty := int64(4)
-		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
-			Category: ptr("parking"), Title: ptr("p"), Quantity: &qty,
-			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
-			Windows:  &[]domain.WindowInput{{Start: mk.now.Add(24 * time.Hour), End: mk.now.Add(26 * time.Hour)}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		offer := mk.parkingOffer(t, "p", qty, mk.now.Add(24*time.Hour), mk.now.Add(26*time.Hour))
 		keys := repository.NewIdempotency(db)
 		lease := time.Minute
 		win := domain.WindowInput{Start: mk.now.Add(24 * time.Hour), End: mk.now.Add(26 * time.Hour)}
@@ -150,14 +136,7 @@ func TestClaimInOneRoundTrip(t *testing.T) {
 		ctx := context.Background()
 		night := mk.now.Add(24 * time.Hour)
 		qty := int64(2)
-		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
-			Category: ptr("parking"), Title: ptr("p"), Quantity: &qty,
-			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
-			Windows:  &[]domain.WindowInput{{Start: night, End: night.Add(12 * time.Hour)}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		offer := mk.parkingOffer(t, "p", qty, night, night.Add(12*time.Hour))
 		claim := func(from, to time.Duration) (domain.Claim, error) {
 			return mk.m.CreateClaim(ctx, mk.staff, domain.ClaimInput{ListingID: offer.ID, Quantity: 1,
 				Window: domain.WindowInput{Start: night.Add(from), End: night.Add(to)}})

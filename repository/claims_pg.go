@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"database/sql/driver"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,9 +9,9 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/gongjian/gongjian/domain"
+	"github.com/gongjian/gongjian/domain/schedule"
 	"github.com/gongjian/gongjian/idempotency"
 )
 
@@ -142,51 +141,29 @@ func (s *Claims) createClaimPG(ctx context.Context, nc domain.NewClaimTx, now ti
 // pgClaimOnce runs one attempt on a connection of the transaction pool, through its pgx
 // connection. A connection left in an unknown state is closed rather than returned.
 func (s *Claims) pgClaimOnce(ctx context.Context, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) error {
-	conn, err := s.db.wsql.Conn(ctx)
-	if err != nil {
-		return err
-	}
-	defer conn.Close()
-	var txErr error
-	rawErr := conn.Raw(func(dc any) error {
-		sc, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("repository: PostgreSQL connection is %T, not pgx", dc)
-		}
-		pc := sc.Conn()
-		done := false
+	return withPgx(ctx, s.db.wsql, func(pc *pgx.Conn) error {
+		outcome, err := fastUnsure, error(nil)
 		if nc.Checked.ID != "" {
-			done, txErr = pgFastClaimTx(ctx, pc, nc, now, hs, evs)
-			switch {
-			case done:
+			outcome, err = pgFastClaimTx(ctx, pc, nc, now, hs, evs)
+			switch outcome {
+			case fastCommitted:
 				s.fast.Add(1)
-			case txErr != nil && pc.PgConn().TxStatus() == 'I':
-				s.refused.Add(1) // committed empty: a refusal (or a lost lease)
+			case fastRefused:
+				s.refused.Add(1)
 			}
 		}
-		if !done && txErr == nil {
-			txErr = pgClaimTx(ctx, pc, nc, now, hs, evs)
+		if outcome == fastUnsure && err == nil {
+			err = pgClaimTx(ctx, pc, nc, now, hs, evs)
 		}
-		if txErr == nil {
-			return nil
-		}
-		if !pc.IsClosed() && pc.PgConn().TxStatus() != 'I' {
+		if err != nil && !pc.IsClosed() && pc.PgConn().TxStatus() != 'I' {
 			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			_, rbErr := pc.Exec(rctx, "ROLLBACK")
-			cancel()
-			if rbErr != nil {
-				_ = pc.Close(rctx)
+			if _, rbErr := pc.Exec(rctx, "ROLLBACK"); rbErr != nil {
+				_ = pc.Close(rctx) // withPgx then has database/sql discard it
 			}
+			cancel()
 		}
-		if pc.IsClosed() {
-			return driver.ErrBadConn // database/sql discards it
-		}
-		return nil
+		return err
 	})
-	if txErr != nil {
-		return txErr
-	}
-	return rawErr
 }
 
 func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) error {
@@ -215,20 +192,11 @@ func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time
 	}
 
 	b = &pgx.Batch{}
-	starts, ends := make([]int64, len(occs)), make([]int64, len(occs))
-	for i, o := range occs {
-		starts[i], ends[i] = o.Start.Unix(), o.End.Unix()
-	}
+	starts, ends := occurrenceBounds(occs)
 	b.Queue(pgInsertHolds, c.ID, c.ListingID, c.ClaimantOrgID, starts, ends, c.Quantity, holdExpiry(c),
 		nullString(c.ClaimantPersonID), c.ClaimantPersonID)
-	for _, ev := range evs {
-		data, err := json.Marshal(ev.Data)
-		if err != nil {
-			return err
-		}
-		scope := ev.Scoped(ev.StreetID, ev.OrgIDs...).OrgIDs
-		b.Queue(pgInsertEventN, eventLockKey, ev.ID, ev.Type, ev.At.UTC(), ev.SubjectID, ev.StreetID, string(data),
-			strings.Join(scope, ","))
+	if err := queueEvents(b, pgInsertEventN, evs); err != nil {
+		return err
 	}
 	b.Queue("COMMIT")
 	br := pc.SendBatch(ctx, b)
@@ -239,6 +207,30 @@ func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time
 		}
 	}
 	return br.Close()
+}
+
+// occurrenceBounds are the starts and ends of occs in Unix seconds, as the holds store them.
+func occurrenceBounds(occs []schedule.Interval) (starts, ends []int64) {
+	starts, ends = make([]int64, len(occs)), make([]int64, len(occs))
+	for i, o := range occs {
+		starts[i], ends[i] = o.Start.Unix(), o.End.Unix()
+	}
+	return starts, ends
+}
+
+// queueEvents queues one insert per event: query is pgInsertEventN or a variant of it that takes
+// extra arguments after the event's own.
+func queueEvents(b *pgx.Batch, query string, evs []domain.Event, extra ...any) error {
+	for _, ev := range evs {
+		data, err := json.Marshal(ev.Data)
+		if err != nil {
+			return err
+		}
+		scope := ev.Scoped(ev.StreetID, ev.OrgIDs...).OrgIDs
+		b.Queue(query, append([]any{eventLockKey, ev.ID, ev.Type, ev.At.UTC(), ev.SubjectID, ev.StreetID, string(data),
+			strings.Join(scope, ",")}, extra...)...)
+	}
+	return nil
 }
 
 // claimArgs are the claim row's and its history's arguments of pgInsertClaim ($1–$31).

@@ -2,7 +2,6 @@ package repository
 
 import (
 	"context"
-	"encoding/json"
 	"strings"
 	"time"
 
@@ -121,15 +120,21 @@ var pgInsertEventIfClaimed = func() string {
 	return strings.Replace(pgInsertEventN, from, " FROM l WHERE EXISTS (SELECT 1 FROM claims WHERE id = $9) RETURNING seq", 1)
 }()
 
-// pgFastClaimTx tries the claim in one round trip. It reports whether the claim committed; false
-// with a nil error means the condition did not hold and nothing was written.
-func pgFastClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) (bool, error) {
-	c, occs, l := nc.Claim, nc.Occurrences, nc.Checked
+// fastOutcome is how a claim in one round trip ended.
+type fastOutcome int
+
+const (
+	fastUnsure    fastOutcome = iota // nothing written: the exact path decides
+	fastCommitted                    // the claim committed
+	fastRefused                      // refused on the holds read under the lock (the error says why)
+)
+
+// pgFastClaimTx tries the claim in one round trip. A non-nil error with fastUnsure is a failure
+// of the attempt itself (or a lost lease), not a decision on the claim.
+func pgFastClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) (fastOutcome, error) {
+	c, l := nc.Claim, nc.Checked
 	ticket, keyed := idempotency.TicketFrom(ctx)
-	starts, ends := make([]int64, len(occs)), make([]int64, len(occs))
-	for i, o := range occs {
-		starts[i], ends[i] = o.Start.Unix(), o.End.Unix()
-	}
+	starts, ends := occurrenceBounds(nc.Occurrences)
 	args := append(claimArgs(c, hs), l.Version, l.Quantity, l.MaxPerClaimant, starts, ends, now.UnixMilli(),
 		maxHoldSeconds, maxUnix-maxHoldSeconds, holdExpiry(c))
 	args = append(args, holdSumsArgs(c.ListingID, starts[0], ends[len(ends)-1], now)...)
@@ -141,14 +146,8 @@ func pgFastClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now 
 	} else {
 		b.Queue(pgFastClaim, args...)
 	}
-	for _, ev := range evs {
-		data, err := json.Marshal(ev.Data)
-		if err != nil {
-			return false, err
-		}
-		scope := ev.Scoped(ev.StreetID, ev.OrgIDs...).OrgIDs
-		b.Queue(pgInsertEventIfClaimed, eventLockKey, ev.ID, ev.Type, ev.At.UTC(), ev.SubjectID, ev.StreetID, string(data),
-			strings.Join(scope, ","), c.ID)
+	if err := queueEvents(b, pgInsertEventIfClaimed, evs, c.ID); err != nil {
+		return fastUnsure, err
 	}
 	b.Queue("COMMIT")
 	br := pc.SendBatch(ctx, b)
@@ -158,16 +157,18 @@ func pgFastClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now 
 	}
 	switch {
 	case err != nil:
-		return false, err
+		return fastUnsure, err
 	case res.fits && keyed && res.marked != 1:
-		return false, idempotency.ErrLeaseLost // nothing was written: the claim hangs on the ref
+		return fastUnsure, idempotency.ErrLeaseLost // nothing was written: the claim hangs on the ref
 	case res.fits:
-		return true, nil
+		return fastCommitted, nil
 	case res.same && res.active:
 		// Read under the lock: a refusal stands; an admission needs the exact path.
-		return false, nc.Check(l, res.holds, domain.AgreementActive)
+		if err := nc.Check(l, res.holds, domain.AgreementActive); err != nil {
+			return fastRefused, err
+		}
 	}
-	return false, nil
+	return fastUnsure, nil
 }
 
 type fastResult struct {

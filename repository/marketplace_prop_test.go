@@ -183,6 +183,21 @@ func TestClaimInvariantProperty(t *testing.T) {
 
 func ptr[T any](v T) *T { return &v }
 
+// parkingOffer creates a parking offer of the market's unit, titled title, of quantity qty, over
+// one window.
+func (mk *market) parkingOffer(t testing.TB, title string, qty int64, start, end time.Time) domain.Listing {
+	t.Helper()
+	offer, err := mk.m.CreateListing(context.Background(), mk.liaison, domain.SideOffer, domain.ListingInput{
+		Category: ptr("parking"), Title: ptr(title), Quantity: &qty,
+		Location: &domain.Location{Lat: 24.3, Lng: 109.4},
+		Windows:  &[]domain.WindowInput{{Start: start, End: end}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return offer
+}
+
 // isInThePast: the clock has moved past the drawn claim's first occurrence.
 func isInThePast(err error) bool {
 	var v *domain.ValidationError

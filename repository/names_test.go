@@ -20,14 +20,7 @@ func TestNamesOneStatementAndPerKind(t *testing.T) {
 		mk := newMarket(t, db)
 		ctx := context.Background()
 		qty := int64(2)
-		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
-			Category: ptr("parking"), Title: ptr("夜间停车"), Quantity: &qty,
-			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
-			Windows:  &[]domain.WindowInput{{Start: mk.now.Add(24 * time.Hour), End: mk.now.Add(26 * time.Hour)}},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		offer := mk.parkingOffer(t, "夜间停车", qty, mk.now.Add(24*time.Hour), mk.now.Add(26*time.Hour))
 		ags, err := repository.NewAgreements(db).ActiveAgreementsOf(ctx, []string{mk.communityID, mk.unitID})
 		if err != nil || len(ags) != 1 {
 			t.Fatalf("agreements: %v %v", ags, err)
