@@ -1,7 +1,9 @@
 package domain
 
 import (
+	"cmp"
 	"context"
+	"math"
 	"slices"
 	"time"
 
@@ -62,29 +64,111 @@ func compatible(code string, cats map[string]Category) []string {
 // the live holds of all of them in one query. The remaining quantity is the smallest over the
 // range (the peak held subtracted), so an allocation never exceeds any single occurrence.
 func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.Time) ([]candidate, error) {
-	ids := make([]string, len(ls))
-	for i, l := range ls {
-		ids[i] = l.ID
+	out := m.occurring(ls, from, to)
+	all := make([]*candidate, len(out))
+	for i := range out {
+		all[i] = &out[i]
 	}
-	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.now())
-	if err != nil {
-		return nil, err
-	}
+	return out, m.fillRemaining(ctx, all, from, to)
+}
+
+// occurring is prepare without the holds: the listings that occur within [from, to), with their
+// occurrences there, and remaining set to the whole quantity until fillRemaining reads the holds.
+func (m *Marketplace) occurring(ls []Listing, from, to time.Time) []candidate {
 	out := make([]candidate, 0, len(ls))
 	for _, l := range ls {
 		occs := m.occs.between(l, from, to)
 		if len(occs) == 0 {
 			continue
 		}
-		whole := []schedule.Interval{{Start: occs[0].Start, End: occs[len(occs)-1].End}}
-		peak := held(holds[l.ID], nil, whole)[0]
-		c := candidate{l: l, remaining: l.Quantity - peak, occs: make([]matching.Interval, len(occs))}
+		c := candidate{l: l, remaining: l.Quantity, occs: make([]matching.Interval, len(occs))}
 		for i, o := range occs {
 			c.occs[i] = matching.Interval{Start: o.Start, End: o.End}
 		}
 		out = append(out, c)
 	}
-	return out, nil
+	return out
+}
+
+// fillRemaining sets the remaining quantity of cs over their occurrences in [from, to), reading
+// the live holds of all of them in one query.
+func (m *Marketplace) fillRemaining(ctx context.Context, cs []*candidate, from, to time.Time) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.l.ID
+	}
+	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.now())
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		whole := []schedule.Interval{{Start: c.occs[0].Start, End: c.occs[len(c.occs)-1].End}}
+		c.remaining = c.l.Quantity - held(holds[c.l.ID], nil, whole)[0]
+	}
+	return nil
+}
+
+// rankSuggestions returns what matching.TopK would rank best for query among pool once every
+// remaining quantity is known, while learning remaining quantities (through fill, which sets
+// them) only for the query and the candidates that could still make the first limit.
+//
+// Reading a candidate's holds is what a suggestion costs: every hold over the horizon, a year of
+// a busy car park's nights. Most candidates can be ranked out without them. A candidate's score
+// rises with its remaining quantity, through CapacityFit alone, to its score at CapacityFit 1,
+// and it is compatible, if at all, at any positive quantity. So the candidates are first ranked
+// at that optimistic score (their places, times and categories known), and their holds are read
+// in that order, a batch at a time, until the limit-th best exact score beats the optimistic
+// score of every candidate still unread. Ties are read too, so the order of equal scores (by id)
+// is TopK's.
+func rankSuggestions(query *candidate, pool []candidate, limit int, related matching.Related, fill func([]*candidate) error) ([]matching.Suggestion, error) {
+	if limit <= 0 || query.l.Quantity <= 0 {
+		return nil, nil
+	}
+	optimistic := make([]matching.Listing, len(pool))
+	for i := range pool {
+		optimistic[i] = pool[i].engine()
+		if pool[i].l.Quantity > 0 {
+			optimistic[i].Quantity = math.MaxInt64
+		}
+	}
+	q := query.engine()
+	q.Quantity = query.l.Quantity
+	order := matching.TopK(q, matching.NewIndex(optimistic), len(pool), related)
+	var ranked []matching.Suggestion
+	read, batch := 0, limit+limit/2+1
+	for first := true; ; first = false {
+		end := min(read+batch, len(order))
+		want := make([]*candidate, 0, end-read+1)
+		if first {
+			want = append(want, query)
+		}
+		for _, o := range order[read:end] {
+			want = append(want, &pool[o.Index])
+		}
+		if err := fill(want); err != nil {
+			return nil, err
+		}
+		if query.remaining <= 0 {
+			return nil, nil // nothing left to match
+		}
+		q := query.engine()
+		for _, o := range order[read:end] {
+			if score, reasons, ok := matching.Evaluate(q, pool[o.Index].engine(), related); ok {
+				ranked = append(ranked, matching.Suggestion{ID: o.ID, Index: o.Index, Score: score, Reasons: reasons})
+			}
+		}
+		read = end
+		slices.SortFunc(ranked, func(a, b matching.Suggestion) int {
+			return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ID, b.ID), cmp.Compare(a.Index, b.Index))
+		})
+		if read == len(order) || len(ranked) >= limit && ranked[limit-1].Score > order[read].Score {
+			return ranked[:min(limit, len(ranked))], nil
+		}
+		batch *= 2
+	}
 }
 
 func (c candidate) engine() matching.Listing {
@@ -163,20 +247,18 @@ func (m *Marketplace) Suggestions(ctx context.Context, p Principal, side Side, i
 	if err != nil {
 		return nil, err
 	}
-	prepared, err := m.prepare(ctx, append(found, q), from, to)
-	if err != nil {
-		return nil, err
-	}
+	prepared := m.occurring(append(found, q), from, to)
 	if len(prepared) == 0 || prepared[len(prepared)-1].l.ID != q.ID {
 		return []Suggestion{}, nil // the listing itself has no occurrence left
 	}
-	query := prepared[len(prepared)-1]
+	query := &prepared[len(prepared)-1]
 	pool := prepared[:len(prepared)-1]
-	engine := make([]matching.Listing, len(pool))
-	for i, c := range pool {
-		engine[i] = c.engine()
+	ranked, err := rankSuggestions(query, pool, limit, related, func(cs []*candidate) error {
+		return m.fillRemaining(ctx, cs, from, to)
+	})
+	if err != nil {
+		return nil, err
 	}
-	ranked := matching.TopK(query.engine(), matching.NewIndex(engine), limit, related)
 	// Agreements matter only for what is shown: look them up for the ranked few.
 	orgIDs := []string{q.OrgID}
 	for _, s := range ranked {
