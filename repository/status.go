@@ -22,7 +22,12 @@ func whereStatus(q *gorm.DB, deadline string, terms []domain.StatusTerm) *gorm.D
 	)
 	for _, t := range terms {
 		var and []string
-		if t.Stored != "" {
+		switch {
+		case isWord(t.Stored):
+			// A literal, not a parameter: a plan cached for the statement (pgx prepares it)
+			// can then use a partial index on that status, such as claims_street_pending.
+			and = append(and, "status = '"+t.Stored+"'")
+		case t.Stored != "":
 			and = append(and, "status = ?")
 			args = append(args, t.Stored)
 		}
@@ -40,4 +45,15 @@ func whereStatus(q *gorm.DB, deadline string, terms []domain.StatusTerm) *gorm.D
 		ors = append(ors, "("+strings.Join(and, " AND ")+")")
 	}
 	return q.Where("("+strings.Join(ors, " OR ")+")", args...)
+}
+
+// isWord reports whether s is a non-empty run of lowercase ASCII letters and underscores, as
+// every stored status is: safe to write into a statement as a literal.
+func isWord(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < 'a' || c > 'z') && c != '_' {
+			return false
+		}
+	}
+	return s != ""
 }
