@@ -61,7 +61,7 @@ const (
 				UNION ALL
 				SELECT -quantity, claimant_org_id = $5 AND claimant_person_id IS NULL FROM claim_holds
 				WHERE listing_id = $2 AND expires_at IS NOT NULL AND expires_at <= $37::bigint
-					AND ends_at + 0 > o.s AND starts_at + 0 < o.e -- through claim_holds_expiry (ledgerRead)
+					AND ends_at > o.s AND starts_at < o.e
 			) x
 		) t
 		WHERE t.total + $9::bigint > $33::bigint OR ($34::bigint > 0 AND t.mine + $9::bigint > $34::bigint)
