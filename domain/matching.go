@@ -156,8 +156,8 @@ func rankSuggestions(query *candidate, pool []candidate, limit int, related matc
 		}
 		q := query.engine()
 		for _, o := range order[read:end] {
-			if score, reasons, ok := matching.Evaluate(q, pool[o.Index].engine(), related); ok {
-				ranked = append(ranked, matching.Suggestion{ID: o.ID, Index: o.Index, Score: score, Reasons: reasons})
+			if s, ok := matching.Requantified(q, pool[o.Index].engine(), o); ok {
+				ranked = append(ranked, s)
 			}
 		}
 		read = end

@@ -207,20 +207,41 @@ func (q *queryRecord) evaluate(r *record, exact bool) (float64, Reasons, bool) {
 	reasons := Reasons{
 		DistanceKm:    d,
 		TimeOverlap:   float64(shared) / float64(q.total),
-		CapacityFit:   math.Min(1, float64(r.quantity)/float64(q.quantity)),
+		CapacityFit:   capacityFit(r.quantity, q.quantity),
 		CategoryExact: exact,
 	}
+	return scoreOf(reasons, limit), reasons, true
+}
+
+func capacityFit(other, query int64) float64 { return math.Min(1, float64(other)/float64(query)) }
+
+// scoreOf is the score of a pair with these reasons whose distance limit (the smaller radius)
+// is limit.
+func scoreOf(reasons Reasons, limit float64) float64 {
 	closeness := 1.0
 	if limit > 0 {
-		closeness = 1 - d/limit
+		closeness = 1 - reasons.DistanceKm/limit
 	}
 	category := 0.0
-	if exact {
+	if reasons.CategoryExact {
 		category = 1
 	}
 	// Explicit float64 conversions forbid fused multiply-adds, so the sum
 	// is computed identically on every platform.
 	score := float64(weightDistance*closeness) + float64(weightTime*reasons.TimeOverlap) +
 		float64(weightCapacity*reasons.CapacityFit) + float64(weightCategory*category)
-	return min(max(score, 0), 1), reasons, true
+	return min(max(score, 0), 1)
+}
+
+// Requantified returns s, a match of other for query (from TopK or Evaluate), as Evaluate would
+// score the pair with the quantities query and other have now: only CapacityFit and the score
+// depend on quantities, so nothing else (occurrences, distance) is computed again. ok is false
+// when either quantity is not positive, as Evaluate's would be.
+func Requantified(query, other Listing, s Suggestion) (Suggestion, bool) {
+	if query.Quantity <= 0 || other.Quantity <= 0 {
+		return Suggestion{}, false
+	}
+	s.Reasons.CapacityFit = capacityFit(other.Quantity, query.Quantity)
+	s.Score = scoreOf(s.Reasons, min(query.RadiusKm, other.RadiusKm))
+	return s, true
 }
