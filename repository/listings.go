@@ -144,8 +144,8 @@ func (s *Listings) ListListings(ctx context.Context, f domain.ListingFilter) ([]
 		if after != "" {
 			q = q.Where("id > ?", after)
 		}
-		var rows []listingRow
-		if err := q.Order("id").Limit(batch).Find(&rows).Error; err != nil {
+		rows, err := findAll[listingRow](ctx, s.db, q.Order("id").Limit(batch))
+		if err != nil {
 			return nil, translate(err)
 		}
 		for _, r := range rows {
