@@ -170,9 +170,8 @@ func (s *Agreements) ListAgreements(ctx context.Context, f domain.AgreementFilte
 // ActiveAgreementsOf returns the active agreements any of orgs is a party of, oldest first,
 // without their signatures (see domain.AgreementStore).
 func (s *Agreements) ActiveAgreementsOf(ctx context.Context, orgs []string) ([]domain.Agreement, error) {
-	var rows []agreementRow
-	err := s.db.conn(ctx).Where("status = 'active' AND (party_a_org_id IN ? OR party_b_org_id IN ?)", orgs, orgs).
-		Order("created_at, id").Find(&rows).Error
+	rows, err := findAll[agreementRow](ctx, s.db, s.db.conn(ctx).
+		Where("status = 'active' AND (party_a_org_id IN ? OR party_b_org_id IN ?)", orgs, orgs).Order("created_at, id"))
 	if err != nil {
 		return nil, translate(err)
 	}

@@ -344,8 +344,8 @@ func (s *Claims) ListClaims(ctx context.Context, f domain.ClaimFilter) ([]domain
 	if f.OnlyPerson != "" {
 		q = q.Where("claimant_person_id = ?", f.OnlyPerson)
 	}
-	var rows []claimRow
-	if err := q.Find(&rows).Error; err != nil {
+	rows, err := findAll[claimRow](ctx, s.db, q)
+	if err != nil {
 		return nil, translate(err)
 	}
 	out := make([]domain.Claim, len(rows))

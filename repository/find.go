@@ -14,7 +14,8 @@ import (
 // to thousands of listings) that scan was the largest part of the server's own work.
 func findAll[T any](ctx context.Context, db *DB, q *gorm.DB) ([]T, error) {
 	var rows []T
-	if db.dialect != Postgres {
+	if db.dialect != Postgres || q.Statement.ConnPool != gorm.ConnPool(db.sql) {
+		// SQLite, or a query inside a transaction, which must stay on the transaction's connection.
 		err := q.Find(&rows).Error
 		return rows, err
 	}

@@ -104,8 +104,8 @@ func (s *Orgs) ListOrgs(ctx context.Context, f domain.OrgFilter) ([]domain.Org, 
 	if f.StreetID != "" {
 		q = q.Where("street_id = ?", f.StreetID)
 	}
-	var rows []orgRow
-	if err := q.Find(&rows).Error; err != nil {
+	rows, err := findAll[orgRow](ctx, s.db, q)
+	if err != nil {
 		return nil, translate(err)
 	}
 	out := make([]domain.Org, len(rows))
