@@ -134,3 +134,36 @@ func (s *Claims) FastClaims() int64 { return s.fast.Load() }
 
 // FastRefusals is how many claims s refused in one round trip (claims_pg_fast.go).
 func (s *Claims) FastRefusals() int64 { return s.refused.Load() }
+
+// FindOrgNames lists the names of the orgs ids, in id order, through findAll: on the pool when
+// rename is empty, else inside a transaction that first renames them and is then rolled back
+// (findAll must read the transaction's own change, on its connection).
+func (db *DB) FindOrgNames(ctx context.Context, ids []string, rename string) ([]string, error) {
+	names := func(q *gorm.DB) ([]string, error) {
+		rows, err := findAll[orgRow](ctx, db, q.Where("id IN ?", ids).Order("id"))
+		out := make([]string, len(rows))
+		for i, r := range rows {
+			out[i] = r.Name
+		}
+		return out, err
+	}
+	if rename == "" {
+		return names(db.conn(ctx))
+	}
+	var out []string
+	errRollback := fmt.Errorf("roll back")
+	err := db.inTx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec("UPDATE orgs SET name = ? WHERE id IN ?", rename, ids).Error; err != nil {
+			return err
+		}
+		var err error
+		if out, err = names(tx); err != nil {
+			return err
+		}
+		return errRollback
+	})
+	if err != errRollback {
+		return nil, err
+	}
+	return out, nil
+}
