@@ -139,11 +139,11 @@ func rankSuggestions(query *candidate, pool []candidate, limit int, related matc
 	order := matching.TopK(q, matching.NewIndex(optimistic), len(pool), related)
 	var ranked []matching.Suggestion
 	read, batch := 0, limit+limit/2+1
-	for first := true; ; first = false {
+	for {
 		end := min(read+batch, len(order))
 		want := make([]*candidate, 0, end-read+1)
-		if first {
-			want = append(want, query)
+		if read == 0 {
+			want = append(want, query) // with the first batch
 		}
 		for _, o := range order[read:end] {
 			want = append(want, &pool[o.Index])
@@ -154,9 +154,9 @@ func rankSuggestions(query *candidate, pool []candidate, limit int, related matc
 		if query.remaining <= 0 {
 			return nil, nil // nothing left to match
 		}
-		q := query.engine()
+		exact := query.engine()
 		for _, o := range order[read:end] {
-			if s, ok := matching.Requantified(q, pool[o.Index].engine(), o); ok {
+			if s, ok := matching.Requantified(exact, pool[o.Index].engine(), o); ok {
 				ranked = append(ranked, s)
 			}
 		}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"slices"
 	"testing"
-	"time"
 
-	"github.com/gongjian/gongjian/domain"
 	"github.com/gongjian/gongjian/repository"
 	"github.com/gongjian/gongjian/repository/repotest"
 )
@@ -17,19 +15,9 @@ func TestFindAll(t *testing.T) {
 	t.Parallel()
 	repotest.Each(t, func(t *testing.T, db *repository.DB) {
 		ctx := context.Background()
+		mk := newMarket(t, db)
 		orgs := repository.NewOrgs(db)
-		var ids []string
-		for _, name := range []string{"东区", "西区"} {
-			kind := domain.KindDistrict
-			d, err := domain.NewOrg(domain.OrgInput{Kind: &kind, Name: &name}, nil, nil, time.Now())
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := orgs.CreateOrg(ctx, d); err != nil {
-				t.Fatal(err)
-			}
-			ids = append(ids, d.ID)
-		}
+		ids := []string{mk.communityID, mk.unitID}
 		slices.Sort(ids)
 		want := make([]string, len(ids))
 		for i, id := range ids {
