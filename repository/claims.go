@@ -309,16 +309,21 @@ func (s *Claims) load(q *gorm.DB, id string, lock bool) (domain.Claim, error) {
 	if err := sel.Take(&r, "id = ?", id).Error; err != nil {
 		return domain.Claim{}, translate(err)
 	}
-	c := r.toDomain()
 	var hs []historyRow
 	if err := q.Where("claim_id = ?", id).Order("seq").Find(&hs).Error; err != nil {
 		return domain.Claim{}, translate(err)
 	}
+	return r.withHistory(hs), nil
+}
+
+// withHistory is the claim of row r with its history rows hs (in seq order).
+func (r claimRow) withHistory(hs []historyRow) domain.Claim {
+	c := r.toDomain()
 	for _, h := range hs {
 		c.History = append(c.History, domain.HistoryEntry{At: h.At.UTC(), ActorID: h.ActorID, Action: h.Action,
 			From: domain.ClaimStatus(h.FromStatus), To: domain.ClaimStatus(h.ToStatus), Note: h.Note})
 	}
-	return c, nil
+	return c
 }
 
 // ListClaims lists claims in id order (without history).
@@ -358,6 +363,11 @@ func (s *Claims) ListClaims(ctx context.Context, f domain.ClaimFilter) ([]domain
 // UpdateClaim locks the claim, applies fn, and saves it with its history and events; holds are
 // released when the claim stops being live, and made permanent when it is approved.
 func (s *Claims) UpdateClaim(ctx context.Context, id string, fn func(*domain.Claim) error) (domain.Claim, error) {
+	if s.db.dialect == Postgres {
+		if c, handled, err := s.updateClaimPG(ctx, id, time.Time{}, fn, nil); handled {
+			return c, err // in two round trips (claims_pg_update.go)
+		}
+	}
 	var c domain.Claim
 	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
 		var err error
@@ -378,6 +388,11 @@ func (s *Claims) UpdateClaim(ctx context.Context, id string, fn func(*domain.Cla
 // the listing's lock while it checks, the check fn runs here sees every hold that counts, whatever
 // the clocks of the replicas: no grace period is needed around a pending claim's expiry.
 func (s *Claims) ApproveClaim(ctx context.Context, id string, now time.Time, fn func(c *domain.Claim, l domain.Listing, mine []schedule.Interval, others []domain.Hold) error) (domain.Claim, error) {
+	if s.db.dialect == Postgres {
+		if c, handled, err := s.updateClaimPG(ctx, id, now, nil, fn); handled {
+			return c, err // in two round trips (claims_pg_update.go)
+		}
+	}
 	var c domain.Claim
 	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
 		var ref claimRow
@@ -399,24 +414,33 @@ func (s *Claims) ApproveClaim(ctx context.Context, id string, now time.Time, fn 
 		if err := tx.Where("claim_id = ? AND ends_at > ?", id, now.Unix()).Order("starts_at").Find(&own).Error; err != nil {
 			return err
 		}
-		mine := make([]schedule.Interval, len(own))
-		for i, h := range own {
-			mine[i] = schedule.Interval{Start: time.Unix(h.StartsAt, 0).UTC(), End: time.Unix(h.EndsAt, 0).UTC()}
-		}
-		var others []domain.Hold
+		var all []domain.Hold
 		if len(own) > 0 {
-			all, err := liveHoldSums(tx, l.ID, own[0].StartsAt, own[len(own)-1].EndsAt, now)
-			if err != nil {
+			if all, err = liveHoldSums(tx, l.ID, own[0].StartsAt, own[len(own)-1].EndsAt, now); err != nil {
 				return err
 			}
-			others = withoutOwn(all, own, now)
 		}
+		mine, others := approvalHolds(own, all, now)
 		if err := fn(&c, l, mine, others); err != nil {
 			return err
 		}
 		return s.saveClaim(tx, &c)
 	})
 	return c, err
+}
+
+// approvalHolds are what an approval checks: the occurrences of the claim's own holds that have
+// not ended (own, in start order), and the other holds that count over them (all, the ledger's
+// sums over own's span, own included).
+func approvalHolds(own []holdRow, all []domain.Hold, now time.Time) (mine []schedule.Interval, others []domain.Hold) {
+	mine = make([]schedule.Interval, len(own))
+	for i, h := range own {
+		mine[i] = schedule.Interval{Start: time.Unix(h.StartsAt, 0).UTC(), End: time.Unix(h.EndsAt, 0).UTC()}
+	}
+	if len(own) > 0 {
+		others = withoutOwn(all, own, now)
+	}
+	return mine, others
 }
 
 func (s *Claims) saveClaim(tx *gorm.DB, c *domain.Claim) error {

@@ -42,17 +42,37 @@ func (s *Claims) checkClaimant(tx *gorm.DB, c domain.Claim) error {
 // and a person's claim on a need that becomes fulfilled records the person's service.
 func claimAftermath(tx *gorm.DB, c *domain.Claim) error {
 	rec := c.Recorded()
-	if len(rec) == 0 {
-		return nil
-	}
-	last := rec[len(rec)-1]
-	switch {
-	case !c.Status.Live() && c.Status != domain.ClaimFulfilled:
+	switch aftermathOf(c) {
+	case revokePassesAfter:
+		last := rec[len(rec)-1]
 		return revokeClaimPasses(tx, *c, last.ActorID, "claim "+string(c.Status), last.At)
-	case c.Status == domain.ClaimFulfilled && last.Action == "fulfilled" && c.ClaimantPersonID != "" && c.ListingSide == domain.SideNeed:
-		return recordService(tx, c, last)
+	case recordServiceAfter:
+		return recordService(tx, c, rec[len(rec)-1])
 	}
 	return nil
+}
+
+// What a claim's status change implies beyond its own rows (claimAftermath).
+type aftermath int
+
+const (
+	nothingAfter       aftermath = iota
+	revokePassesAfter            // the claim stopped being live unfulfilled: its active passes go
+	recordServiceAfter           // a person's claim on a need was fulfilled: their service counts
+)
+
+func aftermathOf(c *domain.Claim) aftermath {
+	rec := c.Recorded()
+	if len(rec) == 0 {
+		return nothingAfter
+	}
+	switch last := rec[len(rec)-1]; {
+	case !c.Status.Live() && c.Status != domain.ClaimFulfilled:
+		return revokePassesAfter
+	case c.Status == domain.ClaimFulfilled && last.Action == "fulfilled" && c.ClaimantPersonID != "" && c.ListingSide == domain.SideNeed:
+		return recordServiceAfter
+	}
+	return nothingAfter
 }
 
 type serviceRecordRow struct {

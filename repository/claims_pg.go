@@ -4,7 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -65,10 +65,13 @@ const (
 	// a creation and an auto-approval share their instant). pgInsertClaimKeyed also records the
 	// claim as the idempotency key's ref ($32–$35) and answers how many keys it marked (1, or 0
 	// when the key's lease was lost).
-	pgClaimColumns = `INSERT INTO claims (id, listing_id, listing_side, owner_org_id, claimant_org_id, agreement_id,
+	//
+	// claimDataColumns are the claim row's columns after its id, in claimArgs' order.
+	claimDataColumns = `listing_id, listing_side, owner_org_id, claimant_org_id, agreement_id,
 	street_id, counterpart_listing_id, quantity, window_start, window_end, window_rrule, timezone, note, status,
 	expires_at, owner_confirmed_at, claimant_confirmed_at, rating, feedback_comment, feedback_at, version,
-	created_at, updated_at, claimant_person_id)
+	created_at, updated_at, claimant_person_id`
+	pgClaimColumns = `INSERT INTO claims (id, ` + claimDataColumns + `)
 	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
 	RETURNING id`
 	pgClaimHistory = `INSERT INTO claim_history (claim_id, at, actor_id, action, from_status, to_status, note)
@@ -108,12 +111,17 @@ func numberPlaceholders(q string) string { return numberPlaceholdersFrom(q, 1) }
 
 // numberPlaceholdersFrom numbers q's placeholders from first on.
 func numberPlaceholdersFrom(q string, first int) string {
+	return replacePlaceholders(q, func(i int) string { return "$" + strconv.Itoa(first+i) })
+}
+
+// replacePlaceholders replaces the i-th placeholder of q (from 0) by with(i).
+func replacePlaceholders(q string, with func(i int) string) string {
 	var b strings.Builder
-	n := first - 1
+	n := 0
 	for _, r := range q {
 		if r == '?' {
+			b.WriteString(with(n))
 			n++
-			fmt.Fprintf(&b, "$%d", n)
 			continue
 		}
 		b.WriteRune(r)
@@ -125,8 +133,14 @@ func numberPlaceholdersFrom(q string, first int) string {
 func (s *Claims) createClaimPG(ctx context.Context, nc domain.NewClaimTx, now time.Time) error {
 	c := nc.Claim
 	hs, evs := claimRecords(&c)
+	return pgRetry(ctx, func() error { return s.pgClaimOnce(ctx, nc, now, hs, evs) })
+}
+
+// pgRetry runs once until it succeeds, fails for good, or has failed maxTxAttempts times, with
+// inTx's back-off between attempts.
+func pgRetry(ctx context.Context, once func() error) error {
 	for attempt := 1; ; attempt++ {
-		err := s.pgClaimOnce(ctx, nc, now, hs, evs)
+		err := once()
 		if err == nil || attempt == maxTxAttempts || !retryable(err) {
 			return translate(err)
 		}
@@ -139,7 +153,7 @@ func (s *Claims) createClaimPG(ctx context.Context, nc domain.NewClaimTx, now ti
 }
 
 // pgClaimOnce runs one attempt on a connection of the transaction pool, through its pgx
-// connection. A connection left in an unknown state is closed rather than returned.
+// connection.
 func (s *Claims) pgClaimOnce(ctx context.Context, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) error {
 	return withPgx(ctx, s.db.wsql, func(pc *pgx.Conn) error {
 		outcome, err := fastUnsure, error(nil)
@@ -155,15 +169,25 @@ func (s *Claims) pgClaimOnce(ctx context.Context, nc domain.NewClaimTx, now time
 		if outcome == fastUnsure && err == nil {
 			err = pgClaimTx(ctx, pc, nc, now, hs, evs)
 		}
-		if err != nil && !pc.IsClosed() && pc.PgConn().TxStatus() != 'I' {
-			rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
-			if _, rbErr := pc.Exec(rctx, "ROLLBACK"); rbErr != nil {
-				_ = pc.Close(rctx) // withPgx then has database/sql discard it
-			}
-			cancel()
+		if err != nil {
+			rollbackOpen(ctx, pc)
 		}
 		return err
 	})
+}
+
+// rollbackOpen rolls back the transaction a failed attempt left open on pc, if any. A connection
+// left in an unknown state is closed rather than returned (withPgx then has database/sql discard
+// it).
+func rollbackOpen(ctx context.Context, pc *pgx.Conn) {
+	if pc.IsClosed() || pc.PgConn().TxStatus() == 'I' {
+		return
+	}
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, err := pc.Exec(rctx, "ROLLBACK"); err != nil {
+		_ = pc.Close(rctx)
+	}
 }
 
 func pgClaimTx(ctx context.Context, pc *pgx.Conn, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) error {

@@ -67,10 +67,7 @@ const (
 		WHERE t.total + $9::bigint > $33::bigint OR ($34::bigint > 0 AND t.mine + $9::bigint > $34::bigint)
 	) AS room),
 	ok AS (SELECT same, active, same AND active AND room AS ok FROM q)`
-	pgFastClaimInsert = `INSERT INTO claims (id, listing_id, listing_side, owner_org_id, claimant_org_id, agreement_id,
-	street_id, counterpart_listing_id, quantity, window_start, window_end, window_rrule, timezone, note, status,
-	expires_at, owner_confirmed_at, claimant_confirmed_at, rating, feedback_comment, feedback_at, version,
-	created_at, updated_at, claimant_person_id)
+	pgFastClaimInsert = `INSERT INTO claims (id, ` + claimDataColumns + `)
 	SELECT $1::text, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::bigint,
 		$10::timestamptz, $11::timestamptz, $12::text, $13::text, $14::text, $15::text, $16::timestamptz,
 		$17::timestamptz, $18::timestamptz, $19::bigint, $20::text, $21::timestamptz, $22::bigint,

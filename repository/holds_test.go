@@ -159,3 +159,55 @@ func TestHoldReadIndependentOfClaims(t *testing.T) {
 		t.Logf("%s: hold read visits %d rows after 2 claims, %d after 200 and claims on 60 later nights", db.Dialect(), early, late)
 	})
 }
+
+// TestApprovalRechecksCapacityAcrossClocks: replicas' clocks differ. One whose clock runs ahead
+// sees a pending claim lapse and gives its capacity to a second claim; one whose clock runs behind
+// then approves the first. The approval must see the second claim's hold and refuse, naming the
+// occurrence, on every engine and path (PostgreSQL's pipelined approval included); the second
+// claim is then approved by the clock that admitted it, and each night stays within capacity.
+func TestApprovalRechecksCapacityAcrossClocks(t *testing.T) {
+	t.Parallel()
+	repotest.Each(t, func(t *testing.T, db *repository.DB) {
+		mk := newMarket(t, db)
+		ctx := context.Background()
+		night := time.Date(2027, 3, 2, 19, 0, 0, 0, time.UTC)
+		one := int64(1)
+		offer, err := mk.m.CreateListing(ctx, mk.liaison, domain.SideOffer, domain.ListingInput{
+			Category: ptr("parking"), Title: ptr("p"), Quantity: &one,
+			Location: &domain.Location{Lat: 24.3, Lng: 109.4},
+			Windows:  &[]domain.WindowInput{{Start: night, End: night.Add(4 * time.Hour), RRule: "FREQ=DAILY;COUNT=3"}},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		claim := func(rule string) domain.Claim {
+			t.Helper()
+			c, err := mk.m.CreateClaim(ctx, mk.staff, domain.ClaimInput{
+				ListingID: offer.ID, Quantity: 1, Window: domain.WindowInput{Start: night, End: night.Add(4 * time.Hour), RRule: rule},
+			})
+			if err != nil {
+				t.Fatalf("claim at %s: %v", mk.now, err)
+			}
+			return c
+		}
+		behind := mk.now
+		first := claim("FREQ=DAILY;COUNT=2") // the first two nights, pending for an hour
+		mk.now = behind.Add(time.Hour + time.Second)
+		second := claim("") // the first night: the first claim has lapsed by this clock
+		mk.now = behind.Add(30 * time.Minute)
+		_, err = mk.m.ActOnClaim(ctx, mk.coord, first.ID, domain.ActionApprove, "", 0)
+		if !errors.Is(err, domain.ErrCapacityExceeded) {
+			t.Fatalf("approval by the clock behind: %v, want capacity_exceeded", err)
+		}
+		if c, err := mk.m.GetClaim(ctx, mk.coord, first.ID); err != nil || c.Status != domain.ClaimPending {
+			t.Fatalf("the refused approval changed the claim: %v %v", c.Status, err)
+		}
+		mk.now = behind.Add(time.Hour + time.Second)
+		if c, err := mk.m.ActOnClaim(ctx, mk.coord, second.ID, domain.ActionApprove, "", 0); err != nil || c.Status != domain.ClaimApproved {
+			t.Fatalf("approval by the clock ahead: %v %v", c.Status, err)
+		}
+		if bad, err := db.LedgerMismatches(ctx); err != nil || len(bad) > 0 {
+			t.Fatalf("ledger: %v %v", bad, err)
+		}
+	})
+}
