@@ -348,4 +348,8 @@ type ListingStore interface {
 	// HoldsOf is Holds for many listings in one query, by listing id, with the holds of one
 	// listing over the same interval summed into one (ClaimID and ClaimantOrgID empty).
 	HoldsOf(ctx context.Context, ids []string, from, to, now time.Time) (map[string][]Hold, error)
+	// RecentHoldsOf is HoldsOf as this process read it at most maxAge before now, where it has
+	// written no claim on the listing since: it may miss other processes' claims, and holds that
+	// lapsed, of the last maxAge. For ranking (suggestions), never for a capacity check.
+	RecentHoldsOf(ctx context.Context, ids []string, from, to, now time.Time, maxAge time.Duration) (map[string][]Hold, error)
 }

@@ -11,6 +11,10 @@ import (
 	"github.com/gongjian/gongjian/matching"
 )
 
+// SuggestionHoldsMaxAge is how old the holds a suggestion ranks with may be: suggestions reflect
+// this process's claims at once, other replicas' claims and lapsed pending holds within this.
+const SuggestionHoldsMaxAge = time.Second
+
 // SuggestionHorizon bounds the time over which suggestions compare occurrences.
 const SuggestionHorizon = 366 * 24 * time.Hour
 
@@ -69,7 +73,7 @@ func (m *Marketplace) prepare(ctx context.Context, ls []Listing, from, to time.T
 	for i := range out {
 		all[i] = &out[i]
 	}
-	return out, m.fillRemaining(ctx, all, from, to)
+	return out, m.fillRemaining(ctx, all, from, to, 0)
 }
 
 // occurring is prepare without the holds: the listings that occur within [from, to), with their
@@ -91,8 +95,9 @@ func (m *Marketplace) occurring(ls []Listing, from, to time.Time) []candidate {
 }
 
 // fillRemaining sets the remaining quantity of cs over their occurrences in [from, to), reading
-// the live holds of all of them in one query.
-func (m *Marketplace) fillRemaining(ctx context.Context, cs []*candidate, from, to time.Time) error {
+// the live holds of all of them in one query, or, when maxAge is positive, reading them as they
+// were at most maxAge ago where this process has read them then (ListingStore.RecentHoldsOf).
+func (m *Marketplace) fillRemaining(ctx context.Context, cs []*candidate, from, to time.Time, maxAge time.Duration) error {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -100,7 +105,15 @@ func (m *Marketplace) fillRemaining(ctx context.Context, cs []*candidate, from, 
 	for i, c := range cs {
 		ids[i] = c.l.ID
 	}
-	holds, err := m.listings.HoldsOf(ctx, ids, from, to, m.now())
+	var (
+		holds map[string][]Hold
+		err   error
+	)
+	if maxAge > 0 {
+		holds, err = m.listings.RecentHoldsOf(ctx, ids, from, to, m.now(), maxAge)
+	} else {
+		holds, err = m.listings.HoldsOf(ctx, ids, from, to, m.now())
+	}
 	if err != nil {
 		return err
 	}
@@ -254,7 +267,7 @@ func (m *Marketplace) Suggestions(ctx context.Context, p Principal, side Side, i
 	query := &prepared[len(prepared)-1]
 	pool := prepared[:len(prepared)-1]
 	ranked, err := rankSuggestions(query, pool, limit, related, func(cs []*candidate) error {
-		return m.fillRemaining(ctx, cs, from, to)
+		return m.fillRemaining(ctx, cs, from, to, SuggestionHoldsMaxAge)
 	})
 	if err != nil {
 		return nil, err

@@ -162,7 +162,8 @@ func NewClaimsWithStrategy(db *DB, strategy CapacityStrategy) *Claims {
 // overlapping the claim are read, the check runs, and the claim and its holds are inserted before
 // the lock is released. Claims on one listing therefore serialise, and claims on different
 // listings never wait for each other. Only one row is locked, so there is no lock order to break.
-func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time.Time) error {
+func (s *Claims) CreateClaim(ctx context.Context, nc domain.NewClaimTx, now time.Time) (err error) {
+	defer func() { s.db.holds.claimWritten(nc.Claim.ListingID, err) }()
 	if s.db.dialect == Postgres && s.strategy == LockListing && nc.ProposalID == "" &&
 		nc.Claim.ClaimantPersonID == "" && nc.Claim.AgreementID != "" {
 		return s.createClaimPG(ctx, nc, now) // the same transaction in two round trips (claims_pg.go)
@@ -362,14 +363,15 @@ func (s *Claims) ListClaims(ctx context.Context, f domain.ClaimFilter) ([]domain
 
 // UpdateClaim locks the claim, applies fn, and saves it with its history and events; holds are
 // released when the claim stops being live, and made permanent when it is approved.
-func (s *Claims) UpdateClaim(ctx context.Context, id string, fn func(*domain.Claim) error) (domain.Claim, error) {
+func (s *Claims) UpdateClaim(ctx context.Context, id string, fn func(*domain.Claim) error) (c domain.Claim, err error) {
+	defer func() { s.db.holds.claimWritten(c.ListingID, err) }()
 	if s.db.dialect == Postgres {
-		if c, handled, err := s.updateClaimPG(ctx, id, time.Time{}, fn, nil); handled {
+		var handled bool
+		if c, handled, err = s.updateClaimPG(ctx, id, time.Time{}, fn, nil); handled {
 			return c, err // in two round trips (claims_pg_update.go)
 		}
 	}
-	var c domain.Claim
-	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
+	err = s.db.inTx(ctx, func(tx *gorm.DB) error {
 		var err error
 		if c, err = s.load(tx, id, true); err != nil {
 			return err
@@ -387,14 +389,15 @@ func (s *Claims) UpdateClaim(ctx context.Context, id string, fn func(*domain.Cla
 // holds overlapping them, lets fn decide, and saves the claim. Because a new claim also holds
 // the listing's lock while it checks, the check fn runs here sees every hold that counts, whatever
 // the clocks of the replicas: no grace period is needed around a pending claim's expiry.
-func (s *Claims) ApproveClaim(ctx context.Context, id string, now time.Time, fn func(c *domain.Claim, l domain.Listing, mine []schedule.Interval, others []domain.Hold) error) (domain.Claim, error) {
+func (s *Claims) ApproveClaim(ctx context.Context, id string, now time.Time, fn func(c *domain.Claim, l domain.Listing, mine []schedule.Interval, others []domain.Hold) error) (c domain.Claim, err error) {
+	defer func() { s.db.holds.claimWritten(c.ListingID, err) }()
 	if s.db.dialect == Postgres {
-		if c, handled, err := s.updateClaimPG(ctx, id, now, nil, fn); handled {
+		var handled bool
+		if c, handled, err = s.updateClaimPG(ctx, id, now, nil, fn); handled {
 			return c, err // in two round trips (claims_pg_update.go)
 		}
 	}
-	var c domain.Claim
-	err := s.db.inTx(ctx, func(tx *gorm.DB) error {
+	err = s.db.inTx(ctx, func(tx *gorm.DB) error {
 		var ref claimRow
 		if err := tx.Select("listing_id").Take(&ref, "id = ?", id).Error; err != nil {
 			return err

@@ -35,6 +35,7 @@ type DB struct {
 	sql     *sql.DB
 	wsql    *sql.DB
 	dialect string
+	holds   *holdCache // recent ledger reads, for suggestions (hold_cache.go)
 }
 
 // Options tune Open.
@@ -62,7 +63,7 @@ func OpenWith(ctx context.Context, dbURL string, log *slog.Logger, o Options) (*
 	if err != nil {
 		return nil, err
 	}
-	db := &DB{dialect: dialect}
+	db := &DB{dialect: dialect, holds: newHoldCache()}
 	readers, writers := 10, 20
 	if dialect == SQLite {
 		// WAL lets readers run beside the one writer; writers queue on the busy timeout because
