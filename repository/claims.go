@@ -146,6 +146,8 @@ type Claims struct {
 	strategy CapacityStrategy
 	fast     atomic.Int64 // claims committed in one round trip (claims_pg_fast.go)
 	refused  atomic.Int64 // claims refused in one round trip
+	unlocked atomic.Int64 // claims refused without the lock (claims_pg_refuse.go)
+	hints    refusalHints // listings that refused a claim lately
 }
 
 // NewClaims returns the claim store of db.

@@ -194,3 +194,62 @@ func TestClaimInOneRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestRefusalsWithoutTheLock: on PostgreSQL, once a listing has refused a claim, the next claims
+// on it are first checked on one lock-free read; a refusal there stands (naming the occurrence,
+// leaving nothing behind), and a claim that fits, once capacity is back, still commits. Both
+// engines must give the same outcomes.
+func TestRefusalsWithoutTheLock(t *testing.T) {
+	t.Parallel()
+	repotest.Each(t, func(t *testing.T, db *repository.DB) {
+		claims := repository.NewClaims(db)
+		mk := newMarketWith(t, db, claims)
+		ctx := context.Background()
+		night := mk.now.Add(24 * time.Hour)
+		offer := mk.parkingOffer(t, "p", 1, night, night.Add(12*time.Hour))
+		claim := func() (domain.Claim, error) {
+			return mk.m.CreateClaim(ctx, mk.staff, domain.ClaimInput{ListingID: offer.ID, Quantity: 1,
+				Window: domain.WindowInput{Start: night.Add(time.Hour), End: night.Add(3 * time.Hour)}})
+		}
+		pg := db.Dialect() == repository.Postgres
+		expect := func(step string, ok bool, unlocked int64) domain.Claim {
+			t.Helper()
+			c, err := claim()
+			var de *domain.DetailError
+			switch {
+			case ok && err != nil:
+				t.Fatalf("%s: %v, want admitted", step, err)
+			case !ok && (!errors.Is(err, domain.ErrCapacityExceeded) || !errors.As(err, &de) || de.Data["occurrence"] == nil):
+				t.Fatalf("%s: %v, want capacity_exceeded naming the occurrence", step, err)
+			}
+			if !pg {
+				unlocked = 0
+			}
+			if got := claims.UnlockedRefusals(); got != unlocked {
+				t.Fatalf("%s: %d refusals without the lock, want %d", step, got, unlocked)
+			}
+			return c
+		}
+		first := expect("the first claim fills the night", true, 0)
+		expect("the first refusal, under the lock", false, 0)
+		expect("the second, without it", false, 1)
+		expect("the third", false, 2)
+		if _, err := mk.m.ActOnClaim(ctx, mk.staff, first.ID, domain.ActionCancel, "", 0); err != nil {
+			t.Fatal(err)
+		}
+		expect("capacity back: admitted", true, 2)
+		expect("full again: refused under the lock", false, 2)
+		expect("and then without it", false, 3)
+		list, err := claims.ListClaims(ctx, domain.ClaimFilter{ListingID: offer.ID, Now: mk.now, Page: domain.Page{Limit: 10}})
+		if err != nil || len(list) != 2 {
+			t.Fatalf("claims: %d %v, want the two admitted", len(list), err)
+		}
+		evs, err := repository.NewEvents(db).ListEvents(ctx, domain.EventQuery{Types: []string{"claim.created"}, Limit: 100})
+		if err != nil || len(evs) != 2 {
+			t.Fatalf("claim.created events: %d %v, want 2", len(evs), err)
+		}
+		if bad, err := db.LedgerMismatches(ctx); err != nil || len(bad) > 0 {
+			t.Fatalf("ledger: %v %v", bad, err)
+		}
+	})
+}

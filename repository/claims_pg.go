@@ -156,6 +156,18 @@ func pgRetry(ctx context.Context, once func() error) error {
 // connection.
 func (s *Claims) pgClaimOnce(ctx context.Context, nc domain.NewClaimTx, now time.Time, hs []historyRow, evs []domain.Event) error {
 	return withPgx(ctx, s.db.wsql, func(pc *pgx.Conn) error {
+		listing := nc.Claim.ListingID
+		if nc.Checked.ID != "" && s.hints.recent(listing) {
+			refusal, err := pgRefuseUnlocked(ctx, pc, nc, now)
+			switch {
+			case err != nil:
+				return err
+			case refusal != nil:
+				s.unlocked.Add(1)
+				return refusal
+			}
+			s.hints.clear(listing)
+		}
 		outcome, err := fastUnsure, error(nil)
 		if nc.Checked.ID != "" {
 			outcome, err = pgFastClaimTx(ctx, pc, nc, now, hs, evs)
@@ -168,6 +180,9 @@ func (s *Claims) pgClaimOnce(ctx context.Context, nc domain.NewClaimTx, now time
 		}
 		if outcome == fastUnsure && err == nil {
 			err = pgClaimTx(ctx, pc, nc, now, hs, evs)
+		}
+		if errors.Is(err, domain.ErrCapacityExceeded) {
+			s.hints.note(listing)
 		}
 		if err != nil {
 			rollbackOpen(ctx, pc)

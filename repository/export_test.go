@@ -135,6 +135,9 @@ func (s *Claims) FastClaims() int64 { return s.fast.Load() }
 // FastRefusals is how many claims s refused in one round trip (claims_pg_fast.go).
 func (s *Claims) FastRefusals() int64 { return s.refused.Load() }
 
+// UnlockedRefusals is how many claims s refused without the listing's lock (claims_pg_refuse.go).
+func (s *Claims) UnlockedRefusals() int64 { return s.unlocked.Load() }
+
 // FindOrgNames lists the names of the orgs ids, in id order, through findAll: on the pool when
 // rename is empty, else inside a transaction that first renames them and is then rolled back
 // (findAll must read the transaction's own change, on its connection).
