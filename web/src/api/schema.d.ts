@@ -573,7 +573,7 @@ export interface paths {
         };
         /**
          * Offers that could serve a need
-         * @description Open offers of the same or a related category, within both listings' radius_km, whose occurrences overlap the need's (over the next 366 days), with spare capacity; best first. score = 0.3·(1 − distance_km / min(radius_km of both)) + 0.4·time_overlap + 0.2·capacity_fit + 0.1·(category_exact ? 1 : 0), where time_overlap is the share of the need's occurrence time the offer covers and capacity_fit = min(1, offer's remaining capacity / need's remaining quantity). Ties are broken by listing id, so equal input gives equal output. quantity is what could be claimed now: the smaller of both remaining quantities.
+         * @description Open offers of the same or a related category, within both listings' radius_km, whose occurrences overlap the need's (over the next 366 days), with spare capacity; best first. score = 0.3·(1 − distance_km / min(radius_km of both)) + 0.4·time_overlap + 0.2·capacity_fit + 0.1·(category_exact ? 1 : 0), where time_overlap is the share of the need's occurrence time the offer covers and capacity_fit = min(1, offer's remaining capacity / need's remaining quantity). Ties are broken by listing id, so equal input gives equal output. quantity is what could be claimed now: the smaller of both remaining quantities. Remaining capacity reflects every claim made through the replica that answers at once, and claims made through other replicas (and pending holds that lapsed) within a second; a claim itself is always checked against the exact holds.
          */
         get: operations["suggestOffersForNeed"];
         put?: never;
