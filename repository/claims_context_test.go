@@ -203,6 +203,7 @@ func TestRefusalsWithoutTheLock(t *testing.T) {
 	t.Parallel()
 	repotest.Each(t, func(t *testing.T, db *repository.DB) {
 		claims := repository.NewClaims(db)
+		claims.HoldRefusalHints(time.Hour)
 		mk := newMarketWith(t, db, claims)
 		ctx := context.Background()
 		night := mk.now.Add(24 * time.Hour)

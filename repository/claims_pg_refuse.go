@@ -40,15 +40,23 @@ var pgRefusalRead = `SELECT (SELECT version FROM listings WHERE id = $9), (SELEC
 
 // refusalHints remembers the listings that refused a claim lately, by the monotonic clock.
 type refusalHints struct {
-	mu sync.Mutex
-	at map[string]time.Time
+	mu  sync.Mutex
+	at  map[string]time.Time
+	age time.Duration // refusalHintAge unless a test sets it
 }
 
 func (h *refusalHints) recent(listing string) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	at, ok := h.at[listing]
-	return ok && time.Since(at) < refusalHintAge
+	return ok && time.Since(at) < h.maxAge()
+}
+
+func (h *refusalHints) maxAge() time.Duration {
+	if h.age > 0 {
+		return h.age
+	}
+	return refusalHintAge
 }
 
 func (h *refusalHints) note(listing string) {
@@ -59,7 +67,7 @@ func (h *refusalHints) note(listing string) {
 	}
 	if len(h.at) >= 4096 { // stale hints go first; what is left bounds the map
 		for id, at := range h.at {
-			if time.Since(at) >= refusalHintAge || len(h.at) >= 4096 {
+			if time.Since(at) >= h.maxAge() || len(h.at) >= 4096 {
 				delete(h.at, id)
 			}
 		}

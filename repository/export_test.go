@@ -138,6 +138,10 @@ func (s *Claims) FastRefusals() int64 { return s.refused.Load() }
 // UnlockedRefusals is how many claims s refused without the listing's lock (claims_pg_refuse.go).
 func (s *Claims) UnlockedRefusals() int64 { return s.unlocked.Load() }
 
+// HoldRefusalHints makes s's refusal hints last age (a test on a slow machine must not see
+// them lapse between two steps).
+func (s *Claims) HoldRefusalHints(age time.Duration) { s.hints.age = age }
+
 // FindOrgNames lists the names of the orgs ids, in id order, through findAll: on the pool when
 // rename is empty, else inside a transaction that first renames them and is then rolled back
 // (findAll must read the transaction's own change, on its connection).
