@@ -255,7 +255,8 @@ type ClaimStore interface {
 	// ClaimContext reads what creating a claim on listingID by claimantOrg decides with, before
 	// its transaction, in one round trip where the database allows: the listing (ErrNotFound if
 	// there is none), the orgs of its owner, its street and the claimant, and the active
-	// agreements either the owner or the claimant is a party of (without signatures).
+	// agreements that may cover the claim: those whose two parties are among the owner, the
+	// claimant and their streets (without signatures).
 	ClaimContext(ctx context.Context, listingID, claimantOrg string) (ClaimContext, error)
 	// CreateClaim locks the listing, runs tx.Check, and inserts the claim, its holds, its first
 	// history entry and its event, in one transaction.

@@ -28,10 +28,29 @@ const (
 	pgContextListing = `SELECT * FROM listings WHERE id = $1`
 	pgContextOrgs    = `SELECT * FROM orgs WHERE id = $2
 	OR id = (SELECT org_id FROM listings WHERE id = $1) OR id = (SELECT street_id FROM listings WHERE id = $1) ORDER BY id`
-	pgContextAgreements = `SELECT * FROM agreements WHERE status = 'active' AND (
-	party_a_org_id IN ($2, (SELECT org_id FROM listings WHERE id = $1)) OR
-	party_b_org_id IN ($2, (SELECT org_id FROM listings WHERE id = $1))) ORDER BY created_at, id`
+	// pgContextAgreements reads the active agreements between two of the orgs that can be party
+	// to one covering the claim (coveringParties).
+	pgContextAgreements = `WITH p AS (SELECT unnest(ARRAY[$2::text, l.org_id, l.street_id,
+		(SELECT street_id FROM orgs WHERE id = l.org_id), (SELECT street_id FROM orgs WHERE id = $2)]) AS id
+		FROM listings l WHERE l.id = $1)
+	SELECT * FROM agreements WHERE status = 'active'
+	AND party_a_org_id IN (SELECT id FROM p) AND party_b_org_id IN (SELECT id FROM p) ORDER BY created_at, id`
 )
+
+// coveringParties are the orgs an agreement covering a claim by claimant on l can have as its
+// parties: the two orgs themselves and their streets (Agreement.coversParties: the two orgs, or a
+// unit and the street of a community). An agreement of either org with anyone else cannot cover
+// it, so ClaimContext leaves those out: on a unit with agreements across its street, most of them.
+func coveringParties(l domain.Listing, orgs []domain.Org, claimant string) map[string]bool {
+	p := map[string]bool{claimant: true, l.OrgID: true, l.StreetID: true}
+	for _, o := range orgs {
+		if o.ID == claimant || o.ID == l.OrgID {
+			p[o.StreetID] = true
+		}
+	}
+	delete(p, "")
+	return p
+}
 
 // ClaimContext reads the listing, the orgs and the agreements a claim on listingID by
 // claimantOrg decides with.
@@ -109,8 +128,17 @@ func (s *Claims) claimContextEach(ctx context.Context, listingID, claimantOrg st
 	if out.Orgs, err = NewOrgs(s.db).ListOrgs(ctx, domain.OrgFilter{IDs: []string{l.OrgID, l.StreetID, claimantOrg}}); err != nil {
 		return out, err
 	}
-	out.Agreements, err = NewAgreements(s.db).ActiveAgreementsOf(ctx, []string{l.OrgID, claimantOrg})
-	return out, err
+	ags, err := NewAgreements(s.db).ActiveAgreementsOf(ctx, []string{l.OrgID, claimantOrg})
+	if err != nil {
+		return out, err
+	}
+	parties := coveringParties(l, out.Orgs, claimantOrg)
+	for _, a := range ags {
+		if parties[a.PartyAOrgID] && parties[a.PartyBOrgID] {
+			out.Agreements = append(out.Agreements, a)
+		}
+	}
+	return out, nil
 }
 
 // withPgx runs fn on the pgx connection under one connection of pool. A connection fn leaves

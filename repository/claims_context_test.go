@@ -16,7 +16,7 @@ import (
 )
 
 // TestClaimContext: what a claim decides with comes back whole (the listing; its owner, its
-// street and the claimant; the active agreements of either party) and the same from the one
+// street and the claimant; the active agreements that may cover the claim) and the same from the one
 // round trip of PostgreSQL as from three queries; an unknown listing is ErrNotFound.
 func TestClaimContext(t *testing.T) {
 	t.Parallel()
@@ -251,6 +251,65 @@ func TestRefusalsWithoutTheLock(t *testing.T) {
 		}
 		if bad, err := db.LedgerMismatches(ctx); err != nil || len(bad) > 0 {
 			t.Fatalf("ledger: %v %v", bad, err)
+		}
+	})
+}
+
+// TestClaimContextAgreementsThatMayCover: of the parties' active agreements, a claim's context
+// holds those that may cover it (between the two orgs, or between the unit and the community's
+// street) and not the unit's agreements with other communities, on both paths alike.
+func TestClaimContextAgreementsThatMayCover(t *testing.T) {
+	t.Parallel()
+	repotest.Each(t, func(t *testing.T, db *repository.DB) {
+		mk := newMarket(t, db)
+		ctx := context.Background()
+		orgs := repository.NewOrgs(db)
+		street, err := orgs.GetOrg(ctx, mk.coord.OrgID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kind, name := domain.KindCommunity, "c2"
+		other, err := domain.NewOrg(domain.OrgInput{Kind: &kind, Name: &name}, &street, nil, mk.now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := orgs.CreateOrg(ctx, other); err != nil {
+			t.Fatal(err)
+		}
+		otherStaff := domain.Principal{UserID: "staff2", Role: domain.RoleCommunityStaff, OrgID: other.ID, OrgKind: domain.KindCommunity, StreetID: street.ID}
+		sign := func(title, partyA string, signers ...domain.Principal) domain.Agreement {
+			ag, err := mk.m.CreateAgreement(ctx, signers[0], domain.AgreementInput{
+				PartyAOrgID: partyA, PartyBOrgID: mk.unitID, Title: title, Categories: []string{"parking"},
+				StartsOn: "2027-01-01", EndsOn: "2028-12-31",
+			})
+			if err != nil {
+				t.Fatalf("%s: %v", title, err)
+			}
+			for _, p := range signers {
+				if ag, err = mk.m.SignAgreement(ctx, p, ag.ID); err != nil {
+					t.Fatalf("%s: sign: %v", title, err)
+				}
+			}
+			return ag
+		}
+		viaStreet := sign("street", street.ID, mk.coord, mk.liaison)
+		sign("another community", other.ID, otherStaff, mk.liaison)
+		offer := mk.parkingOffer(t, "p", 1, mk.now.Add(24*time.Hour), mk.now.Add(26*time.Hour))
+		claims := repository.NewClaims(db)
+		for name, read := range map[string]func(context.Context, string, string) (domain.ClaimContext, error){
+			"ClaimContext": claims.ClaimContext, "ClaimContextEach": claims.ClaimContextEach,
+		} {
+			got, err := read(ctx, offer.ID, mk.communityID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var titles []string
+			for _, a := range got.Agreements {
+				titles = append(titles, a.Title)
+			}
+			if len(got.Agreements) != 2 || got.Agreements[1].ID != viaStreet.ID {
+				t.Fatalf("%s: agreements %v, want the community's own and the street's", name, titles)
+			}
 		}
 	})
 }
