@@ -215,7 +215,7 @@ func (r *allocRun) resolveComponent(kc *keptComponent, ks []int32) componentResu
 	s.initTree(s.supply, s.artCost)
 	var tops []int32
 	for v := range int32(old.nodes) {
-		if old.nd[v].parent == old.root {
+		if old.tl[v].parent == old.root {
 			tops = append(tops, v)
 		}
 	}

@@ -38,15 +38,16 @@ func arcOrder(m, n int) []int32 {
 func (s *simplex) initTree(supply []int64, artCost int64) {
 	n, root := s.nodes, s.root
 	s.pi = make([]int64, n+1)
+	s.tl = make([]treeLink, n+1)
 	s.nd = make([]treeNode, n+1)
 	s.thread = make([]int32, n+1)
 	s.revThread = make([]int32, n+1)
 	s.lastSucc = make([]int32, n+1)
-	nd := s.nd
+	nd, tl := s.nd, s.tl
 
-	nd[root].parent = -1
+	tl[root].parent = -1
 	nd[root].pred = -1
-	nd[root].succ = int32(n + 1)
+	tl[root].succ = int32(n + 1)
 	s.lastSucc[root] = root
 	if n > 0 {
 		s.lastSucc[root] = int32(n - 1)
@@ -59,9 +60,9 @@ func (s *simplex) initTree(supply []int64, artCost int64) {
 		prev = u
 
 		e := int32(s.arcs) + u
-		nd[u].parent = root
+		tl[u].parent = root
 		nd[u].pred = e
-		nd[u].succ = 1
+		tl[u].succ = 1
 		s.lastSucc[u] = u
 		s.cap[e] = Infinity
 		s.state[e] = stateTree

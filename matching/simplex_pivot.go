@@ -77,7 +77,7 @@ func (s *simplex) priceRange(lo, hi int) (int64, int) {
 // last one found (<=), and it also wins over the entering arc and over the
 // first path.
 func (s *simplex) findCycle() bool {
-	nd := s.nd
+	nd, tl := s.nd, s.tl
 	in := s.inArc
 	first, second := s.src[in], s.dst[in]
 	if s.state[in] != stateLower {
@@ -89,7 +89,7 @@ func (s *simplex) findCycle() bool {
 	d1, d2 := Infinity, Infinity
 	var out1, out2 int32 = -1, -1
 	u, v := first, second
-	su, sv := nd[u].succ, nd[v].succ
+	su, sv := tl[u].succ, tl[v].succ
 	for u != v {
 		if su < sv {
 			x := &nd[u]
@@ -100,8 +100,8 @@ func (s *simplex) findCycle() bool {
 			if d < d1 {
 				d1, out1 = d, u
 			}
-			u = x.parent
-			su = nd[u].succ
+			u = tl[u].parent
+			su = tl[u].succ
 		} else {
 			x := &nd[v]
 			d := x.flow
@@ -111,8 +111,8 @@ func (s *simplex) findCycle() bool {
 			if d <= d2 {
 				d2, out2 = d, v
 			}
-			v = x.parent
-			sv = nd[v].succ
+			v = tl[v].parent
+			sv = tl[v].succ
 		}
 	}
 	s.join = u
@@ -149,19 +149,19 @@ func residual(capacity, flow int64) int64 {
 // node it joins.
 func (s *simplex) augment(change bool) {
 	in, join := s.inArc, s.join
-	nd := s.nd
+	nd, tl := s.nd, s.tl
 	if s.delta > 0 {
 		val := int64(s.state[in]) * s.delta
 		s.flow[in] += val
 		for u := s.src[in]; u != join; {
 			x := &nd[u]
 			x.flow -= int64(x.dir) * val
-			u = x.parent
+			u = tl[u].parent
 		}
 		for u := s.dst[in]; u != join; {
 			x := &nd[u]
 			x.flow += int64(x.dir) * val
-			u = x.parent
+			u = tl[u].parent
 		}
 	}
 	if !change {

@@ -33,23 +33,23 @@ type stemNode struct {
 // successors are fixed along the two tree paths up to the join node.
 func (s *simplex) updateTree() {
 	thread, revThread := s.thread, s.revThread
-	lastSucc, nd := s.lastSucc, s.nd
+	lastSucc, nd, tl := s.lastSucc, s.nd, s.tl
 	uOut, join := s.uOut, s.join
 
 	// Record the stem while the old tree is intact.
 	stem := s.stem[:0]
 	for u := s.uIn; ; {
 		l := lastSucc[u]
-		x := &nd[u]
+		x, t := &nd[u], tl[u]
 		stem = append(stem, stemNode{
 			node: u, rev: revThread[u], last: l, afterLast: thread[l],
-			succ: x.succ, parent: x.parent, pred: x.pred, dir: x.dir,
+			succ: t.succ, parent: t.parent, pred: x.pred, dir: x.dir,
 			flow: x.flow, cap: x.cap,
 		})
 		if u == uOut {
 			break
 		}
-		u = x.parent
+		u = t.parent
 	}
 	s.stem = stem
 	top := stem[len(stem)-1] // uOut
@@ -74,11 +74,11 @@ func (s *simplex) updateTree() {
 	// Cut S_k out of its old place. Ancestors whose subtree ended with S_k
 	// now end just before it.
 	link(top.rev, top.afterLast)
-	for x := top.parent; x != -1 && lastSucc[x] == top.last; x = nd[x].parent {
+	for x := top.parent; x != -1 && lastSucc[x] == top.last; x = tl[x].parent {
 		lastSucc[x] = top.rev
 	}
-	for x := top.parent; x != join; x = nd[x].parent {
-		nd[x].succ -= size
+	for x := top.parent; x != join; x = tl[x].parent {
+		tl[x].succ -= size
 	}
 
 	// Splice the moved part in right after vIn. Ancestors whose subtree
@@ -86,11 +86,11 @@ func (s *simplex) updateTree() {
 	vIn := s.vIn
 	link(tail, thread[vIn])
 	link(vIn, s.uIn)
-	for x := vIn; x != -1 && lastSucc[x] == vIn; x = nd[x].parent {
+	for x := vIn; x != -1 && lastSucc[x] == vIn; x = tl[x].parent {
 		lastSucc[x] = tail
 	}
-	for x := vIn; x != join; x = nd[x].parent {
-		nd[x].succ += size
+	for x := vIn; x != join; x = tl[x].parent {
+		tl[x].succ += size
 	}
 
 	// Reverse the stem. Every stem node's subtree now runs to the end of
@@ -98,10 +98,10 @@ func (s *simplex) updateTree() {
 	for i := range stem {
 		u := stem[i].node
 		lastSucc[u] = tail
-		x := &nd[u]
+		x, t := &nd[u], &tl[u]
 		if i == 0 {
 			in := s.inArc
-			x.parent, x.pred, x.succ = vIn, in, size
+			t.parent, x.pred, t.succ = vIn, in, size
 			x.flow, x.cap = s.flow[in], s.cap[in]
 			x.dir = dirUp
 			if s.src[in] != u {
@@ -110,9 +110,9 @@ func (s *simplex) updateTree() {
 			continue
 		}
 		p := &stem[i-1]
-		x.parent, x.pred, x.dir = p.node, p.pred, -p.dir
+		t.parent, x.pred, x.dir = p.node, p.pred, -p.dir
 		x.flow, x.cap = p.flow, p.cap
-		x.succ = size - p.succ
+		t.succ = size - p.succ
 	}
 }
 
@@ -130,7 +130,7 @@ func (s *simplex) updatePotentials() {
 	uIn := s.uIn
 	sigma := s.pi[s.vIn] - s.pi[uIn] - int64(s.nd[uIn].dir)*s.cost[s.inArc]
 	pi, thread := s.pi, s.thread
-	size := int(s.nd[uIn].succ)
+	size := int(s.tl[uIn].succ)
 	if 2*size <= s.nodes+1 {
 		end := thread[s.lastSucc[uIn]]
 		for u := uIn; u != end; u = thread[u] {

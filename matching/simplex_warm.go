@@ -195,7 +195,7 @@ func (s *simplex) warmStart(hint []int8, artCost int64, tops []int32) {
 		}
 	}
 	for v := range s.nd {
-		s.nd[v].parent, s.nd[v].pred, s.nd[v].dir = parent[v], pred[v], predDir[v]
+		s.tl[v].parent, s.nd[v].pred, s.nd[v].dir = parent[v], pred[v], predDir[v]
 	}
 	s.buildThread()
 }
@@ -206,7 +206,7 @@ func (s *simplex) buildThread() {
 	n, root := s.nodes, s.root
 	start := make([]int32, n+2)
 	for v := 0; v < n; v++ {
-		start[s.nd[v].parent+1]++
+		start[s.tl[v].parent+1]++
 	}
 	for v := 1; v <= n+1; v++ {
 		start[v] += start[v-1]
@@ -214,7 +214,7 @@ func (s *simplex) buildThread() {
 	children := make([]int32, n)
 	fill := append([]int32(nil), start[:n+1]...)
 	for v := int32(0); v < int32(n); v++ {
-		p := s.nd[v].parent
+		p := s.tl[v].parent
 		children[fill[p]] = v
 		fill[p]++
 	}
@@ -234,15 +234,15 @@ func (s *simplex) buildThread() {
 	for i, u := range pre {
 		next := pre[(i+1)%len(pre)]
 		s.thread[u], s.revThread[next] = next, u
-		s.nd[u].succ, s.lastSucc[u] = 1, u
+		s.tl[u].succ, s.lastSucc[u] = 1, u
 	}
 	// In reverse preorder every child is done before its parent; a
 	// parent's last successor is that of its last child in preorder,
 	// which is the first child met in this walk.
 	for i := len(pre) - 1; i > 0; i-- {
 		u := pre[i]
-		p := s.nd[u].parent
-		s.nd[p].succ += s.nd[u].succ
+		p := s.tl[u].parent
+		s.tl[p].succ += s.tl[u].succ
 		if s.lastSucc[p] == p {
 			s.lastSucc[p] = s.lastSucc[u]
 		}
