@@ -61,6 +61,15 @@ type simplex struct {
 	revThread []int32
 	lastSucc  []int32
 
+	// Relabelling (simplex_relabel.go): label[caller's node] is its
+	// current index while run pivots, nil while nodes carry the caller's
+	// numbering; the rest is scratch for renumber.
+	label, newID     []int32
+	relA, relB, relC []int32
+	relPi            []int64
+	relTL            []treeLink
+	relND            []treeNode
+
 	// Block-search pricing state.
 	blockSize int
 	nextArc   int
@@ -249,6 +258,7 @@ const minBlockSize = 10
 func (s *simplex) run() Status {
 	s.loadTreeFlows()
 	st := s.pivotAll()
+	s.restoreLabels()
 	s.storeTreeFlows()
 	if st != Optimal {
 		return st
@@ -269,9 +279,15 @@ func (s *simplex) pivotAll() Status {
 	if !s.warm && !s.initialPivots(s.supply) {
 		return Unbounded
 	}
+	every := s.relabelEvery()
+	next := s.pivots + every
 	for s.findEnteringArc() {
 		if !s.pivot() {
 			return Unbounded
+		}
+		if every > 0 && s.pivots >= next {
+			s.relabel()
+			next = s.pivots + every
 		}
 	}
 	return Optimal
