@@ -73,6 +73,9 @@ func (s *simplex) restoreLabels() {
 	}
 	s.label = nil
 	s.renumber(newID)
+	// A kept simplex (a Basis holds one per large component) need not
+	// carry the scratch.
+	s.newID, s.relA, s.relB, s.relC, s.relPi, s.relTL, s.relND = nil, nil, nil, nil, nil, nil, nil
 }
 
 func (s *simplex) scratchIDs() []int32 {
