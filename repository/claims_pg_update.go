@@ -22,9 +22,10 @@ import (
 // the claims on the hot offer waited longest of all. Here the same transaction is two pipelines:
 //
 //  1. BEGIN; for an approval, the claim's listing FOR NO KEY UPDATE (found by subquery); the claim
-//     FOR NO KEY UPDATE; its history; whether it has active passes; for an approval, its holds
-//     that have not ended and the ledger's sums over their span (bounds by subquery: a statement
-//     of its own after the lock's, so its snapshot sees every claim committed before the lock);
+//     FOR NO KEY UPDATE; its history; for other decisions, whether it has active passes; for an
+//     approval, its holds that have not ended and the ledger's sums over their span (bounds by
+//     subquery: a statement of its own after the lock's, so its snapshot sees every claim
+//     committed before the lock);
 //  2. once the domain has decided: the claim's row, its holds (approved: no expiry; no longer
 //     live: deleted and taken out of the ledger) and its new history in one statement; its events;
 //     COMMIT.
@@ -119,7 +120,9 @@ func pgUpdateClaimTx(ctx context.Context, pc *pgx.Conn, id string, now time.Time
 	}
 	b.Queue(pgLockClaim, id)
 	b.Queue(pgClaimHistoryOf, id)
-	b.Queue(pgHasActivePasses, id)
+	if approve == nil { // an approved claim stays live: its passes stay too
+		b.Queue(pgHasActivePasses, id)
+	}
 	if approve != nil {
 		b.Queue(pgOwnHolds, id, now.Unix())
 		b.Queue(pgApprovalLedger, id, now.Unix(), now.UnixMilli(), maxUnix-maxHoldSeconds, maxHoldSeconds)
@@ -217,7 +220,8 @@ func readDecisionBatch(br pgx.BatchResults, approval bool) (r decisionRead, err 
 		return
 	}
 	r.claim = cr.withHistory(hs)
-	if err = br.QueryRow().Scan(&r.activePasses); err != nil || !approval {
+	if !approval {
+		err = br.QueryRow().Scan(&r.activePasses)
 		return
 	}
 	if rows, err = br.Query(); err != nil {
