@@ -160,7 +160,11 @@ func TestAllocateWarmRepairFallback(t *testing.T) {
 
 // Components above repairMaxNodes restart the simplex from the kept tree
 // instead; chains of such runs must match cold runs too.
-func TestAllocateWarmRestartChains(t *testing.T) {
+func TestAllocateWarmRestartChains(t *testing.T) { checkWarmRestartChains(t) }
+
+// checkWarmRestartChains runs chains of warm runs that restart every
+// component's simplex (none repaired) and checks each against a cold run.
+func checkWarmRestartChains(t *testing.T) {
 	defer func(n int) { repairMaxNodes = n }(repairMaxNodes)
 	repairMaxNodes = 0
 	rapid.Check(t, func(t *rapid.T) {

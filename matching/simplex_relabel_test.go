@@ -52,20 +52,5 @@ func TestSolveRelabelledIsIdentical(t *testing.T) {
 // caller's numbering: chains of relabelled restarts match cold runs.
 func TestAllocateWarmRestartRelabelled(t *testing.T) {
 	defer relabelAlways()()
-	defer func(n int) { repairMaxNodes = n }(repairMaxNodes)
-	repairMaxNodes = 0
-	rapid.Check(t, func(t *rapid.T) {
-		offers, needs, edges := repairMarket(t)
-		_, basis := AllocateWarm(nil, offers, needs, edges)
-		for round := range rapid.IntRange(1, 4).Draw(t, "rounds") {
-			offers, needs = changeAmounts(t, offers, needs)
-			warm, next := AllocateWarm(basis, offers, needs, edges)
-			checkAllocation(t, offers, needs, edges, warm)
-			if w, want := allocationWeight(warm), allocationWeight(Allocate(offers, needs, edges)); w != want {
-				t.Fatalf("round %d: warm weight %d, cold %d", round, w, want)
-			}
-			checkKeptOptimum(t, next)
-			basis = next
-		}
-	})
+	checkWarmRestartChains(t)
 }
